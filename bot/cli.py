@@ -1,0 +1,314 @@
+"""The `nhacviec` command. Each command opens the services from settings, does one thing, and
+answers errors in one line (no traceback): exit 2 for bad input, 1 when the database is unreachable."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import func, select
+
+from bot import cli_text
+from bot.app import Services, open_services, prepare
+from bot.config import Settings, SettingsError, load_settings
+from locales import _
+from models import db
+from models.db import DatabaseUnavailable
+from models.obligations import obligations_touching, plan_calendar
+from models.planfile import read_plan
+from models.planload import load_plan
+from models.plans import PlanNotFound, find_plan
+from models.tables import (
+    Assignment,
+    CalendarOverride,
+    GrantStatus,
+    Indicator,
+    Role,
+    RoleGrant,
+    Schedule,
+    Target,
+    TargetMilestone,
+    Task,
+    TaskIndicator,
+    TaskSchedule,
+    Unit,
+    UnitAlias,
+)
+from models.yamlsource import SourceError
+
+T = TypeVar("T")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help=_("Nhắc việc: theo dõi thực hiện kế hoạch của tỉnh qua Telegram và Zalo."))
+plan_app = typer.Typer(no_args_is_help=True, help=_("Xem, kiểm tra và nạp tệp kế hoạch."))
+db_app = typer.Typer(no_args_is_help=True, help=_("Cơ sở dữ liệu."))
+app.add_typer(plan_app, name="plan")
+app.add_typer(db_app, name="db")
+
+PlanOption = Annotated[str | None, typer.Option("--plan", help=_("Mã kế hoạch (khi có nhiều kế hoạch)."))]
+
+
+class UserError(Exception):
+    """A problem the operator can fix; printed as is, exit code 2."""
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        _fail(str(error), 2)
+        raise  # unreachable: _fail exits
+
+
+def _execute(work: Callable[[Services], Awaitable[T]], settings: Settings | None = None, *,
+             needs_schema: bool = True) -> T:
+    settings = settings or _settings()
+
+    async def main() -> T:
+        async with open_services(settings) as services:
+            if needs_schema:
+                await _require_schema(services)
+            return await work(services)
+
+    try:
+        return asyncio.run(main())
+    except DatabaseUnavailable as error:
+        _fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
+    except SourceError as error:
+        _fail(_("Tệp kế hoạch có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
+    except (PlanNotFound, UserError) as error:
+        _fail(str(error), 2)
+    except DBAPIError as error:
+        _fail(_("Lỗi cơ sở dữ liệu: {reason}").format(reason=str(error.orig or error).splitlines()[0]), 1)
+    raise AssertionError("unreachable")
+
+
+async def _require_schema(services: Services) -> None:
+    """Read commands must not crash on a database that was never set up, nor silently migrate one."""
+    current = await db.current_revision(services.engine)
+    if current is None:
+        raise UserError(_("Cơ sở dữ liệu {url} chưa được khởi tạo. Chạy `nhacviec run` (hoặc `nhacviec db upgrade`).")
+                        .format(url=db.safe_url(services.engine.url)))
+    if current != db.head_revision():
+        raise UserError(_("Cơ sở dữ liệu {url} cần nâng cấp ({current} → {head}). Chạy `nhacviec db upgrade`.")
+                        .format(url=db.safe_url(services.engine.url), current=current, head=db.head_revision()))
+
+
+def parse_day(value: str) -> date:
+    """Accept 2025-12-15 as well as the Vietnamese 15/12/2025."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter(_("'{value}' không phải ngày; viết 2025-12-15 hoặc 15/12/2025").format(value=value))
+
+
+# --- run -----------------------------------------------------------------------------------------
+
+
+@app.command(help=_("Chuẩn bị cơ sở dữ liệu, nạp kế hoạch và chạy bot."))
+def run() -> None:
+    settings = _settings()
+
+    async def work(services: Services) -> None:
+        result = await prepare(services)
+        typer.echo(_("Cơ sở dữ liệu: {url}").format(url=db.safe_url(services.engine.url)))
+        if result.changed:
+            typer.echo(cli_text.change_listing(result.changes, dry_run=False))
+        else:
+            typer.echo(_("Kế hoạch {code}: đã nạp, không có thay đổi.").format(code=result.plan_code))
+        if not (settings.telegram_token or settings.zalo_token):
+            typer.echo(_("Chưa cấu hình kênh chat nào (NHACVIEC_TELEGRAM_TOKEN, NHACVIEC_ZALO_TOKEN)."))
+
+    _execute(work, settings, needs_schema=False)
+
+
+# --- db ------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade", help=_("Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu lên phiên bản mới nhất."))
+def db_upgrade() -> None:
+
+    async def work(services: Services) -> None:
+        before = await db.current_revision(services.engine)
+        await db.upgrade(services.engine)
+        after = await db.current_revision(services.engine)
+        url = db.safe_url(services.engine.url)
+        if before == after:
+            typer.echo(_("{url}: đã ở phiên bản mới nhất ({rev}).").format(url=url, rev=after))
+        else:
+            typer.echo(_("{url}: đã nâng cấp {before} → {after}.").format(url=url, before=before or "∅", after=after))
+
+    _execute(work, needs_schema=False)
+
+
+@db_app.command("current", help=_("Phiên bản lược đồ hiện tại của cơ sở dữ liệu."))
+def db_current() -> None:
+
+    async def work(services: Services) -> None:
+        current = await db.current_revision(services.engine)
+        head = db.head_revision()
+        state = _("mới nhất") if current == head else _("cần chạy `nhacviec db upgrade`")
+        typer.echo(f"{current or '∅'} ({state})")
+
+    _execute(work, needs_schema=False)
+
+
+# --- plan ----------------------------------------------------------------------------------------
+
+
+@plan_app.command("check", help=_("Kiểm tra một tệp kế hoạch, không cần cơ sở dữ liệu."))
+def plan_check(file: Annotated[Path, typer.Argument(help=_("Tệp kế hoạch YAML."))]) -> None:
+    try:
+        loaded = read_plan(file)
+    except SourceError as error:
+        _fail(_("Tệp kế hoạch có lỗi:") + "\n" + str(error), 2)
+        return
+    spec = loaded.spec
+    typer.echo(_("{file}: hợp lệ — kế hoạch {code}: {units} đơn vị, {tasks} nhiệm vụ, {schedules} lịch báo cáo, "
+                 "{targets} mục tiêu.").format(file=file, code=spec.plan.code, units=len(spec.units),
+                                               tasks=len(spec.tasks), schedules=len(spec.schedules),
+                                               targets=len(spec.targets)))
+
+
+@plan_app.command("load", help=_("Nạp (hoặc cập nhật) một kế hoạch vào cơ sở dữ liệu."))
+def plan_load(
+    file: Annotated[Path, typer.Argument(help=_("Tệp kế hoạch YAML."))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Chỉ in những gì sẽ thay đổi."))] = False,
+) -> None:
+    try:
+        loaded = read_plan(file)
+    except SourceError as error:
+        _fail(_("Tệp kế hoạch có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
+        return
+
+    async def work(services: Services) -> None:
+        await db.upgrade(services.engine)
+        async with services.sessions() as session:
+            result = await load_plan(session, loaded, actor="cli", dry_run=dry_run)
+        typer.echo(cli_text.change_listing(result.changes, dry_run=dry_run))
+
+    _execute(work, needs_schema=False)
+
+
+@plan_app.command("show", help=_("Xem kế hoạch đã nạp: mục tiêu, chỉ số, lịch báo cáo, nhiệm vụ."))
+def plan_show(plan: PlanOption = None) -> None:
+    settings = _settings()
+
+    async def work(services: Services) -> None:
+        async with services.sessions() as s:
+            p = await find_plan(s, plan)
+            units = (await s.exec(select(Unit).where(Unit.plan_id == p.id, Unit.active).order_by(Unit.id))).all()
+            by_id = {u.id: u for u in units}
+            targets = (await s.exec(select(Target).where(Target.plan_id == p.id, Target.active)
+                                    .order_by(Target.id))).all()
+            milestones: dict[int, list[TargetMilestone]] = defaultdict(list)
+            for m in (await s.exec(select(TargetMilestone).where(TargetMilestone.target_id.in_([t.id for t in targets]))
+                                   .order_by(TargetMilestone.year))).all():
+                milestones[m.target_id].append(m)
+            indicators = (await s.exec(select(Indicator).where(Indicator.plan_id == p.id, Indicator.active)
+                                       .order_by(Indicator.id))).all()
+            schedules = (await s.exec(select(Schedule).where(Schedule.plan_id == p.id, Schedule.active)
+                                      .order_by(Schedule.id))).all()
+            tasks = (await s.exec(select(Task).where(Task.plan_id == p.id, Task.active).order_by(Task.id))).all()
+            task_ids = [t.id for t in tasks]
+            roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+            for a in (await s.exec(select(Assignment).where(Assignment.task_id.in_(task_ids), Assignment.active)
+                                   .order_by(Assignment.id))).all():
+                if a.unit_id in by_id:
+                    roles[a.task_id][a.role].append(by_id[a.unit_id].code)
+            schedule_code = {x.id: x.code for x in schedules}
+            task_schedules: dict[int, list[str]] = defaultdict(list)
+            for link in (await s.exec(select(TaskSchedule).where(TaskSchedule.task_id.in_(task_ids)))).all():
+                if link.schedule_id in schedule_code:
+                    task_schedules[link.task_id].append(schedule_code[link.schedule_id])
+            indicator_code = {i.id: i.code for i in indicators}
+            task_indicators: dict[int, list[str]] = defaultdict(list)
+            for link in (await s.exec(select(TaskIndicator).where(TaskIndicator.task_id.in_(task_ids))
+                                      .order_by(TaskIndicator.position))).all():
+                task_indicators[link.task_id].append(indicator_code.get(link.indicator_id, "?"))
+            overrides = (await s.exec(select(CalendarOverride).where(CalendarOverride.plan_id == p.id)
+                                      .order_by(CalendarOverride.day))).all()
+            coordinator = next((u for u in units if u.code == p.coordinator_code), None)
+            typer.echo(cli_text.plan_overview(p, coordinator, units, targets, milestones, indicators, schedules,
+                                              tasks, roles, task_schedules, task_indicators, overrides,
+                                              settings.tz))
+
+    _execute(work, settings)
+
+
+# --- units, schedule ------------------------------------------------------------------------------
+
+
+@app.command(help=_("Danh sách đơn vị chịu trách nhiệm, số nhiệm vụ chủ trì và số đầu mối đã đăng ký."))
+def units(plan: PlanOption = None) -> None:
+
+    async def work(services: Services) -> None:
+        async with services.sessions() as s:
+            p = await find_plan(s, plan)
+            rows = (await s.exec(select(Unit).where(Unit.plan_id == p.id, Unit.active).order_by(Unit.id))).all()
+            ids = [u.id for u in rows]
+            aliases: dict[int, list[str]] = defaultdict(list)
+            for a in (await s.exec(select(UnitAlias).where(UnitAlias.unit_id.in_(ids)).order_by(UnitAlias.id))).all():
+                aliases[a.unit_id].append(a.alias)
+            leads = dict((await s.exec(
+                select(Assignment.unit_id, func.count(func.distinct(Assignment.task_id)))
+                .join(Task, Task.id == Assignment.task_id)
+                .where(Assignment.unit_id.in_(ids), Assignment.role == "lead", Assignment.active, Task.active)
+                .group_by(Assignment.unit_id))).all())
+            focals = dict((await s.exec(
+                select(RoleGrant.unit_id, func.count(RoleGrant.id))
+                .where(RoleGrant.unit_id.in_(ids), RoleGrant.role == Role.focal,
+                       RoleGrant.status == GrantStatus.active)
+                .group_by(RoleGrant.unit_id))).all())
+            code_of = {u.id: u.code for u in rows}
+            successor = {u.id: code_of.get(u.successor_id, "?") for u in rows if u.successor_id}
+            typer.echo(_("Kế hoạch {code}: {n} đơn vị").format(code=p.code, n=len(rows)))
+            typer.echo(cli_text.units_table(rows, aliases, leads, focals, successor))
+
+    _execute(work)
+
+
+@app.command(help=_("Mọi hạn báo cáo và ngày nhắc trong khoảng, theo đơn vị và nhiệm vụ."))
+def schedule(
+    start: Annotated[str, typer.Option("--from", help=_("Từ ngày (2025-01-01 hoặc 01/01/2025)."))],
+    end: Annotated[str, typer.Option("--to", help=_("Đến ngày."))],
+    unit: Annotated[str | None, typer.Option("--unit", help=_("Chỉ một đơn vị (mã)."))] = None,
+    plan: PlanOption = None,
+) -> None:
+    first, last = parse_day(start), parse_day(end)
+    if first > last:
+        raise typer.BadParameter(_("--from phải trước --to"))
+    if (last - first).days > 3660:
+        raise typer.BadParameter(_("khoảng thời gian tối đa 10 năm"))
+
+    async def work(services: Services) -> None:
+        async with services.sessions() as s:
+            p = await find_plan(s, plan)
+            unit_ids = None
+            if unit:
+                row = (await s.exec(select(Unit).where(Unit.plan_id == p.id, Unit.code == unit.upper()))).first()
+                if row is None:
+                    raise UserError(_("Không có đơn vị mã '{code}'. Xem `nhacviec units`.").format(code=unit))
+                unit_ids = [row.id]
+            found = await obligations_touching(s, p, first, last, unit_ids=unit_ids)
+            calendar = await plan_calendar(s, p.id)
+            typer.echo(cli_text.schedule_listing(found, first, last, calendar, p.coordinator_code))
+
+    _execute(work)
+
+
+def main() -> None:
+    app()

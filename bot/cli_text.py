@@ -1,0 +1,208 @@
+"""How the plan, its units and its schedule read on the operator's terminal."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from locales import N_, _, format_date, format_datetime, format_day, format_number, ngettext
+from models.obligations import Obligation
+from models.periods import Every, period_label
+from models.planload import Change, summarise
+from models.tables import CalendarOverride, Indicator, Plan, Schedule, Target, TargetMilestone, Task, Unit
+from models.workdays import WorkCalendar
+
+EVERY = {
+    Every.month: N_("hằng tháng"), Every.quarter: N_("hằng quý"), Every.half_year: N_("6 tháng một lần"),
+    Every.year: N_("hằng năm"), Every.five_year: N_("5 năm một lần"), Every.once: N_("một lần"),
+}
+KIND = {
+    "so": N_("Sở"), "ubnd": N_("UBND"), "hoi": N_("Hội"), "bao_dai": N_("Báo, đài"), "cuc": N_("Cục"),
+    "van_phong": N_("Văn phòng"),
+    "ban": N_("Ban"), "khac": N_("Khác"),
+}
+OP = {">=": "≥", ">": ">", "~": "≈"}
+AGGREGATE = {"sum": N_("cộng dồn"), "latest": N_("số mới nhất"), "max": N_("lớn nhất")}
+INDICATOR_TYPE = {"int": N_("số nguyên"), "decimal": N_("số thập phân"), "percent": N_("phần trăm")}
+
+
+def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths, strict=True)).rstrip(),
+             "  ".join("─" * w for w in widths)]
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def offsets(values: Sequence[int]) -> str:
+    return ", ".join(f"{v:+d}" if v else "0" for v in values)
+
+
+def describe_schedule(s: Schedule) -> str:
+    if s.every == Every.once:
+        text = _("một lần, hạn {day}").format(day=format_day(s.once)) if s.once else _("một lần")
+    else:
+        window = _("kỳ số liệu theo NĐ 09/2019 (ngày 15 → ngày 14)") if s.window == "nd09" \
+            else _("kỳ số liệu theo lịch (ngày 1 → cuối kỳ)")
+        if s.due_after_cutoff:
+            due = ngettext("hạn {n} ngày làm việc sau ngày chốt số liệu",
+                           "hạn {n} ngày làm việc sau ngày chốt số liệu", s.due_after_cutoff).format(
+                n=s.due_after_cutoff)
+        elif s.due_month_day:
+            month, day = s.due_month_day.split("-")
+            due = _("hạn ngày {day}/{month}").format(day=day, month=month)
+        else:
+            due = _("hạn ngày {day} của tháng cuối kỳ").format(day=s.due_day)
+        text = f"{_(EVERY[Every(s.every)])}, {window}, {due}"
+    if s.source == "default":
+        text += " " + _("[ngày mặc định]")
+    return text
+
+
+def plan_overview(plan: Plan, coordinator: Unit | None, units: Sequence[Unit], targets: Sequence[Target],
+                  milestones: dict[int, list[TargetMilestone]], indicators: Sequence[Indicator],
+                  schedules: Sequence[Schedule], tasks: Sequence[Task],
+                  roles: dict[int, dict[str, list[str]]], task_schedules: dict[int, list[str]],
+                  task_indicators: dict[int, list[str]], overrides: Sequence[CalendarOverride], tz) -> str:
+    target_code = {t.id: t.code for t in targets}
+    out = [
+        _("Kế hoạch {code} — Quyết định {decision} ngày {issued}").format(
+            code=plan.code, decision=plan.decision, issued=format_date(plan.issued)),
+        plan.title,
+        _("Thời gian: {start} – {end} · theo dõi các kỳ có hạn từ {track} · múi giờ {zone}").format(
+            start=format_date(plan.start), end=format_date(plan.end), track=format_date(plan.track_from),
+            zone=plan.timezone),
+        _("Đơn vị điều phối: {code} — {name}").format(code=plan.coordinator_code,
+                                                      name=coordinator.name if coordinator else "?"),
+        _("Nhắc trước hạn (ngày làm việc): {before} · nhắc quá hạn: {after}").format(
+            before=offsets(plan.reminders_before), after=offsets(plan.escalate_after)),
+        _("Nạp từ {path} (sha256 {sha}…) lúc {at}").format(
+            path=plan.source_path, sha=plan.content_sha256[:12], at=format_datetime(plan.loaded_at, tz)),
+        "",
+        _("Mục tiêu ({n})").format(n=len(targets)),
+    ]
+    for target in targets:
+        marks = " · ".join(f"{m.year}: {OP.get(m.op, m.op)} {format_number(m.value.normalize())} {target.measure}"
+                           .rstrip() for m in milestones.get(target.id, []))
+        out.append(f"  {target.code}  {target.name}")
+        out.append(f"      {marks}  ({_(AGGREGATE.get(target.aggregate, target.aggregate))})")
+    out += ["", _("Chỉ số ({n})").format(n=len(indicators))]
+    for indicator in indicators:
+        link = f" → {target_code[indicator.target_id]}" if indicator.target_id in target_code else ""
+        out.append(f"  {indicator.code}  {indicator.name} ({_(INDICATOR_TYPE[indicator.type])}"
+                   f"{', ' + indicator.measure if indicator.measure else ''}){link}")
+    out += ["", _("Lịch báo cáo ({n})").format(n=len(schedules))]
+    for schedule in schedules:
+        out.append(f"  {schedule.code}  {schedule.name}: {describe_schedule(schedule)}")
+    out += ["", _("Nhiệm vụ ({n})").format(n=len(tasks))]
+    for task in tasks:
+        parts = roles.get(task.id, {})
+        out.append(f"  {task.code}  {task.title}")
+        line = _("Chủ trì: {lead}").format(lead=", ".join(parts.get("lead", [])) or "–")
+        if parts.get("support"):
+            line += " · " + _("Phối hợp: {support}").format(support=", ".join(parts["support"]))
+        line += " · " + _("Lịch: {schedules}").format(schedules=", ".join(task_schedules.get(task.id, [])) or "–")
+        if task_indicators.get(task.id):
+            line += " · " + _("Chỉ số: {codes}").format(codes=", ".join(task_indicators[task.id]))
+        out.append("      " + line)
+    out += ["", _("Đơn vị: {n} (xem `nhacviec units`)").format(n=len(units))]
+    if overrides:
+        out += ["", _("Ngày nghỉ, ngày làm bù riêng của kế hoạch")]
+        for o in overrides:
+            kind = _("làm việc") if o.working else _("nghỉ")
+            out.append(f"  {format_day(o.day)}: {kind}{' — ' + o.note if o.note else ''}")
+    return "\n".join(out)
+
+
+def units_table(units: Sequence[Unit], aliases: dict[int, list[str]], leads: dict[int, int],
+                focals: dict[int, int], successor: dict[int, str]) -> str:
+    rows = []
+    for unit in units:
+        span = ""
+        if unit.valid_from or unit.valid_to:
+            span = f"{format_date(unit.valid_from) if unit.valid_from else '…'} – " \
+                   f"{format_date(unit.valid_to) if unit.valid_to else '…'}"
+            if unit.id in successor:
+                span += f" → {successor[unit.id]}"
+        extra = [a for a in aliases.get(unit.id, []) if a not in (unit.code, unit.name)]
+        rows.append([unit.code, unit.name, _(KIND.get(unit.kind, unit.kind)), str(leads.get(unit.id, 0)),
+                     str(focals.get(unit.id, 0)), span or "–", ", ".join(extra[:4]) + (" …" if len(extra) > 4 else "")])
+    header = [_("Mã"), _("Tên đơn vị"), _("Loại"), _("NV chủ trì"), _("Đầu mối"), _("Hiệu lực"), _("Tên gọi khác")]
+    return table(rows, header)
+
+
+def schedule_listing(obligations: Sequence[Obligation], start: date, end: date, calendar: WorkCalendar,
+                     coordinator: str) -> str:
+    out = [_("Lịch báo cáo và nhắc việc từ {start} đến {end}").format(start=format_day(start), end=format_day(end))]
+    if not obligations:
+        out.append(_("Không có hạn báo cáo hay ngày nhắc nào trong khoảng này."))
+        return "\n".join(out)
+    groups: dict[tuple[date, str, str], list[Obligation]] = defaultdict(list)
+    for o in obligations:
+        groups[(o.due, o.schedule_code, o.period_key)].append(o)
+    for (due, _code, key), items in sorted(groups.items()):
+        first = items[0]
+        label = period_label(first.every, key, first.schedule_name)
+        title = first.schedule_name if first.every != Every.once else ""
+        out += ["", "■ " + _("Hạn {due} — {title}{label}").format(
+            due=format_day(due), title=f"{title}, " if title else "", label=label)]
+        out.append("  " + _("Kỳ số liệu: {start} – {end}").format(start=format_date(first.window_start),
+                                                                  end=format_date(first.window_end)))
+        if not calendar.is_working_day(due):
+            reason = calendar.holiday_name(due) or format_day(due).split(",")[0]
+            out.append("  " + _("⚠ Hạn rơi vào ngày nghỉ ({reason}): nhắc hạn vào ngày làm việc liền trước.")
+                       .format(reason=reason))
+        before = [s for s in first.reminders]
+        after = [s for s in first.escalations]
+
+        def mark(day: date) -> str:
+            return f"{format_day(day)}" + ("" if start <= day <= end else " " + _("(ngoài khoảng)"))
+
+        if before:
+            out.append("  " + _("Nhắc trước hạn: {days}").format(days=" · ".join(
+                f"{mark(s.day)} ({s.offset:+d})" if s.offset else f"{mark(s.day)} ({_('hạn')})" for s in before)))
+        if after:
+            out.append("  " + _("Nhắc quá hạn: {days}").format(days=" · ".join(
+                f"{mark(s.day)} ({s.offset:+d})" for s in after)))
+            if len(after) > 1:
+                out.append("  " + _("Từ lần nhắc quá hạn thứ hai, {coordinator} được báo danh sách đơn vị chưa nộp.")
+                           .format(coordinator=coordinator))
+        by_unit: dict[str, list[Obligation]] = defaultdict(list)
+        for o in items:
+            by_unit[o.unit_code].append(o)
+        rows = [[code, units[0].unit_name, ", ".join(o.task_code for o in units)] for code, units in by_unit.items()]
+        out += ["  " + line for line in table(rows, [_("Mã"), _("Đơn vị"), _("Nhiệm vụ")]).splitlines()]
+    return "\n".join(out)
+
+
+def change_listing(changes: Sequence[Change], *, dry_run: bool) -> str:
+    if not changes:
+        return _("Không có thay đổi: cơ sở dữ liệu đã khớp với tệp kế hoạch.")
+    head = _("Sẽ thay đổi (chạy thử, chưa ghi gì):") if dry_run else _("Đã thay đổi:")
+    out = [head]
+    names = {"plan": _("kế hoạch"), "unit": _("đơn vị"), "alias": _("tên gọi"), "target": _("mục tiêu"),
+             "milestone": _("mốc mục tiêu"), "indicator": _("chỉ số"), "schedule": _("lịch báo cáo"),
+             "period": _("kỳ báo cáo"), "task": _("nhiệm vụ"), "task-schedule": _("lịch của nhiệm vụ"),
+             "task-indicator": _("chỉ số của nhiệm vụ"), "assignment": _("phân công"),
+             "calendar": _("ngày nghỉ/làm bù")}
+    actions = {"add": _("thêm"), "update": _("sửa"), "retire": _("ngừng theo dõi"), "remove": _("bỏ")}
+    for entity, counts in summarise(changes).items():
+        detail = ", ".join(f"{actions[a]} {n}" for a, n in counts.items())
+        out.append(f"  {names.get(entity, entity)}: {detail}")
+    details = [c for c in changes if c.action != "add" or c.entity in ("plan", "unit", "task", "schedule", "target")]
+    if details and len(details) <= 200:
+        out.append("")
+        symbol = {"add": "+", "update": "~", "retire": "−", "remove": "−"}
+        for change in details:
+            line = f"  {symbol[change.action]} {names.get(change.entity, change.entity)} {change.key}"
+            if change.fields:
+                line += ": " + "; ".join(f"{k}: {_short(old)} → {_short(new)}"
+                                         for k, (old, new) in change.fields.items())
+            out.append(line)
+    return "\n".join(out)
+
+
+def _short(value: object) -> str:
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -1,0 +1,164 @@
+"""Settings, from the environment (prefix NHACVIEC_) or a `.env` file. Secrets come only from here."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from locales import _
+from models.db import normalise_url
+from plans import DEFAULT_PLAN
+
+CHANNELS = ("telegram", "zalo", "console")
+_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def _http_url(value: str, *, https: bool = False) -> str:
+    parts = urlsplit(value)
+    allowed = ("https",) if https else ("http", "https")
+    if parts.scheme not in allowed or not parts.netloc:
+        raise ValueError(_("'{value}' không phải địa chỉ {scheme}:// hợp lệ").format(
+            value=value, scheme="https" if https else "http(s)"))
+    return value.rstrip("/") if not https else value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NHACVIEC_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_ignore_empty=True,
+    )
+
+    database_url: str = "sqlite+aiosqlite:///nhacviec.db"
+    plan: Path = DEFAULT_PLAN
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    zalo_token: SecretStr | None = None
+    zalo_api_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0:8080"
+    admins: Annotated[list[str], NoDecode] = []
+    timezone: str = "Asia/Ho_Chi_Minh"
+    locale: Literal["vi", "en"] = "vi"
+    digest_cron: str = "30 7 * * mon"
+    reminder_time: time = time(8, 0)
+    invite_days: Annotated[int, Field(ge=1, le=90)] = 14
+    tick_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
+    send_rate: Annotated[float, Field(gt=0, le=30)] = 25.0
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            return normalise_url(value).render_as_string(hide_password=False)
+        except Exception as error:
+            raise ValueError(_("địa chỉ cơ sở dữ liệu không hợp lệ: {reason}").format(reason=error)) from error
+
+    @field_validator("telegram_api_url", "zalo_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        return _http_url(value)
+
+    @field_validator("telegram_webhook_url", "zalo_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        return _http_url(value, https=True) if value else None
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TELEGRAM_SECRET.match(value.get_secret_value()):
+            raise ValueError(_("chỉ gồm 1–256 ký tự A-Z, a-z, 0-9, _ hoặc - (quy định của Telegram)"))
+        return value
+
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _zalo_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not 8 <= len(value.get_secret_value()) <= 256:
+            raise ValueError(_("cần 8–256 ký tự (quy định của Zalo)"))
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, sep, port = value.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(_("viết theo dạng máy:cổng, ví dụ 0.0.0.0:8080"))
+        return value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+        result = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            channel, sep, ident = item.partition(":")
+            if not sep or channel not in CHANNELS or not ident.strip():
+                raise ValueError(_("'{item}' phải viết kênh:mã, ví dụ telegram:12345 hoặc zalo:6ede9a…")
+                                 .format(item=item))
+            result.append(f"{channel}:{ident.strip()}")
+        return result
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            message = _("múi giờ không tồn tại: '{zone}' (ví dụ Asia/Ho_Chi_Minh)").format(zone=value)
+            raise ValueError(message) from error
+        return value
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as error:
+            raise ValueError(_("biểu thức cron không hợp lệ '{value}' (ví dụ \"30 7 * * mon\": 7:30 sáng Thứ Hai)")
+                             .format(value=value)) from error
+        return value
+
+    @model_validator(mode="after")
+    def _webhooks_need_secrets(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError(_("NHACVIEC_TELEGRAM_WEBHOOK_URL cần kèm NHACVIEC_TELEGRAM_WEBHOOK_SECRET"))
+        if self.zalo_webhook_url and not self.zalo_webhook_secret:
+            raise ValueError(_("NHACVIEC_ZALO_WEBHOOK_URL cần kèm NHACVIEC_ZALO_WEBHOOK_SECRET"))
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_admin(self, channel: str, user_id: str) -> bool:
+        return f"{channel}:{user_id}" in self.admins
+
+
+class SettingsError(Exception):
+    """One line for the operator: which setting, what is wrong."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        parts = []
+        for item in error.errors(include_url=False):
+            name = "NHACVIEC_" + str(item["loc"][0]).upper() if item["loc"] else "NHACVIEC_*"
+            message = str(item.get("ctx", {}).get("error", item["msg"])) if item["type"] == "value_error" \
+                else item["msg"]
+            parts.append(f"{name}: {message}")
+        raise SettingsError(_("Cấu hình không hợp lệ: {details}").format(details="; ".join(parts))) from None

@@ -1,0 +1,128 @@
+"""Engine, sessions, migrations and the one-line answer when the database cannot be reached."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine.url import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import models.tables  # noqa: F401  (registers every table on the metadata)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+# SQLite stores Numeric as a float-ish value and SQLAlchemy warns on every Decimal column; our
+# indicator values have at most 4 decimals and are rounded on read, so the warning is noise.
+warnings.filterwarnings("ignore", message=r".*does \*not\* support Decimal objects natively.*")
+
+
+class DatabaseUnavailable(Exception):
+    """Raised with a one-line, password-free explanation."""
+
+
+def normalise_url(raw: str) -> URL:
+    """Accept the URLs people write (`sqlite:///x.db`, `postgresql://…`) and pick async drivers."""
+    url = make_url(raw)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite")
+    if backend in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+asyncpg")
+    raise ValueError(f"unsupported database '{backend}': use sqlite or postgresql")
+
+
+def safe_url(url: URL | str) -> str:
+    return (make_url(url) if isinstance(url, str) else url).render_as_string(hide_password=True)
+
+
+def make_engine(raw_url: str | URL, **kwargs) -> AsyncEngine:
+    url = normalise_url(str(raw_url) if isinstance(raw_url, URL) else raw_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the CLI read while the bot writes; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def check_connection(engine: AsyncEngine) -> None:
+    try:
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+    except (exc.DBAPIError, OSError, ConnectionError) as error:  # asyncpg raises OSError subclasses
+        raise DatabaseUnavailable(f"{safe_url(engine.url)}: {_reason(error)}") from error
+
+
+def _reason(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+    return text
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def _downgrade(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+def _current(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    await check_connection(engine)
+    async with engine.begin() as conn:
+        await conn.run_sync(_upgrade, revision)
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    async with engine.begin() as conn:
+        await conn.run_sync(_downgrade, revision)
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as conn:
+        return await conn.run_sync(_current)
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,0 +1,451 @@
+"""The plan file: its schema, and every check that can be made before touching the database.
+
+`read_plan(path)` returns a validated `PlanFile` or raises `SourceError` listing every problem
+with file, line and key, so that a person can fix the whole file in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from locales import _
+from models import yamlsource
+from models.periods import Due, Every, Rule, Window
+from models.text import fold
+from models.yamlsource import Located, Path_, Problem, SourceError
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+Code = Annotated[str, Field(pattern=CODE_PATTERN)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class PlanHeader(_Strict):
+    code: Code
+    title: Text
+    decision: Text
+    issued: date
+    start: date
+    end: date
+    track_from: date | None = None  # default: the day the plan was issued
+    timezone: str = "Asia/Ho_Chi_Minh"
+    coordinator: Code
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(_("múi giờ không tồn tại: {zone}").format(zone=value)) from error
+        return value
+
+    @model_validator(mode="after")
+    def _span(self) -> PlanHeader:
+        if self.start > self.end:
+            raise ValueError(_("ngày bắt đầu (start) phải trước ngày kết thúc (end)"))
+        return self
+
+
+UnitKind = Literal["so", "ubnd", "hoi", "bao_dai", "cuc", "van_phong", "ban", "khac"]
+
+
+class UnitSpec(_Strict):
+    code: Code
+    name: Text
+    aliases: list[Annotated[str, Field(min_length=1, max_length=200)]] = []
+    kind: UnitKind = "khac"
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor: Code | None = None
+    source: str = ""
+
+
+class MilestoneSpec(_Strict):
+    value: Decimal
+    op: Literal[">=", ">", "~"] = ">="
+    note: str = ""
+
+
+class TargetSpec(_Strict):
+    code: Code
+    name: Text
+    unit: str = ""
+    aggregate: Literal["sum", "latest", "max"]
+    milestones: dict[int, Decimal | MilestoneSpec]
+    source: str = ""
+
+    def milestone_specs(self) -> dict[int, MilestoneSpec]:
+        return {
+            year: m if isinstance(m, MilestoneSpec) else MilestoneSpec(value=m)
+            for year, m in self.milestones.items()
+        }
+
+
+class IndicatorSpec(_Strict):
+    code: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,19}$")]
+    name: Text
+    type: Literal["int", "decimal", "percent"] = "int"
+    unit: str = ""
+    target: Code | None = None
+
+
+class AfterCutoff(_Strict):
+    after_cutoff: Annotated[int, Field(ge=1, le=60)]
+
+
+class RemindersSpec(_Strict):
+    before: list[Annotated[int, Field(le=0, ge=-60)]] = [-5, -2, 0]
+    escalate_after: list[Annotated[int, Field(ge=1, le=60)]] = [1, 3]
+
+
+_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+
+
+class ScheduleSpec(_Strict):
+    name: str = ""
+    every: Every | None = None
+    window: Window = Window.nd09
+    due: Annotated[str, Field(pattern=r"^\d{1,2}-\d{1,2}$")] | Annotated[int, Field(ge=1, le=31)] | \
+        AfterCutoff | None = None
+    once: date | None = None
+    window_from: date | None = None
+    reminders: RemindersSpec | None = None
+    source: str = "default"
+    basis: str = ""
+
+    @field_validator("due")
+    @classmethod
+    def _real_month_day(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            month, day = (int(x) for x in _MONTH_DAY.match(value).groups())  # type: ignore[union-attr]
+            try:
+                date(2023, month, day)  # 2023: not a leap year, so 02-29 is refused too
+            except ValueError as error:
+                raise ValueError(_("'{value}' không phải ngày-tháng có thật (viết THÁNG-NGÀY, ví dụ 12-20)")
+                                 .format(value=value)) from error
+        return value
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> ScheduleSpec:
+        every = self.every or (Every.once if self.once else None)
+        if every is None:
+            raise ValueError(_("lịch chưa có quy tắc: cần `every` (month, quarter, half-year, year, "
+                               "five-year) kèm `due`, hoặc `once: NĂM-THÁNG-NGÀY`"))
+        if every == Every.once:
+            if self.once is None:
+                raise ValueError(_("lịch một lần (once) cần ngày, ví dụ `once: 2025-12-15`"))
+            if self.due is not None:
+                raise ValueError(_("lịch một lần không dùng `due`: ngày `once` chính là hạn"))
+        else:
+            if self.once is not None:
+                raise ValueError(_("không dùng đồng thời `every` và `once`"))
+            if self.due is None:
+                raise ValueError(_("lịch định kỳ cần hạn `due`: \"12-20\", một ngày trong tháng (20), "
+                                   "hoặc {after_cutoff: 2}"))
+        return self
+
+    def rule(self) -> Rule:
+        if self.once is not None:
+            return Rule(every=Every.once, window=self.window, once=self.once, window_from=self.window_from)
+        assert self.every is not None
+        return Rule(every=self.every, window=self.window, due=self.due_rule(), window_from=self.window_from)
+
+    def due_rule(self) -> Due | None:
+        if isinstance(self.due, AfterCutoff):
+            return Due(after_cutoff=self.due.after_cutoff)
+        if isinstance(self.due, str):
+            month, day = (int(x) for x in self.due.split("-"))
+            return Due(month_day=(month, day))
+        if isinstance(self.due, int):
+            return Due(day=self.due)
+        return None
+
+
+class DayNote(_Strict):
+    date: date
+    note: str = ""
+
+
+class CalendarSpec(_Strict):
+    days_off: list[date | DayNote] = []
+    working_days: list[date | DayNote] = []
+
+    @staticmethod
+    def _entries(items: list[date | DayNote]) -> dict[date, str]:
+        return {i.date if isinstance(i, DayNote) else i: i.note if isinstance(i, DayNote) else ""
+                for i in items}
+
+    def off(self) -> dict[date, str]:
+        return self._entries(self.days_off)
+
+    def worked(self) -> dict[date, str]:
+        return self._entries(self.working_days)
+
+
+class TaskSpec(_Strict):
+    code: Code
+    title: Text
+    section: str = ""
+    description: str = ""
+    lead: Annotated[list[Code], Field(min_length=1)]
+    support: list[Code] = []
+    indicators: list[str] = []
+    schedules: list[Code] = []
+    report_by: Literal["lead", "all"] = "lead"
+    source: str = ""
+
+
+class PlanFile(_Strict):
+    plan: PlanHeader
+    units: Annotated[list[UnitSpec], Field(min_length=1)]
+    targets: list[TargetSpec] = []
+    indicators: list[IndicatorSpec] = []
+    schedules: dict[Code, ScheduleSpec] = {}
+    reminders: RemindersSpec = RemindersSpec()
+    calendar: CalendarSpec = CalendarSpec()
+    tasks: list[TaskSpec] = []
+
+
+_FIELD_NAMES = {
+    name
+    for model in (PlanHeader, UnitSpec, MilestoneSpec, TargetSpec, IndicatorSpec, AfterCutoff, RemindersSpec,
+                  ScheduleSpec, DayNote, CalendarSpec, TaskSpec, PlanFile)
+    for name in model.model_fields
+}
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    spec: PlanFile
+    path: str
+    sha256: str
+
+
+def read_plan(path: Path | str) -> LoadedPlan:
+    located = yamlsource.read(path)
+    if not isinstance(located.value, dict):
+        raise SourceError([located.problem((), _(
+            "tệp kế hoạch phải là một bảng khoá: giá trị (plan:, units:, tasks: …)"))])
+    try:
+        spec = PlanFile.model_validate(located.value)
+    except ValidationError as error:
+        raise SourceError(_pydantic_problems(error, located)) from error
+    problems = [located.problem(where, message) for where, message in check_references(spec)]
+    if problems:
+        raise SourceError(problems)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return LoadedPlan(spec, str(path), digest)
+
+
+# --- messages for schema errors -------------------------------------------------------------------
+
+
+def _pydantic_problems(error: ValidationError, located: Located) -> list[Problem]:
+    problems: dict[tuple[Path_, str], Problem] = {}
+    for item in error.errors(include_url=False):
+        where = _existing_path(located.value, item["loc"])
+        message = _message(item)
+        key = (where, message)
+        if key not in problems:
+            problems[key] = located.problem(where, message)
+    # A union (e.g. `due`) reports one error per alternative; keep one line per place.
+    by_place: dict[Path_, list[Problem]] = {}
+    for (where, _msg), problem in problems.items():
+        by_place.setdefault(where, []).append(problem)
+    return [items[0] for items in by_place.values()]
+
+
+def _existing_path(value: Any, loc: tuple[Any, ...]) -> Path_:
+    """The part of a pydantic location that names real keys and items of the file.
+
+    Unions add type names ("str", "AfterCutoff") to locations; a missing or forbidden key is
+    named even though it is not in the data, because it is the useful part of the message.
+    """
+    path: list[str | int] = []
+    current = value
+    for part in loc:
+        if not _has(current, part):
+            if isinstance(current, dict) and part in _FIELD_NAMES:
+                path.append(part)
+            break
+        current = current[part]
+        path.append(part)
+    return tuple(path)
+
+
+def _has(container: Any, part: Any) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
+
+
+def _message(item: dict[str, Any]) -> str:
+    kind = item["type"]
+    ctx = item.get("ctx") or {}
+    if kind == "missing":
+        return _("thiếu khoá bắt buộc")
+    if kind == "extra_forbidden":
+        return _("khoá không được hỗ trợ (kiểm tra chính tả)")
+    if kind.startswith("date"):
+        return _("ngày không hợp lệ: '{value}' (viết theo dạng NĂM-THÁNG-NGÀY, ví dụ 2025-12-15)").format(
+            value=item.get("input"))
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("cần một số nguyên, nhận được '{value}'").format(value=item.get("input"))
+    if kind.startswith("decimal") or kind == "float_parsing":
+        return _("cần một số, nhận được '{value}'").format(value=item.get("input"))
+    if kind == "literal_error":
+        return _("giá trị '{value}' không hợp lệ; chọn một trong: {allowed}").format(
+            value=item.get("input"), allowed=ctx.get("expected", ""))
+    if kind == "enum":
+        return _("giá trị '{value}' không hợp lệ; chọn một trong: {allowed}").format(
+            value=item.get("input"), allowed=ctx.get("expected", ""))
+    if kind == "string_pattern_mismatch":
+        return _("'{value}' không hợp lệ: mã chỉ gồm chữ không dấu, số, '.', '_' hoặc '-'; "
+                 "hạn 'due' viết THÁNG-NGÀY").format(value=item.get("input"))
+    if kind in ("too_short", "string_too_short"):
+        return _("không được để trống")
+    if kind in ("too_long", "string_too_long"):
+        return _("quá dài")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return _("giá trị '{value}' ngoài khoảng cho phép").format(value=item.get("input"))
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return _("cần một bảng khoá: giá trị")
+    if kind == "list_type":
+        return _("cần một danh sách (mỗi mục một dòng bắt đầu bằng '- ')")
+    if kind in ("string_type",):
+        return _("cần một chuỗi văn bản")
+    if kind == "value_error":
+        return str(ctx.get("error", item.get("msg", "")))
+    return str(item.get("msg", kind))
+
+
+# --- cross references ---------------------------------------------------------------------------
+
+
+def check_references(spec: PlanFile) -> list[tuple[Path_, str]]:
+    problems: list[tuple[Path_, str]] = []
+
+    def duplicates(items: list[Any], section: str, attr: str = "code", key=lambda v: v) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            value = key(getattr(item, attr))
+            if value in seen:
+                problems.append(((section, index, attr), _("mã '{code}' bị trùng (đã dùng ở mục {first})")
+                                 .format(code=getattr(item, attr), first=seen[value])))
+            else:
+                seen[value] = index
+        return seen
+
+    duplicates(spec.units, "units", key=str.upper)
+    targets = duplicates(spec.targets, "targets")
+    indicators = duplicates(spec.indicators, "indicators")
+    duplicates(spec.tasks, "tasks", key=fold)
+    unit_codes = {u.code.upper() for u in spec.units}
+
+    if spec.plan.coordinator.upper() not in unit_codes:
+        problems.append((("plan", "coordinator"), _("đơn vị điều phối '{code}' không có trong units")
+                         .format(code=spec.plan.coordinator)))
+
+    # Every name people may type must lead to exactly one unit.
+    names: dict[str, tuple[int, str]] = {}
+    first_of_code = {u.code.upper(): i for i, u in reversed(list(enumerate(spec.units)))}
+    for index, unit in enumerate(spec.units):
+        if first_of_code[unit.code.upper()] != index:
+            continue  # a duplicate code is reported once, above
+        for text in (unit.code, unit.name, *unit.aliases):
+            key = fold(text)
+            if not key:
+                continue
+            owner = names.get(key)
+            if owner and owner[0] != index:
+                problems.append((("units", index, "aliases"), _(
+                    "tên gọi '{alias}' trùng với đơn vị {other}; mỗi tên gọi chỉ được trỏ tới một đơn vị")
+                    .format(alias=text, other=owner[1])))
+            names.setdefault(key, (index, unit.code))
+        if unit.valid_from and unit.valid_to and unit.valid_from > unit.valid_to:
+            problems.append((("units", index, "valid_to"), _("valid_to phải sau valid_from")))
+        if unit.successor is not None:
+            if unit.successor.upper() not in unit_codes:
+                problems.append((("units", index, "successor"), _("đơn vị kế thừa '{code}' không có trong units")
+                                 .format(code=unit.successor)))
+            elif unit.successor.upper() == unit.code.upper():
+                problems.append((("units", index, "successor"), _("một đơn vị không thể kế thừa chính nó")))
+            if unit.valid_to is None:
+                problems.append((("units", index, "valid_to"), _(
+                    "đơn vị có đơn vị kế thừa cần ngày kết thúc valid_to")))
+    problems.extend(_successor_cycles(spec))
+
+    for index, target in enumerate(spec.targets):
+        for year in target.milestones:
+            if not spec.plan.start.year <= year <= spec.plan.end.year + 5:
+                problems.append((("targets", index, "milestones", year), _(
+                    "năm {year} nằm ngoài thời gian kế hoạch").format(year=year)))
+    for index, indicator in enumerate(spec.indicators):
+        if indicator.target is not None and indicator.target not in targets:
+            problems.append((("indicators", index, "target"), _("mục tiêu '{code}' không có trong targets")
+                             .format(code=indicator.target)))
+
+    for code, schedule in spec.schedules.items():
+        if schedule.once and not spec.plan.start <= schedule.once <= spec.plan.end:
+            problems.append((("schedules", code, "once"), _("ngày {day} nằm ngoài thời gian kế hoạch ({start} – {end})")
+                             .format(day=schedule.once, start=spec.plan.start, end=spec.plan.end)))
+
+    off = spec.calendar.off()
+    for index, day in enumerate(spec.calendar.working_days):
+        value = day.date if isinstance(day, DayNote) else day
+        if value in off:
+            problems.append((("calendar", "working_days", index), _(
+                "ngày {day} vừa là ngày nghỉ vừa là ngày làm việc").format(day=value)))
+
+    for index, task in enumerate(spec.tasks):
+        seen_units: set[str] = set()
+        for role in ("lead", "support"):
+            for position, code in enumerate(getattr(task, role)):
+                if code.upper() not in unit_codes:
+                    problems.append((("tasks", index, role, position), _("đơn vị '{code}' không có trong units")
+                                     .format(code=code)))
+                elif code.upper() in seen_units:
+                    problems.append((("tasks", index, role, position), _(
+                        "đơn vị '{code}' được giao hai lần trong nhiệm vụ này").format(code=code)))
+                seen_units.add(code.upper())
+        for position, code in enumerate(task.indicators):
+            if code not in indicators:
+                problems.append((("tasks", index, "indicators", position), _(
+                    "chỉ số '{code}' không có trong indicators").format(code=code)))
+        for position, code in enumerate(task.schedules):
+            if code not in spec.schedules:
+                problems.append((("tasks", index, "schedules", position), _(
+                    "lịch báo cáo '{code}' không có trong schedules").format(code=code)))
+    return problems
+
+
+def _successor_cycles(spec: PlanFile) -> list[tuple[Path_, str]]:
+    successor = {u.code.upper(): (u.successor or "").upper() for u in spec.units}
+    index_of = {u.code.upper(): i for i, u in enumerate(spec.units)}
+    problems = []
+    reported: set[str] = set()
+    for start in successor:
+        chain = [start]
+        current = successor[start]
+        while current and current in successor and current not in chain:
+            chain.append(current)
+            current = successor[current]
+        if current and current in chain and current not in reported:
+            cycle = chain[chain.index(current):]
+            reported.update(cycle)
+            problems.append((("units", index_of[current], "successor"), _(
+                "vòng kế thừa: {cycle}").format(cycle=" → ".join([*cycle, current]))))
+    return problems

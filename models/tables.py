@@ -1,0 +1,344 @@
+"""What the database holds. Every table is here; queries live in the modules that use them.
+
+Relationships are plain foreign keys queried explicitly: lazy loading does not work with async
+sessions and hides queries in attribute access.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Index, Numeric, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    focal = "focal"  # đầu mối of one unit
+    coordinator = "coordinator"  # Sở KH&CN staff following the whole plan
+    leader = "leader"  # read-only, receives digests
+    admin = "admin"  # IT officer; also granted from NHACVIEC_ADMINS
+
+
+class GrantStatus(StrEnum):
+    active = "active"
+    pending = "pending"  # e.g. a focal point of a merged unit who has not confirmed yet
+    revoked = "revoked"
+
+
+class ReportStatus(StrEnum):
+    not_started = "not_started"  # Chưa triển khai
+    in_progress = "in_progress"  # Đang thực hiện
+    done = "done"  # Hoàn thành
+    blocked = "blocked"  # Gặp vướng mắc
+
+
+class DeliveryStatus(StrEnum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"  # gave up after retries, or the recipient is unreachable
+    stale = "stale"  # claimed but not worth sending any more (catch-up policy)
+    unknown = "unknown"  # timed out mid-send: the outcome cannot be known
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+class Plan(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    title: str
+    decision: str
+    issued: date
+    start: date
+    end: date
+    track_from: date  # periods due before this date are not followed (the plan was issued late)
+    timezone: str
+    coordinator_code: str
+    reminders_before: list[int] = Field(sa_type=JSON)
+    escalate_after: list[int] = Field(sa_type=JSON)
+    source_path: str
+    content_sha256: str
+    loaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CalendarOverride(SQLModel, table=True):
+    """Official day swaps that the `holidays` package does not know (yet)."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    day: date
+    working: bool  # True: a Saturday worked in exchange; False: an extra day off
+    note: str = ""
+
+
+class Unit(SQLModel, table=True):
+    """A responsible unit. Effective-dated: units are merged, renamed and retired over time."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str
+    name: str
+    kind: str
+    valid_from: date | None = None
+    valid_to: date | None = None  # last day the unit exists
+    successor_id: int | None = Field(default=None, foreign_key="unit.id")
+    active: bool = True  # False once the plan file no longer lists it (history is kept)
+
+
+class UnitAlias(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("unit_id", "norm"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    alias: str  # as written, for display
+    norm: str = Field(index=True)  # models.text.fold(alias), for matching
+
+
+class Target(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str
+    name: str
+    measure: str = ""  # "lượt", "%/năm" …
+    aggregate: str  # sum | latest | max
+    source: str = ""
+    active: bool = True
+
+
+class TargetMilestone(SQLModel, table=True):
+    target_id: int = Field(foreign_key="target.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    value: Decimal = Field(sa_type=Numeric(18, 4))
+    op: str = ">="  # >= | > | ~ (about)
+
+
+class Indicator(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str
+    name: str
+    type: str  # int | decimal | percent
+    measure: str = ""
+    target_id: int | None = Field(default=None, foreign_key="target.id")
+    active: bool = True
+
+
+class Schedule(SQLModel, table=True):
+    """A reporting rule; see models/periods.py for what each field means."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str
+    name: str = ""
+    every: str  # month | quarter | half-year | year | five-year | once
+    window: str = "nd09"  # nd09 | calendar
+    due_month_day: str | None = None  # "12-20"
+    due_day: int | None = None  # day of month
+    due_after_cutoff: int | None = None  # working days after the window closes
+    once: date | None = None
+    window_from: date | None = None
+    reminders_before: list[int] | None = Field(default=None, sa_type=JSON)
+    escalate_after: list[int] | None = Field(default=None, sa_type=JSON)
+    source: str = "default"
+    basis: str = ""
+    active: bool = True
+
+
+class Period(SQLModel, table=True):
+    """One occurrence of a schedule: the data window and its deadline (materialised on load)."""
+
+    __table_args__ = (UniqueConstraint("schedule_id", "key"), Index("ix_period_due", "due"))
+    id: int | None = Field(default=None, primary_key=True)
+    schedule_id: int = Field(foreign_key="schedule.id", index=True)
+    key: str  # "2025", "2025-H1", "2025-Q3", "2025-03", "2021-2025", or the date of a one-off
+    window_start: date
+    window_end: date
+    due: date
+    active: bool = True
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    code: str
+    norm: str = Field(index=True)  # fold(code), for loose matching ("ii3" = "II.3")
+    title: str
+    section: str = ""
+    description: str = ""
+    report_by: str = "lead"  # lead | all: which assignments owe periodic reports
+    source: str = ""
+    active: bool = True
+
+
+class TaskSchedule(SQLModel, table=True):
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    schedule_id: int = Field(foreign_key="schedule.id", primary_key=True)
+
+
+class TaskIndicator(SQLModel, table=True):
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+    position: int = 0
+
+
+class Assignment(SQLModel, table=True):
+    """A unit's part in a task (lead or support), effective-dated so that tasks can be re-homed."""
+
+    __table_args__ = (Index("ix_assignment_task_unit", "task_id", "unit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id")
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    role: str  # lead | support
+    valid_from: date | None = None
+    valid_to: date | None = None
+    origin: str = "plan"  # "plan", or the reorganisation event that created it
+    active: bool = True
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+class Member(SQLModel, table=True):
+    """A person. One person may reach us through several channel accounts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str
+    locale: str | None = None  # None: the bot's default
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ChannelAccount(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    channel: str  # telegram | zalo | console
+    external_id: str  # the platform's user id, always a string
+    chat_id: str  # where to write to this person
+    display_name: str = ""
+    username: str = ""
+    reachable: bool = True  # False after the platform said the bot is blocked
+    unreachable_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RoleGrant(SQLModel, table=True):
+    __table_args__ = (Index("ix_rolegrant_member_status", "member_id", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    role: str  # Role
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # required for focal
+    status: str = GrantStatus.active
+    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    granted_by: str = ""  # actor description, as in the audit log
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Invite(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(unique=True)  # sha256 of the code: a leaked database leaks no usable code
+    role: str
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+class Report(SQLModel, table=True):
+    """One version of a unit's progress report for a task and period. Rows are never edited,
+    except `is_latest`, which marks the version that counts."""
+
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "period_id", "version"),
+        Index("ix_report_period_latest", "period_id", "is_latest"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id")
+    period_id: int = Field(foreign_key="period.id")
+    version: int
+    is_latest: bool = True
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    channel: str = ""
+    status: str  # ReportStatus
+    percent: int | None = None
+    note: str = ""
+    obstacles: str = ""
+    proposals: str = ""
+    raw_text: str = ""  # exactly what the person typed (or the guided answers), kept verbatim
+    via: str = ""  # guided | oneline | reply | cli
+    late: bool = False
+    submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ReportValue(SQLModel, table=True):
+    report_id: int = Field(foreign_key="report.id", primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+    value: Decimal = Field(sa_type=Numeric(18, 4))
+
+
+# --- what the bot sends and remembers ----------------------------------------------------
+
+
+class Delivery(SQLModel, table=True):
+    """The outbox. A row is claimed by inserting it under its unique claim key; only claimed rows
+    are sent, so two ticks or two processes never send the same reminder twice."""
+
+    __table_args__ = (Index("ix_delivery_status_next", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    claim_key: str = Field(unique=True)  # kind:assignment:period:step:recipient
+    kind: str  # reminder | escalation | digest | nudge | notice
+    assignment_id: int | None = Field(default=None, foreign_key="assignment.id")
+    period_id: int | None = Field(default=None, foreign_key="period.id")
+    step: int | None = None
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    channel: str
+    chat_id: str
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    status: str = DeliveryStatus.pending
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    external_message_id: str | None = None
+    error: str = ""
+
+
+class Conversation(SQLModel, table=True):
+    """A guided flow in progress; kept in the database so that it survives a restart."""
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str
+    chat_id: str
+    user_id: str
+    flow: str
+    step: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AuditLog(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    actor: str  # "telegram:12345", "cli", "system"
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    action: str  # plan.load, invite.create, report.submit, access.denied …
+    entity: str = ""
+    entity_id: str = ""
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

@@ -1,0 +1,29 @@
+"""Loose matching of what people type: case, diacritics, NFC/NFD and punctuation do not matter.
+
+Vietnamese keyboards send both composed (NFC) and decomposed (NFD) text, and people on phones
+often skip diacritics: "Sở KH&CN", "so khcn" and "SỞ KH-CN" must meet on one key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    without = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # đ/Đ is a letter of its own, not d plus a mark, so NFD leaves it alone.
+    return unicodedata.normalize("NFC", without.replace("đ", "d").replace("Đ", "D"))
+
+
+def fold(text: str) -> str:
+    """Key for loose comparison: lower-case ASCII letters and digits only."""
+    return _NON_ALNUM.sub("", strip_diacritics(text).lower())
+
+
+def fold_words(text: str) -> list[str]:
+    """Words of `text` folded one by one (for matching a name inside a sentence)."""
+    return [w for w in _NON_ALNUM.split(strip_diacritics(text).lower()) if w]

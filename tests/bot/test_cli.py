@@ -1,0 +1,137 @@
+"""The operator's commands, run as the IT officer would run them."""
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from plans import DEFAULT_PLAN
+
+runner = CliRunner()
+
+
+def nhacviec(*args: str, env: dict[str, str] | None = None):
+    return runner.invoke(app, list(args), env=env or {}, catch_exceptions=False)
+
+
+@pytest.fixture
+def loaded(db_url: str) -> dict[str, str]:
+    env = {"NHACVIEC_DATABASE_URL": db_url}
+    result = nhacviec("run", env=env)
+    assert result.exit_code == 0, result.output
+    return env
+
+
+def test_run_on_a_fresh_directory_creates_the_database_and_loads_the_plan(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    result = nhacviec("run")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "nhacviec.db").exists()
+    assert "đơn vị: thêm 27" in result.output and "nhiệm vụ: thêm 23" in result.output
+    assert "NHACVIEC_TELEGRAM_TOKEN" in result.output
+    again = nhacviec("run")
+    assert "không có thay đổi" in again.output
+
+
+def test_units_lists_all_27(loaded):
+    result = nhacviec("units", env=loaded)
+    assert result.exit_code == 0
+    assert "27 đơn vị" in result.output
+    assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+10\s+0", result.output)
+    assert "UBND huyện Vũng Liêm" in result.output
+
+
+def test_plan_show_reads_like_the_plan(loaded):
+    out = nhacviec("plan", "show", env=loaded).output
+    assert "Kế hoạch VL-3064-2023 — Quyết định 3064/QĐ-UBND ngày 29/12/2023" in out
+    assert "2025: ≥ 30 lượt · 2030: ≥ 40 lượt" in out
+    assert "2025: ≥ 8,3 %/năm" in out  # Vietnamese decimal comma
+    assert "hạn 2 ngày làm việc sau ngày chốt số liệu [ngày mặc định]" in out
+    assert "Chủ trì: SKHCN · Phối hợp: SCT, SNNPTNT, SYT, HHDN, HDNT, LMHTX" in out
+    assert "Thứ Sáu, 02/01/2026: nghỉ" in out and "Thứ Bảy, 10/01/2026: làm việc" in out
+
+
+def test_schedule_2025_in_vietnamese_dates(loaded):
+    result = nhacviec("schedule", "--from", "2025-01-01", "--to", "31/12/2025", env=loaded)
+    out = result.output
+    assert result.exit_code == 0
+    assert "■ Hạn Thứ Ba, 16/12/2025 — Báo cáo hằng năm, năm 2025" in out
+    assert "Kỳ số liệu: 15/12/2024 – 14/12/2025" in out
+    assert ("Nhắc trước hạn: Thứ Ba, 09/12/2025 (-5) · Thứ Sáu, 12/12/2025 (-2) · Thứ Ba, 16/12/2025 (hạn)"
+            in out)
+    assert "Nhắc quá hạn: Thứ Tư, 17/12/2025 (+1) · Thứ Sáu, 19/12/2025 (+3)" in out
+    assert "■ Hạn Thứ Sáu, 31/10/2025 — Báo cáo sơ kết giai đoạn 2021–2025" in out
+    assert re.search(r"UBND-VLI\s+UBND huyện Vũng Liêm\s+IV\.8\.c", out)
+    assert "■ Hạn Thứ Hai, 20/01/2025 — Đánh giá tăng trưởng kinh tế, năng suất lao động hằng năm, năm 2024" in out
+
+
+def test_schedule_2026_and_one_unit(loaded):
+    out = nhacviec("schedule", "--from", "2026-01-01", "--to", "2026-12-31", "--unit", "ctk", env=loaded).output
+    assert "■ Hạn Thứ Ba, 20/01/2026" in out and "■ Hạn Thứ Ba, 31/03/2026" in out
+    assert "SKHCN" not in out.split("\n", 1)[1].replace("SKHCN được báo", "")
+    bad = nhacviec("schedule", "--from", "2026-01-01", "--to", "2026-12-31", "--unit", "XYZ", env=loaded)
+    assert bad.exit_code == 2 and "XYZ" in bad.output
+
+
+def test_schedule_rejects_bad_dates(loaded):
+    result = nhacviec("schedule", "--from", "31/02/2025", "--to", "2025-12-31", env=loaded)
+    assert result.exit_code == 2 and "31/02/2025" in result.output
+
+
+def test_plan_check_and_load_with_errors_leave_the_database_untouched(loaded, tmp_path: Path):
+    good = nhacviec("plan", "check", str(DEFAULT_PLAN))
+    assert good.exit_code == 0 and "27 đơn vị, 23 nhiệm vụ" in good.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(DEFAULT_PLAN.read_text(encoding="utf-8").replace("lead: [STC]", "lead: [SXYZ]", 1),
+                      encoding="utf-8")
+    check = nhacviec("plan", "check", str(broken))
+    assert check.exit_code == 2 and re.search(r"broken\.yaml:\d+: tasks\[\d+\]\.lead\[0\]: đơn vị 'SXYZ'", check.output)
+    load = nhacviec("plan", "load", str(broken), env=loaded)
+    assert load.exit_code == 2 and "chưa ghi gì" in load.output
+    assert "Không có thay đổi" in nhacviec("plan", "load", str(DEFAULT_PLAN), env=loaded).output
+
+
+def test_plan_load_dry_run_prints_the_diff(loaded, tmp_path: Path):
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(DEFAULT_PLAN.read_text(encoding="utf-8").replace(
+        'name: "Báo Vĩnh Long"', 'name: "Báo Vĩnh Long (điện tử)"'), encoding="utf-8")
+    dry = nhacviec("plan", "load", str(changed), "--dry-run", env=loaded)
+    assert dry.exit_code == 0 and "chạy thử" in dry.output
+    assert "~ đơn vị BVL: name: Báo Vĩnh Long → Báo Vĩnh Long (điện tử)" in dry.output
+    assert "Báo Vĩnh Long (điện tử)" not in nhacviec("units", env=loaded).output
+    nhacviec("plan", "load", str(changed), env=loaded)
+    assert "Báo Vĩnh Long (điện tử)" in nhacviec("units", env=loaded).output
+
+
+def test_db_upgrade_and_current(loaded):
+    assert "mới nhất" in nhacviec("db", "upgrade", env=loaded).output
+    assert "mới nhất" in nhacviec("db", "current", env=loaded).output
+
+
+def test_unreachable_database_is_one_line_without_traceback():
+    env = {"NHACVIEC_DATABASE_URL": "postgresql://nobody:pw@127.0.0.1:1/nothing"}
+    result = nhacviec("units", env=env)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "127.0.0.1:1/nothing" in lines[0] and "pw" not in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_bad_setting_is_one_line(monkeypatch):
+    result = nhacviec("units", env={"NHACVIEC_TIMEZONE": "Nowhere/Else"})
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0 and "NHACVIEC_TIMEZONE" in result.output
+
+
+def test_commands_before_any_plan_is_loaded_say_what_to_do(db_url):
+    result = nhacviec("units", env={"NHACVIEC_DATABASE_URL": db_url})
+    assert result.exit_code == 2 and "nhacviec plan load" in result.output
+
+
+def test_read_commands_on_a_database_never_set_up(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    result = nhacviec("schedule", "--from", "2025-01-01", "--to", "2025-12-31")
+    assert result.exit_code == 2 and "chưa được khởi tạo" in result.output and "nhacviec run" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,142 @@
+"""Shared fixtures. Every database test runs on SQLite, and again on PostgreSQL when
+NHACVIEC_TEST_POSTGRES_URL names a server (a throw-away database is created there per run)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from locales import set_default_locale
+from models import db
+from models.planfile import read_plan
+from models.planload import load_plan
+from models.tables import Plan
+from plans import DEFAULT_PLAN
+
+POSTGRES_URL = os.environ.get("NHACVIEC_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_and_clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see Vietnamese and no operator settings leaking in from the machine."""
+    for name in list(os.environ):
+        if name.startswith("NHACVIEC_") and name != "NHACVIEC_TEST_POSTGRES_URL":
+            monkeypatch.delenv(name)
+    set_default_locale("vi")
+
+
+async def _migrate(url: str) -> None:
+    engine = db.make_engine(url)
+    try:
+        await db.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    asyncio.run(_migrate(f"sqlite:///{path}"))
+    return path
+
+
+def _asyncpg_dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    if database:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    assert POSTGRES_URL
+    name = f"nhacviec_test_{os.getpid()}_{secrets.token_hex(3)}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    url = str(db.normalise_url(_asyncpg_dsn(POSTGRES_URL, name)).render_as_string(hide_password=False))
+    asyncio.run(_migrate(url))
+    yield url
+    asyncio.run(drop())
+
+
+async def _truncate(url: str) -> None:
+    engine = db.make_engine(url)
+    try:
+        names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of an empty, migrated database for this test."""
+    if request.param == "sqlite":
+        path = tmp_path / "nhacviec.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite+aiosqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    asyncio.run(_truncate(url))
+    return url
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = db.make_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return db.session_factory(engine)
+
+
+@pytest.fixture
+async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with sessions() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def shipped_plan():
+    return read_plan(DEFAULT_PLAN)
+
+
+@pytest.fixture
+async def plan(sessions: async_sessionmaker[AsyncSession], shipped_plan) -> Plan:
+    """The shipped Vĩnh Long plan, loaded."""
+    async with sessions() as session:
+        await load_plan(session, shipped_plan, actor="test")
+    async with sessions() as session:
+        from sqlmodel import select
+
+        return (await session.exec(select(Plan))).one()

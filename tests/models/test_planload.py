@@ -1,0 +1,107 @@
+"""Loading a plan into the database: complete, idempotent, in place, and never half-written."""
+
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import SQLModel, func, select
+
+from models.planfile import read_plan
+from models.planload import load_plan, summarise
+from models.tables import Assignment, Period, Plan, Schedule, Task, Unit, UnitAlias
+from plans import DEFAULT_PLAN
+
+
+async def snapshot(session) -> dict[str, list[tuple]]:
+    """Every row of every table, to prove that a second load writes nothing."""
+    result = {}
+    connection = await session.connection()
+    for table in SQLModel.metadata.sorted_tables:
+        rows = (await connection.execute(text(f'SELECT * FROM "{table.name}" ORDER BY 1'))).all()
+        result[table.name] = [tuple(r) for r in rows]
+    return result
+
+
+async def count(session, model, *where) -> int:
+    return (await session.exec(select(func.count()).select_from(model).where(*where))).one()
+
+
+async def test_shipped_plan_loads_completely(sessions, shipped_plan):
+    async with sessions() as session:
+        result = await load_plan(session, shipped_plan, actor="test")
+    counts = summarise(result.changes)
+    assert counts["unit"] == {"add": 27} and counts["task"] == {"add": 23} and counts["schedule"] == {"add": 8}
+    async with sessions() as session:
+        plan = (await session.exec(select(Plan))).one()
+        assert plan.coordinator_code == "SKHCN" and plan.track_from.isoformat() == "2023-12-29"
+        assert await count(session, Unit) == 27
+        # Every lead named in the file is an assignment: SKHCN 10, 9 Sở × 2, KH&ĐT 1, Tài chính 2,
+        # TT&TT 1, Đài and Báo 2, Thống kê 1, 3 associations × 2, 8 district committees × 3.
+        assert await count(session, Assignment, Assignment.role == "lead") == 65
+        annual = (await session.exec(select(Schedule).where(Schedule.code == "hang-nam"))).one()
+        keys = (await session.exec(select(Period.key).where(Period.schedule_id == annual.id)
+                                   .order_by(Period.key))).all()
+        assert keys == [str(y) for y in range(2024, 2031)]
+        # People type "so khcn": the folded alias leads to the unit.
+        skhcn = (await session.exec(select(UnitAlias.unit_id).where(UnitAlias.norm == "sokhcn"))).one()
+        assert skhcn == (await session.exec(select(Unit.id).where(Unit.code == "SKHCN"))).one()
+
+
+async def test_loading_twice_changes_nothing(sessions, shipped_plan):
+    async with sessions() as session:
+        await load_plan(session, shipped_plan, actor="test")
+    async with sessions() as session:
+        before = await snapshot(session)
+    async with sessions() as session:
+        again = await load_plan(session, shipped_plan, actor="test")
+    assert again.changes == []
+    async with sessions() as session:
+        assert await snapshot(session) == before
+
+
+async def test_changed_file_updates_in_place_and_retires_what_is_gone(sessions, tmp_path: Path):
+    original = DEFAULT_PLAN.read_text(encoding="utf-8")
+    async with sessions() as session:
+        await load_plan(session, read_plan(DEFAULT_PLAN), actor="test")
+        task_id = (await session.exec(select(Task.id).where(Task.code == "IV.7.b"))).one()
+    changed = (original
+               .replace('title: "Tăng cường công tác hợp tác trong, ngoài nước"',
+                        'title: "Tăng cường hợp tác trong và ngoài nước"')
+               .replace("    due: {after_cutoff: 2}", "    due: \"12-18\"")
+               .replace("  - code: IV.7.b\n", "  - code: IV.7.x\n"))
+    path = tmp_path / "changed.yaml"
+    path.write_text(changed, encoding="utf-8")
+    async with sessions() as session:
+        result = await load_plan(session, read_plan(path), actor="test")
+    by_key = {(c.entity, c.action, c.key): c for c in result.changes}
+    assert by_key[("task", "update", "II.5")].fields["title"][1] == "Tăng cường hợp tác trong và ngoài nước"
+    assert ("task", "retire", "IV.7.b") in by_key and ("task", "add", "IV.7.x") in by_key
+    assert by_key[("schedule", "update", "hang-nam")].fields["due_month_day"] == (None, "12-18")
+    assert by_key[("period", "update", "hang-nam 2025")].fields["due"][1].isoformat() == "2025-12-18"
+    async with sessions() as session:
+        old = await session.get(Task, task_id)
+        assert old is not None and old.active is False  # kept for history, no longer followed
+        assert await count(session, Task, Task.active) == 23
+
+
+async def test_dry_run_reports_but_writes_nothing(sessions, shipped_plan):
+    async with sessions() as session:
+        before = await snapshot(session)
+    async with sessions() as session:
+        result = await load_plan(session, shipped_plan, actor="test", dry_run=True)
+    assert result.dry_run and summarise(result.changes)["unit"] == {"add": 27}
+    async with sessions() as session:
+        assert await snapshot(session) == before
+
+
+async def test_calendar_override_moves_a_deadline(sessions, tmp_path: Path):
+    # A deadline counted in working days after the cut-off moves when a day off is added.
+    original = DEFAULT_PLAN.read_text(encoding="utf-8")
+    async with sessions() as session:
+        await load_plan(session, read_plan(DEFAULT_PLAN), actor="test")
+    changed = original.replace("  days_off:\n", "  days_off:\n    - 2025-12-15\n")
+    path = tmp_path / "extra-day-off.yaml"
+    path.write_text(changed, encoding="utf-8")
+    async with sessions() as session:
+        result = await load_plan(session, read_plan(path), actor="test")
+    due = {c.key: c.fields["due"] for c in result.changes if c.entity == "period"}
+    assert due["hang-nam 2025"][1].isoformat() == "2025-12-17"
