@@ -160,8 +160,9 @@ def schedule_listing(obligations: Sequence[Obligation], start: date, end: date, 
             return f"{format_day(day)}" + ("" if start <= day <= end else " " + _("(ngoài khoảng)"))
 
         if before:
+            due_word = _("hạn")
             out.append("  " + _("Nhắc trước hạn: {days}").format(days=" · ".join(
-                f"{mark(s.day)} ({s.offset:+d})" if s.offset else f"{mark(s.day)} ({_('hạn')})" for s in before)))
+                f"{mark(s.day)} ({s.offset:+d})" if s.offset else f"{mark(s.day)} ({due_word})" for s in before)))
         if after:
             out.append("  " + _("Nhắc quá hạn: {days}").format(days=" · ".join(
                 f"{mark(s.day)} ({s.offset:+d})" for s in after)))
