@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import func, select
 
 from bot import cli_text
-from bot.app import Services, open_services, prepare
+from bot.app import Services, local_today, open_services, prepare
 from bot.config import Settings, SettingsError, load_settings
 from locales import _
 from models import db
@@ -197,7 +197,8 @@ def plan_load(
     async def work(services: Services) -> None:
         await db.upgrade(services.engine)
         async with services.sessions() as session:
-            result = await load_plan(session, loaded, actor="cli", dry_run=dry_run)
+            result = await load_plan(session, loaded, actor="cli", dry_run=dry_run,
+                                     today=local_today(services.settings))
         typer.echo(cli_text.change_listing(result.changes, dry_run=dry_run))
 
     _execute(work, needs_schema=False)

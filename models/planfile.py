@@ -39,7 +39,7 @@ class PlanHeader(_Strict):
     issued: date
     start: date
     end: date
-    track_from: date | None = None  # default: the day the plan was issued
+    track_from: date | None = None  # first deadline the bot follows; default: the day the plan is first loaded
     timezone: str = "Asia/Ho_Chi_Minh"
     coordinator: Code
 

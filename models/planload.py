@@ -62,9 +62,14 @@ def work_calendar(spec: PlanFile) -> WorkCalendar:
     return WorkCalendar(off, worked, {**off, **worked})
 
 
-async def load_plan(session: AsyncSession, loaded: LoadedPlan, *, actor: str, dry_run: bool = False) -> LoadResult:
-    """Apply `loaded` in one transaction (committed, or rolled back for a dry run)."""
-    loader = _Loader(session, loaded)
+async def load_plan(session: AsyncSession, loaded: LoadedPlan, *, actor: str, today: date,
+                    dry_run: bool = False) -> LoadResult:
+    """Apply `loaded` in one transaction (committed, or rolled back for a dry run).
+
+    `today` starts the following of deadlines when the file sets no `track_from`: a bot installed in the
+    middle of a plan must not call every earlier report overdue.
+    """
+    loader = _Loader(session, loaded, today)
     try:
         await loader.run()
         if loader.changes and not dry_run:
@@ -91,8 +96,9 @@ def summarise(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
 
 
 class _Loader:
-    def __init__(self, session: AsyncSession, loaded: LoadedPlan) -> None:
+    def __init__(self, session: AsyncSession, loaded: LoadedPlan, today: date) -> None:
         self.session = session
+        self.today = today
         self.loaded = loaded
         self.spec = loaded.spec
         self.changes: list[Change] = []
@@ -154,15 +160,17 @@ class _Loader:
 
     async def _plan(self) -> Plan:
         header = self.spec.plan
+        existing = {p.code: p for p in await self._all(Plan, Plan.code == header.code)}
+        current = existing.get(header.code)
+        track_from = header.track_from or (current.track_from if current else max(self.today, header.issued))
         values = {
             "code": header.code, "title": header.title, "decision": header.decision, "issued": header.issued,
-            "start": header.start, "end": header.end, "track_from": header.track_from or header.issued,
+            "start": header.start, "end": header.end, "track_from": track_from,
             "timezone": header.timezone, "coordinator_code": header.coordinator.upper(),
             "reminders_before": list(self.spec.reminders.before),
             "escalate_after": list(self.spec.reminders.escalate_after),
             "source_path": self.loaded.path, "content_sha256": self.loaded.sha256,
         }
-        existing = {p.code: p for p in await self._all(Plan, Plan.code == header.code)}
         rows = await self._sync("plan", Plan, existing, {header.code: values})
         plan = rows[header.code]
         if any(c.entity == "plan" for c in self.changes):
@@ -262,8 +270,9 @@ class _Loader:
             desired = {
                 p.key: {"schedule_id": schedule.id, "key": p.key, "window_start": p.window_start,
                         "window_end": p.window_end, "due": p.due, "active": True}
-                for p in rules.periods(spec_schedule.rule(), header.start, header.end, calendar,
-                                       header.track_from or header.issued)
+                # Periods exist from the plan's issue (history and `nhacviec schedule`); which of them
+                # are chased is Plan.track_from's business.
+                for p in rules.periods(spec_schedule.rule(), header.start, header.end, calendar, header.issued)
             }
             await self._sync("period", Period, existing, desired, label=lambda k, c=code: f"{c} {k}")
         for code, schedule in schedules.items():

@@ -57,7 +57,7 @@ class Plan(SQLModel, table=True):
     issued: date
     start: date
     end: date
-    track_from: date  # periods due before this date are not followed (the plan was issued late)
+    track_from: date  # deadlines before this day are history, not chased (default: the first load)
     timezone: str
     coordinator_code: str
     reminders_before: list[int] = Field(sa_type=JSON)

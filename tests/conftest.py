@@ -8,6 +8,7 @@ import os
 import secrets
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from pathlib import Path
 
 import asyncpg
@@ -26,6 +27,7 @@ from models.tables import Plan
 from plans import DEFAULT_PLAN
 
 POSTGRES_URL = os.environ.get("NHACVIEC_TEST_POSTGRES_URL")
+INSTALLED = date(2025, 11, 3)  # tests load the plan as if the bot were installed that day
 BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
 
@@ -135,7 +137,7 @@ def shipped_plan():
 async def plan(sessions: async_sessionmaker[AsyncSession], shipped_plan) -> Plan:
     """The shipped Vĩnh Long plan, loaded."""
     async with sessions() as session:
-        await load_plan(session, shipped_plan, actor="test")
+        await load_plan(session, shipped_plan, actor="test", today=INSTALLED)
     async with sessions() as session:
         from sqlmodel import select
 

@@ -1,0 +1,179 @@
+"""Turning one Incoming into replies: who is writing, which command or flow it is, may they.
+
+One message is one database transaction: everything it changes (a report, a registration, an
+audit entry for a refusal) is committed together, or not at all if handling fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.core import ANYONE, ChoiceHandler, Command, Context, Fallback, FlowHandler, HandlerConfig, Router
+from handlers.types import Incoming, Outcome, Reply
+from locales import _, use_locale
+from models.audit import record
+from models.base import utcnow
+from models.people import Identity, ensure_account, identify
+from models.plans import PlanNotFound, find_plan
+from models.tables import Conversation, Plan
+from models.text import fold
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 10_000  # longer messages are answered, not processed
+
+
+class Handlers:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], config: HandlerConfig,
+                 routers: Sequence[Router], clock: Callable[[], datetime] = utcnow) -> None:
+        self.sessions = sessions
+        self.config = config
+        self.clock = clock
+        self.commands: dict[str, Command] = {}
+        self.ordered: list[Command] = []
+        self.flows: dict[str, FlowHandler] = {}
+        self.choices: dict[str, tuple[frozenset[str], ChoiceHandler]] = {}
+        self.fallbacks: list[Fallback] = []
+        for router in routers:
+            for command in router.commands:
+                for name in (command.name, *command.aliases):
+                    if name in self.commands:
+                        raise ValueError(f"command /{name} is declared twice")
+                    self.commands[name] = command
+                self.ordered.append(command)
+            self.flows.update(router.flows)
+            self.choices.update(router.choices)
+            self.fallbacks.extend(router.fallbacks)
+
+    def commands_for(self, roles: frozenset[str], *, in_group: bool = False) -> list[Command]:
+        return [c for c in self.ordered if c.menu and (ANYONE in c.roles or c.roles & roles)
+                and (c.in_groups or not in_group)]
+
+    async def handle(self, incoming: Incoming) -> Outcome:
+        async with self.sessions() as session:
+            identity = await identify(session, incoming.channel, incoming.user_id, admins=self.config.admins)
+            locale = identity.member.locale if identity.member and identity.member.locale else None
+            with use_locale(locale or self.config.default_locale):
+                try:
+                    outcome = await self._handle(session, incoming, identity)
+                    await session.commit()
+                    return outcome
+                except Exception:
+                    log.exception("handling %s message failed", incoming.channel)
+                    await session.rollback()
+                    return Outcome([Reply(_("Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này; chưa có gì được ghi. "
+                                            "Vui lòng thử lại sau ít phút."))])
+
+    async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity) -> Outcome:
+        now = self.clock()
+        if identity.admin and identity.member is None:
+            # Admins are configured, not invited: give them a member row on first contact.
+            await ensure_account(session, channel=incoming.channel, user_id=incoming.user_id,
+                                 chat_id=incoming.chat_id, display_name=incoming.display_name,
+                                 username=incoming.username)
+            identity = await identify(session, incoming.channel, incoming.user_id, admins=self.config.admins)
+        elif identity.account is not None and incoming.chat_type == "private" and \
+                identity.account.chat_id != incoming.chat_id:
+            identity.account.chat_id = incoming.chat_id
+        plan = await self._plan(session)
+        ctx = Context(incoming, session, self.config, identity, plan, now,
+                      catalog=lambda roles, group: self.commands_for(roles, in_group=group))
+        ctx.conversation = await self._conversation(session, incoming, now)
+        replies = await self._route(ctx)
+        return Outcome(replies, frozenset(ctx.identity.roles) if ctx.menu_changed else None)
+
+    async def _plan(self, session: AsyncSession) -> Plan | None:
+        try:
+            return await find_plan(session, self.config.plan_code)
+        except PlanNotFound:
+            return None
+
+    async def _conversation(self, session: AsyncSession, incoming: Incoming, now: datetime) -> Conversation | None:
+        conversation = (await session.exec(select(Conversation).where(
+            Conversation.channel == incoming.channel, Conversation.chat_id == incoming.chat_id,
+            Conversation.user_id == incoming.user_id))).first()
+        if conversation is not None and conversation.expires_at <= now:
+            await session.delete(conversation)
+            return None
+        return conversation
+
+    async def _route(self, ctx: Context) -> list[Reply]:
+        incoming = ctx.incoming
+        if len(incoming.text) > MAX_TEXT:
+            return [Reply(_("Tin nhắn dài quá ({n} ký tự), bot chưa xử lý. Vui lòng gửi ngắn gọn hơn "
+                            "(dưới {limit} ký tự).").format(n=len(incoming.text), limit=MAX_TEXT))]
+        if incoming.choice is not None:
+            return await self._choice(ctx, incoming.choice)
+        text = incoming.text.replace("\x00", "").strip()
+        if text.startswith("/"):
+            return await self._command(ctx, text)
+        if ctx.conversation is not None and ctx.conversation.flow in self.flows:
+            return await self.flows[ctx.conversation.flow](ctx, text, None)
+        if ctx.in_group:
+            return []  # group chatter is not addressed to the bot
+        for fallback in self.fallbacks:
+            replies = await fallback(ctx, text)
+            if replies is not None:
+                return replies
+        return [Reply(_("Bot chưa hiểu tin nhắn này. Gõ /trogiup để xem các lệnh anh/chị dùng được."))]
+
+    async def _command(self, ctx: Context, text: str) -> list[Reply]:
+        head, _sep, args = text[1:].partition(" ")
+        name = fold(head.split("@", 1)[0])
+        command = self.commands.get(name)
+        if command is None:
+            return [Reply(_("Không có lệnh /{name}. Gõ /trogiup để xem các lệnh anh/chị dùng được.")
+                          .format(name=head[:30]))]
+        if ctx.in_group and not command.in_groups:
+            return [Reply(self.private_only(command.name))]
+        if not command.allows(ctx.identity):
+            return await self.refuse(ctx, command)
+        return await command.handler(ctx, args.strip())
+
+    async def _choice(self, ctx: Context, value: str) -> list[Reply]:
+        prefix, _sep, rest = value.partition(":")
+        if prefix == "c":
+            conv_id, seq, choice = (rest.split(":", 2) + ["", ""])[:3]
+            conversation = ctx.conversation
+            current = conversation is not None and str(conversation.id) == conv_id and \
+                str(conversation.data.get("_seq", 0)) == seq
+            if not current:
+                if conversation is not None and conversation.flow in self.flows:
+                    replies = await self.flows[conversation.flow](ctx, "", None)  # re-ask the current step
+                    return [Reply(_("Lựa chọn đó thuộc một bước đã qua.")), *replies]
+                return [Reply(_("Lựa chọn đó đã hết hiệu lực. Gõ /baocao để bắt đầu lại, hoặc /trogiup."))]
+            assert conversation is not None
+            return await self.flows[conversation.flow](ctx, "", choice)
+        entry = self.choices.get(prefix)
+        if entry is None:
+            return [Reply(_("Lựa chọn không hợp lệ. Gõ /trogiup để xem các lệnh."))]
+        roles, handler = entry
+        if not (roles & ctx.identity.roles):
+            return await self.refuse(ctx, None)
+        return await handler(ctx, rest)
+
+    def private_only(self, name: str) -> str:
+        link = f" https://t.me/{self.config.bot_username}" if self.config.bot_username else ""
+        return _("Lệnh /{name} chỉ dùng trong tin nhắn riêng với bot, để báo cáo của đơn vị không hiện cho "
+                 "người khác trong nhóm.{link}").format(name=name, link=link)
+
+    async def refuse(self, ctx: Context, command: Command | None) -> list[Reply]:
+        """A polite no that says who to ask; every refusal is audited."""
+        await record(ctx.session, ctx.actor, "access.denied", "command", command.name if command else "choice",
+                     {"roles": sorted(ctx.identity.roles)}, member_id=ctx.member_id)
+        who = await ctx.who_to_ask()
+        if not ctx.identity.registered:
+            return [Reply(_("Anh/chị chưa đăng ký sử dụng bot. Vui lòng liên hệ {who} để nhận mã mời, "
+                            "rồi gửi: /start MÃ-MỜI").format(who=who))]
+        if command is not None and command.roles <= {"focal", "coordinator"} and \
+                ctx.identity.roles <= {"leader", "admin"}:
+            return [Reply(_("Tài khoản của anh/chị chỉ xem tình hình, không gửi báo cáo. Nếu cần báo cáo thay "
+                            "một đơn vị, vui lòng liên hệ {who} để được cấp quyền đầu mối.").format(who=who))]
+        return [Reply(_("Xin lỗi, lệnh này dành cho cán bộ theo dõi kế hoạch của {who}. Nếu anh/chị cần dùng, "
+                        "vui lòng liên hệ {who}.").format(who=who))]

@@ -1,0 +1,174 @@
+"""Joining: /start with an invite code (or the code alone), the greeting, and /moi to make invites."""
+
+from __future__ import annotations
+
+from handlers.core import ANYONE, STAFF, Context, Router
+from handlers.texts import deadline_phrase, period_of, role_label, short
+from handlers.types import Option, Reply
+from locales import N_, _, format_day
+from models.matching import find_units
+from models.people import INVITE_ROLES, InviteRejected, create_invite, identify, looks_like_code, redeem_invite
+from models.status import current_items
+from models.tables import Role, Unit
+from models.text import fold
+
+router = Router()
+
+_ROLE_WORDS = {
+    Role.focal: {"daumoi", "focal", "dm"},
+    Role.coordinator: {"dieuphoi", "theodoi", "canbotheodoi", "coordinator", "chuyenvien"},
+    Role.leader: {"lanhdao", "leader", "ld"},
+}
+
+
+@router.command("start", "batdau", roles=ANYONE, help=N_("Bắt đầu, hoặc đăng ký bằng mã mời: /start MÃ-MỜI"),
+                in_groups=True)
+async def start(ctx: Context, args: str) -> list[Reply]:
+    if ctx.in_group:
+        return [Reply(_("Chào cả nhóm! Đăng ký và báo cáo xin làm trong tin nhắn riêng với bot."))]
+    if args:
+        return await _redeem(ctx, args)
+    if ctx.identity.registered:
+        return await greeting(ctx, welcome_back=True)
+    who = await ctx.who_to_ask()
+    return [Reply(_("Chào anh/chị! Đây là bot nhắc việc theo dõi thực hiện kế hoạch.\n"
+                    "Để sử dụng, anh/chị cần mã mời do {who} cấp. Khi có mã, gửi: /start MÃ-MỜI "
+                    "(ví dụ /start K7QM-9XPA-3RZT), hoặc chỉ cần gửi mã.").format(who=who))]
+
+
+@router.fallback
+async def bare_code(ctx: Context, text: str) -> list[Reply] | None:
+    """On Zalo and the console people often just send the code."""
+    if looks_like_code(text):
+        return await _redeem(ctx, text)
+    if not ctx.identity.registered:
+        who = await ctx.who_to_ask()
+        return [Reply(_("Anh/chị chưa đăng ký sử dụng bot. Vui lòng liên hệ {who} để nhận mã mời, "
+                        "rồi gửi: /start MÃ-MỜI").format(who=who))]
+    return None
+
+
+async def _redeem(ctx: Context, code: str) -> list[Reply]:
+    incoming = ctx.incoming
+    try:
+        redeemed = await redeem_invite(
+            ctx.session, code, channel=incoming.channel, user_id=incoming.user_id, chat_id=incoming.chat_id,
+            display_name=incoming.display_name, username=incoming.username, now=ctx.now)
+    except InviteRejected as rejected:
+        who = await ctx.who_to_ask()
+        message = {
+            "unknown": _("Mã mời “{code}” không đúng. Vui lòng kiểm tra lại (mã gồm 12 ký tự, ví dụ "
+                         "K7QM-9XPA-3RZT) hoặc liên hệ {who} để được cấp mã mới."),
+            "used": _("Mã mời “{code}” đã được sử dụng. Mỗi mã chỉ dùng một lần; vui lòng liên hệ {who} "
+                      "để được cấp mã mới."),
+            "expired": _("Mã mời “{code}” đã hết hạn. Vui lòng liên hệ {who} để được cấp mã mới."),
+            "throttled": _("Anh/chị đã nhập sai mã nhiều lần. Vui lòng thử lại sau một giờ, hoặc liên hệ {who}."),
+        }[rejected.reason]
+        return [Reply(message.format(code=code.strip()[:40], who=who))]
+    ctx.identity = await identify(ctx.session, incoming.channel, incoming.user_id, admins=ctx.config.admins)
+    ctx.menu_changed = True
+    return await greeting(ctx, role=redeemed.grant.role, unit=redeemed.unit)
+
+
+async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None = None,
+                   unit: Unit | None = None) -> list[Reply]:
+    member = ctx.identity.member
+    name = (member.display_name if member else "") or ctx.incoming.display_name
+    lines = [_("Chào anh/chị {name}!").format(name=name) if name else _("Chào anh/chị!")]
+    if role is not None:
+        what = role_label(role) + (f" — {unit.name}" if unit else "")
+        lines.append(_("Anh/chị đã được đăng ký là {what}.").format(what=what))
+    else:
+        roles = ", ".join(role_label(r) for r in sorted(ctx.identity.roles))
+        lines.append(_("Anh/chị đang là: {roles}.").format(roles=roles))
+    if ctx.plan is not None:
+        lines.append(_("Kế hoạch: {title}").format(title=short(ctx.plan.title, 120)))
+    if ctx.identity.focal_units and ctx.plan is not None:
+        items = await current_items(ctx.session, ctx.plan, ctx.today, unit_ids=list(ctx.identity.focal_units))
+        if items:
+            lines.append("")
+            lines.append(_("Nhiệm vụ đơn vị cần báo cáo:"))
+            seen = set()
+            for item in items:
+                o = item.obligation
+                if (o.unit_code, o.task_code) in seen:
+                    continue
+                seen.add((o.unit_code, o.task_code))
+                prefix = f"{o.unit_code} · " if len(ctx.identity.focal_units) > 1 else ""
+                lines.append(f"• {prefix}{o.task_code} — {short(o.task_title)}")
+            nearest = min(items, key=lambda i: i.obligation.due).obligation
+            calendar = await ctx.calendar()
+            lines.append("")
+            lines.append(_("Hạn gần nhất: {task} · {period} — {deadline}").format(
+                task=nearest.task_code, period=period_of(nearest),
+                deadline=deadline_phrase(nearest, ctx.today, calendar)))
+        lines.append("")
+        lines.append(_("Gõ /baocao để báo cáo từng bước, /bc để báo cáo nhanh một dòng, /trogiup để xem các lệnh."))
+    elif ctx.identity.roles & {Role.coordinator, Role.leader, Role.admin}:
+        lines.append("")
+        lines.append(_("Gõ /tinhhinh để xem tình hình thực hiện, /trogiup để xem các lệnh."))
+    if welcome_back and ctx.identity.pending_units:
+        lines.append(_("Có phân công đang chờ anh/chị xác nhận."))
+    return [Reply("\n".join(lines))]
+
+
+# --- invites -------------------------------------------------------------------------------
+
+
+def split_role(args: str) -> tuple[str, str | None]:
+    """"Sở Công Thương đầu mối" → ("Sở Công Thương", "focal"); the role may be left out."""
+    words = args.split()
+    for take in (3, 2, 1):
+        if len(words) >= take:
+            key = fold("".join(words[-take:]))
+            for role, names in _ROLE_WORDS.items():
+                if key in names:
+                    return " ".join(words[:-take]), role
+    return args.strip(), None
+
+
+@router.command("moi", "invite", roles=STAFF, help=N_("Tạo mã mời: /moi <đơn vị> <đầu mối | điều phối | lãnh đạo>"))
+async def invite(ctx: Context, args: str) -> list[Reply]:
+    example = _("Ví dụ: /moi Sở Công Thương đầu mối — hoặc /moi lãnh đạo (lãnh đạo, cán bộ theo dõi "
+                "không cần đơn vị).")
+    if ctx.plan is None:
+        return [Reply(_("Chưa nạp kế hoạch nào; quản trị viên cần chạy `nhacviec plan load`."))]
+    unit_text, role = split_role(args)
+    role = role or Role.focal
+    if not unit_text and role == Role.focal:
+        return [Reply(_("Cần ghi đơn vị cho mã mời đầu mối. {example}").format(example=example))]
+    unit = None
+    if unit_text:
+        units = await find_units(ctx.session, ctx.plan.id, unit_text, on=ctx.today)
+        if not units:
+            return [Reply(_("Không tìm thấy đơn vị “{text}”. Gõ tên hoặc mã đơn vị, ví dụ SCT, Sở Công Thương. "
+                            "{example}").format(text=unit_text[:80], example=example))]
+        if len(units) > 1:
+            return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=unit_text[:80]),
+                          tuple(Option(f"{u.code} — {u.name}", f"mi:{u.id}:{role}") for u in units[:30]))]
+        unit = units[0]
+    return await _make_invite(ctx, role, unit)
+
+
+@router.choice("mi", roles=STAFF)
+async def invite_choice(ctx: Context, value: str) -> list[Reply]:
+    unit_id, _sep, role = value.partition(":")
+    unit = await ctx.session.get(Unit, int(unit_id)) if unit_id.isdigit() else None
+    if unit is None or ctx.plan is None or unit.plan_id != ctx.plan.id or role not in INVITE_ROLES:
+        return [Reply(_("Lựa chọn không hợp lệ. Gõ lại /moi <đơn vị> <vai trò>."))]
+    return await _make_invite(ctx, role, unit)
+
+
+async def _make_invite(ctx: Context, role: str, unit: Unit | None) -> list[Reply]:
+    invite, code = await create_invite(ctx.session, role=role, unit_id=unit.id if unit and role == Role.focal
+                                       else None, created_by=ctx.actor, now=ctx.now, days=ctx.config.invite_days,
+                                       member_id=ctx.member_id)
+    expires = format_day(invite.expires_at.astimezone(ctx.config.tz).date())
+    what = role_label(role) + (f" — {unit.name}" if unit and role == Role.focal else "")
+    lines = [_("Mã mời {what}:").format(what=what), code,
+             _("Hết hạn: {day}. Mỗi mã dùng một lần.").format(day=expires)]
+    if ctx.config.bot_username:
+        lines.append(_("Telegram: gửi đường dẫn https://t.me/{bot}?start={code}").format(
+            bot=ctx.config.bot_username, code=code))
+    lines.append(_("Zalo: người được mời gửi “/start {code}” cho bot.").format(code=code))
+    return [Reply("\n".join(lines))]

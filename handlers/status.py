@@ -1,0 +1,226 @@
+"""Where the plan stands: /tinhhinh (overall, a unit, a task), /quahan, /chuabaocao."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlmodel import select
+
+from handlers.core import READERS, REGISTERED, Context, Router
+from handlers.texts import deadline_phrase, period_of, report_summary, round_title, short, status_label
+from handlers.types import Option, Reply
+from locales import N_, _, format_datetime
+from models.audit import record
+from models.matching import find_tasks, find_units
+from models.status import Item, current_items, overdue_items, recent_items
+from models.tables import Assignment, ReportStatus, Task, Unit
+
+router = Router()
+LIST_LIMIT = 25  # lines per section; the rest is counted, the Excel export has everything
+
+
+@router.command("tinhhinh", "status", roles=REGISTERED, in_groups=True,
+                help=N_("Tình hình thực hiện: chung, hoặc /tinhhinh <đơn vị | mã nhiệm vụ>"))
+async def status(ctx: Context, args: str) -> list[Reply]:
+    if ctx.plan is None:
+        return [Reply(_("Chưa có kế hoạch nào được nạp."))]
+    reader = bool(ctx.identity.roles & READERS)
+    if ctx.in_group and not reader:
+        return [Reply(_("Trong nhóm chỉ cán bộ theo dõi và lãnh đạo xem được tình hình; anh/chị vui lòng nhắn "
+                        "riêng cho bot."))]
+    if not args:
+        if reader:
+            return await _overall(ctx)
+        return [await _unit_status(ctx, unit_id) for unit_id in ctx.identity.focal_units]
+    tasks = await find_tasks(ctx.session, ctx.plan.id, args)
+    if len(tasks) == 1:
+        return [await _task_status(ctx, tasks[0], limit_to=None if reader else ctx.identity.focal_units)]
+    units = await find_units(ctx.session, ctx.plan.id, args, on=ctx.today)
+    if not reader:
+        mine = [u for u in units if u.id in ctx.identity.focal_units]
+        if units and not mine:
+            await record(ctx.session, ctx.actor, "access.denied", "status", units[0].code, member_id=ctx.member_id)
+            who = await ctx.who_to_ask()
+            return [Reply(_("Anh/chị chỉ xem được tình hình của đơn vị mình. Để xem đơn vị khác, vui lòng liên hệ "
+                            "{who}.").format(who=who))]
+        units = mine
+    if len(units) == 1:
+        return [await _unit_status(ctx, units[0].id)]
+    if len(units) > 1:
+        options = tuple(Option(f"{u.code} — {short(u.name, 40)}", f"ti:{u.id}") for u in units[:30])
+        return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=short(args, 60)), options)]
+    return [Reply(_("Không tìm thấy đơn vị hay nhiệm vụ “{text}”. Ví dụ: /tinhhinh SCT hoặc /tinhhinh II.3").format(
+        text=short(args, 60)))]
+
+
+@router.choice("ti", roles=REGISTERED)
+async def status_choice(ctx: Context, value: str) -> list[Reply]:
+    if not value.isdigit() or ctx.plan is None:
+        return [Reply(_("Lựa chọn không hợp lệ."))]
+    unit = await ctx.session.get(Unit, int(value))
+    if unit is None or unit.plan_id != ctx.plan.id:
+        return [Reply(_("Lựa chọn không hợp lệ."))]
+    if not ctx.identity.roles & READERS and unit.id not in ctx.identity.focal_units:
+        return [Reply(_("Anh/chị chỉ xem được tình hình của đơn vị mình."))]
+    return [await _unit_status(ctx, unit.id)]
+
+
+@router.command("quahan", "overdue", roles=READERS, in_groups=True, help=N_("Các báo cáo quá hạn chưa nộp"))
+async def overdue(ctx: Context, args: str) -> list[Reply]:
+    if ctx.plan is None:
+        return [Reply(_("Chưa có kế hoạch nào được nạp."))]
+    items = await overdue_items(ctx.session, ctx.plan, ctx.today)
+    if not items:
+        return [Reply(_("Không có báo cáo nào quá hạn. 👍"))]
+    calendar = await ctx.calendar()
+    by_unit: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        by_unit[f"{item.obligation.unit_code} — {item.obligation.unit_name}"].append(item)
+    lines = [_("⏰ Quá hạn chưa báo cáo: {n} báo cáo của {units} đơn vị").format(n=len(items), units=len(by_unit))]
+    shown = 0
+    for unit, unit_items in sorted(by_unit.items(), key=lambda kv: -len(kv[1])):
+        if shown >= LIST_LIMIT:
+            break
+        lines.append("")
+        lines.append(f"{unit}")
+        for item in unit_items[:LIST_LIMIT - shown]:
+            o = item.obligation
+            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}")
+            shown += 1
+    if shown < len(items):
+        lines.append(_("… và {n} báo cáo khác (gõ /xuat để nhận bảng đầy đủ).").format(n=len(items) - shown))
+    return [Reply("\n".join(lines))]
+
+
+@router.command("chuabaocao", "missing", roles=READERS, in_groups=True,
+                help=N_("Đơn vị chưa báo cáo kỳ đang mở"))
+async def missing(ctx: Context, args: str) -> list[Reply]:
+    if ctx.plan is None:
+        return [Reply(_("Chưa có kế hoạch nào được nạp."))]
+    items = [i for i in await current_items(ctx.session, ctx.plan, ctx.today) if not i.reported]
+    if not items:
+        return [Reply(_("Mọi đơn vị đã báo cáo cho các kỳ đang mở. 👍"))]
+    calendar = await ctx.calendar()
+    groups: dict[tuple, list[Item]] = defaultdict(list)
+    for item in items:
+        o = item.obligation
+        groups[(o.due, o.schedule_code, o.period_key)].append(item)
+    lines = [_("Chưa báo cáo kỳ đang mở: {n}").format(n=len(items))]
+    for (_due, _code, _key), group in sorted(groups.items())[:8]:
+        first = group[0].obligation
+        lines.append("")
+        lines.append(f"■ {round_title(first)} — {deadline_phrase(first, ctx.today, calendar)}")
+        by_unit: dict[str, list[str]] = defaultdict(list)
+        for item in group:
+            by_unit[item.obligation.unit_code].append(item.obligation.task_code)
+        for unit, tasks in sorted(by_unit.items()):
+            lines.append(f"• {unit}: {', '.join(tasks)}")
+    return [Reply("\n".join(lines))]
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+async def _overall(ctx: Context) -> list[Reply]:
+    assert ctx.plan is not None
+    current = await current_items(ctx.session, ctx.plan, ctx.today)
+    recent = await recent_items(ctx.session, ctx.plan, ctx.today)
+    overdue = await overdue_items(ctx.session, ctx.plan, ctx.today)
+    calendar = await ctx.calendar()
+    lines = [_("📊 Tình hình thực hiện kế hoạch {code} — {at}").format(
+        code=ctx.plan.code, at=format_datetime(ctx.now, ctx.config.tz))]
+    rounds: dict[tuple, list[Item]] = defaultdict(list)
+    for item in [*recent, *current]:
+        o = item.obligation
+        rounds[(o.due, o.schedule_code, o.period_key)].append(item)
+    if not rounds:
+        lines.append(_("Không có kỳ báo cáo nào đang mở."))
+    for (_due, _code, _key), group in sorted(rounds.items())[:6]:
+        first = group[0].obligation
+        done = sum(1 for i in group if i.reported)
+        lines.append("")
+        lines.append(f"■ {round_title(first)} — {deadline_phrase(first, ctx.today, calendar)}")
+        lines.append("  " + _("Đã báo cáo {done}/{total}").format(done=done, total=len(group)) + _counts(group))
+    everything = [*recent, *current]
+    blocked = [i for i in everything if i.report and i.report.status == ReportStatus.blocked]
+    if blocked:
+        lines.append("")
+        lines.append(_("⚠️ Vướng mắc cần xử lý:"))
+        for item in blocked[:10]:
+            text = item.report.obstacles or item.report.note if item.report else ""
+            lines.append(f"• {item.obligation.unit_code} · {item.obligation.task_code}: {short(text, 100)}")
+    if overdue:
+        units = sorted({i.obligation.unit_code for i in overdue})
+        lines.append("")
+        lines.append(_("⏰ Quá hạn chưa báo cáo: {n} ({units}). Gõ /quahan để xem chi tiết.").format(
+            n=len(overdue), units=", ".join(units[:12]) + (" …" if len(units) > 12 else "")))
+    waiting = sorted({i.obligation.unit_code for i in current if not i.reported})
+    if waiting:
+        lines.append(_("Chưa báo cáo kỳ đang mở: {units}. Gõ /chuabaocao để xem chi tiết.").format(
+            units=", ".join(waiting[:15]) + (" …" if len(waiting) > 15 else "")))
+    return [Reply("\n".join(lines))]
+
+
+def _counts(items: Sequence[Item]) -> str:
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        if item.report:
+            counts[item.report.status] += 1
+    if not counts:
+        return ""
+    order = [ReportStatus.done, ReportStatus.in_progress, ReportStatus.blocked, ReportStatus.not_started]
+    return " · " + " · ".join(f"{status_label(s)} {counts[s]}" for s in order if counts.get(s))
+
+
+async def _unit_status(ctx: Context, unit_id: int) -> Reply:
+    assert ctx.plan is not None
+    unit = await ctx.session.get(Unit, unit_id)
+    assert unit is not None
+    current = await current_items(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id])
+    overdue = await overdue_items(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id])
+    calendar = await ctx.calendar()
+    lines = [f"🏢 {unit.name} ({unit.code})"]
+    if overdue:
+        lines.append("")
+        lines.append(_("⏰ Quá hạn chưa báo cáo:"))
+        for item in overdue[:LIST_LIMIT]:
+            o = item.obligation
+            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}")
+    if current:
+        lines.append("")
+        lines.append(_("Kỳ đang mở:"))
+        for item in current[:LIST_LIMIT]:
+            o = item.obligation
+            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}")
+            lines.append(f"  {short(o.task_title, 90)}")
+            lines.append(f"  {report_summary(item, ctx.config.tz)}")
+    if not overdue and not current:
+        lines.append(_("Đơn vị không có kỳ báo cáo nào đang mở."))
+    return Reply("\n".join(lines))
+
+
+async def _task_status(ctx: Context, task: Task, *, limit_to: tuple[int, ...] | None) -> Reply:
+    assert ctx.plan is not None
+    rows = (await ctx.session.exec(select(Assignment, Unit).join(Unit, Unit.id == Assignment.unit_id).where(
+        Assignment.task_id == task.id, Assignment.active).order_by(Assignment.role, Unit.id))).all()
+    lead = [u.code for a, u in rows if a.role == "lead"]
+    support = [u.code for a, u in rows if a.role == "support"]
+    unit_ids = [u.id for a, u in rows if a.role == "lead" and (limit_to is None or u.id in limit_to)]
+    current = [i for i in await current_items(ctx.session, ctx.plan, ctx.today, unit_ids=unit_ids)
+               if i.obligation.task_id == task.id] if unit_ids else []
+    overdue = [i for i in await overdue_items(ctx.session, ctx.plan, ctx.today, unit_ids=unit_ids)
+               if i.obligation.task_id == task.id] if unit_ids else []
+    calendar = await ctx.calendar()
+    lines = [f"📌 {task.code} — {task.title}",
+             _("Chủ trì: {lead}").format(lead=", ".join(lead) or "–")
+             + (" · " + _("Phối hợp: {support}").format(support=", ".join(support)) if support else "")]
+    for item in overdue[:LIST_LIMIT]:
+        o = item.obligation
+        lines.append(f"• {o.unit_code} · {period_of(o)} — ⏰ {deadline_phrase(o, ctx.today, calendar)}")
+    for item in current[:LIST_LIMIT]:
+        o = item.obligation
+        lines.append(f"• {o.unit_code} · {period_of(o)}: {report_summary(item, ctx.config.tz)}")
+    if not current and not overdue:
+        lines.append(_("Không có kỳ báo cáo nào đang mở cho nhiệm vụ này."))
+    return Reply("\n".join(lines))

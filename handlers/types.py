@@ -1,0 +1,69 @@
+"""What handlers receive and return. No transport types here: channels translate to and from these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a person did: typed text, or pressed an option (`choice` holds its value)."""
+
+    channel: str  # telegram | zalo | console
+    chat_id: str
+    user_id: str
+    at: datetime  # when the platform says it happened (aware)
+    text: str = ""
+    choice: str | None = None
+    display_name: str = ""
+    username: str = ""
+    chat_type: str = "private"  # private | group
+    message_id: str | None = None
+    reply_to_message_id: str | None = None  # the bot message this one answers, if any
+
+
+@dataclass(frozen=True)
+class Option:
+    """A button on Telegram, a numbered line on Zalo and the console."""
+
+    label: str
+    value: str  # short: Telegram allows 64 bytes of callback data
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mime: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = ()
+    attachment: Attachment | None = None
+    columns: int = 1  # how many buttons per row where buttons exist
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: str
+
+
+class Sender(Protocol):
+    """A channel's way to write to a chat (used by the outbox dispatcher for messages the bot starts)."""
+
+    channel: str
+
+    async def send(self, chat_id: str, reply: Reply) -> Sent: ...
+
+
+@dataclass
+class Outcome:
+    """What handling an Incoming produced, for the channel to render."""
+
+    replies: list[Reply] = field(default_factory=list)
+    menu_roles: frozenset[str] | None = None  # set when the person's commands changed (registration)

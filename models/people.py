@@ -1,0 +1,202 @@
+"""People: who is writing, what they may do, and how they join (invite codes).
+
+Invite codes are random 60-bit values shown as XXXX-XXXX-XXXX in Crockford's base32 (no I, L, O, U,
+so they survive being read over the phone), stored only as a SHA-256 hash, single use, and expiring.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.audit import record
+from models.tables import AuditLog, ChannelAccount, GrantStatus, Invite, Member, Role, RoleGrant, Unit
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+CODE_LENGTH = 12
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+INVITE_ROLES = (Role.focal, Role.coordinator, Role.leader)
+MAX_FAILED_REDEMPTIONS_PER_HOUR = 5
+
+
+@dataclass(frozen=True)
+class Identity:
+    member: Member | None
+    account: ChannelAccount | None
+    focal_units: tuple[int, ...] = ()
+    coordinator: bool = False
+    leader: bool = False
+    admin: bool = False
+    pending_units: tuple[int, ...] = ()
+
+    @property
+    def registered(self) -> bool:
+        return self.member is not None and bool(self.roles)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        roles = set()
+        if self.focal_units:
+            roles.add(Role.focal)
+        if self.coordinator:
+            roles.add(Role.coordinator)
+        if self.leader:
+            roles.add(Role.leader)
+        if self.admin:
+            roles.add(Role.admin)
+        return frozenset(roles)
+
+    def actor(self, channel: str, user_id: str) -> str:
+        return f"{channel}:{user_id}"
+
+
+async def identify(session: AsyncSession, channel: str, user_id: str, *, admins: list[str] | tuple[str, ...] = ()
+                   ) -> Identity:
+    admin = f"{channel}:{user_id}" in admins
+    account = (await session.exec(select(ChannelAccount).where(
+        ChannelAccount.channel == channel, ChannelAccount.external_id == user_id))).first()
+    if account is None:
+        return Identity(None, None, admin=admin)
+    member = await session.get(Member, account.member_id)
+    grants = (await session.exec(select(RoleGrant).where(
+        RoleGrant.member_id == account.member_id, RoleGrant.status != GrantStatus.revoked))).all()
+    active = [g for g in grants if g.status == GrantStatus.active]
+    return Identity(
+        member=member,
+        account=account,
+        focal_units=tuple(sorted({g.unit_id for g in active if g.role == Role.focal and g.unit_id})),
+        coordinator=any(g.role == Role.coordinator for g in active),
+        leader=any(g.role == Role.leader for g in active),
+        admin=admin or any(g.role == Role.admin for g in active),
+        pending_units=tuple(sorted({g.unit_id for g in grants if g.status == GrantStatus.pending and g.unit_id})),
+    )
+
+
+async def ensure_account(session: AsyncSession, *, channel: str, user_id: str, chat_id: str, display_name: str,
+                         username: str = "") -> tuple[Member, ChannelAccount]:
+    """The person's member row and channel account, created on first sight (e.g. a configured admin)."""
+    account = (await session.exec(select(ChannelAccount).where(
+        ChannelAccount.channel == channel, ChannelAccount.external_id == user_id))).first()
+    if account is not None:
+        member = await session.get(Member, account.member_id)
+        assert member is not None
+        if chat_id and account.chat_id != chat_id:
+            account.chat_id = chat_id
+        return member, account
+    member = Member(display_name=display_name or username or user_id)
+    session.add(member)
+    await session.flush()
+    account = ChannelAccount(member_id=member.id, channel=channel, external_id=user_id, chat_id=chat_id,
+                             display_name=display_name, username=username)
+    session.add(account)
+    await session.flush()
+    return member, account
+
+
+# --- invite codes -----------------------------------------------------------------------------
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalise_code(text: str) -> str:
+    """What a person typed, as the code it stands for: case, spaces, dashes and look-alikes do not matter."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum()).translate(_CONFUSABLE)
+    return cleaned
+
+
+def looks_like_code(text: str) -> bool:
+    cleaned = normalise_code(text)
+    return len(cleaned) == CODE_LENGTH and all(ch in ALPHABET for ch in cleaned)
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode("ascii", "ignore")).hexdigest()
+
+
+async def create_invite(session: AsyncSession, *, role: str, unit_id: int | None, created_by: str, now: datetime,
+                        days: int, member_id: int | None = None) -> tuple[Invite, str]:
+    if role not in INVITE_ROLES:
+        raise ValueError(role)
+    if role == Role.focal and unit_id is None:
+        raise ValueError("a focal invite needs a unit")
+    code = new_code()
+    invite = Invite(code_hash=hash_code(code), role=role, unit_id=unit_id, created_by=created_by,
+                    created_at=now, expires_at=now + timedelta(days=days))
+    session.add(invite)
+    await session.flush()
+    await record(session, created_by, "invite.create", "invite", invite.id,
+                 {"role": role, "unit_id": unit_id, "expires_at": invite.expires_at.isoformat()}, member_id=member_id)
+    return invite, code
+
+
+class InviteRejected(Exception):
+    def __init__(self, reason: str) -> None:  # unknown | used | expired | throttled
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    member: Member
+    account: ChannelAccount
+    grant: RoleGrant
+    unit: Unit | None
+    new_member: bool
+
+
+async def failed_redemptions(session: AsyncSession, actor: str, now: datetime) -> int:
+    return (await session.exec(select(func.count()).select_from(AuditLog).where(
+        AuditLog.actor == actor, AuditLog.action == "invite.rejected",
+        AuditLog.at >= now - timedelta(hours=1)))).one()
+
+
+async def redeem_invite(session: AsyncSession, code: str, *, channel: str, user_id: str, chat_id: str,
+                        display_name: str, username: str, now: datetime) -> Redeemed:
+    """Register the person with the invite's role. Raises InviteRejected (after auditing it)."""
+    actor = f"{channel}:{user_id}"
+    if await failed_redemptions(session, actor, now) >= MAX_FAILED_REDEMPTIONS_PER_HOUR:
+        raise InviteRejected("throttled")
+    invite = (await session.exec(select(Invite).where(Invite.code_hash == hash_code(code)))).first()
+    reason = None
+    if invite is None:
+        reason = "unknown"
+    elif invite.used_at is not None:
+        reason = "used"
+    elif invite.expires_at <= now:
+        reason = "expired"
+    if reason:
+        await record(session, actor, "invite.rejected", "invite", invite.id if invite else "", {"reason": reason})
+        raise InviteRejected(reason)
+    assert invite is not None
+    # Claim the code first: of two people racing for one code, exactly one UPDATE matches.
+    claimed = await session.exec(update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+                                 .values(used_at=now))
+    if claimed.rowcount != 1:
+        await record(session, actor, "invite.rejected", "invite", invite.id, {"reason": "used"})
+        raise InviteRejected("used")
+    existing = (await session.exec(select(ChannelAccount).where(
+        ChannelAccount.channel == channel, ChannelAccount.external_id == user_id))).first()
+    member, account = await ensure_account(session, channel=channel, user_id=user_id, chat_id=chat_id,
+                                           display_name=display_name, username=username)
+    grant = (await session.exec(select(RoleGrant).where(
+        RoleGrant.member_id == member.id, RoleGrant.role == invite.role, RoleGrant.unit_id == invite.unit_id,
+        RoleGrant.status == GrantStatus.active))).first()
+    if grant is None:
+        grant = RoleGrant(member_id=member.id, role=invite.role, unit_id=invite.unit_id, granted_at=now,
+                          granted_by=invite.created_by)
+        session.add(grant)
+    invite.used_by_member_id = member.id
+    await session.flush()
+    await record(session, actor, "invite.redeem", "invite", invite.id,
+                 {"role": invite.role, "unit_id": invite.unit_id}, member_id=member.id)
+    unit = await session.get(Unit, invite.unit_id) if invite.unit_id else None
+    return Redeemed(member, account, grant, unit, new_member=existing is None)
