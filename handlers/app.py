@@ -139,7 +139,7 @@ class Handlers:
     async def _choice(self, ctx: Context, value: str) -> list[Reply]:
         prefix, _sep, rest = value.partition(":")
         if prefix == "c":
-            conv_id, seq, choice = (rest.split(":", 2) + ["", ""])[:3]
+            conv_id, seq, choice = ([*rest.split(":", 2), "", ""])[:3]
             conversation = ctx.conversation
             current = conversation is not None and str(conversation.id) == conv_id and \
                 str(conversation.data.get("_seq", 0)) == seq

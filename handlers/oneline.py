@@ -47,7 +47,8 @@ _STATUS = [
     (ReportStatus.blocked, r"gap vuong mac|vuong mac|co vuong mac|vuong|kho khan|blocked"),
     (ReportStatus.not_started, r"chua trien khai|chua thuc hien|chua lam|ctk|not started"),
 ]
-_STATUS_RE = re.compile(r"\s*(?:" + "|".join(f"(?P<s{i}>{p})" for i, (_, p) in enumerate(_STATUS)) + r")(?=\s|$|[.,;:])")
+_STATUS_RE = re.compile(
+    r"\s*(?:" + "|".join(f"(?P<s{i}>{p})" for i, (_, p) in enumerate(_STATUS)) + r")(?=\s|$|[.,;:])")
 _PERCENT_RE = re.compile(r"\s*(\d{1,3}(?:[.,]\d+)?)\s*%")
 # "dn=5", "dn: 5"; after "=" anything up to the next space is taken, so that "dn=nhiều" is refused
 # rather than read as part of the note.

@@ -192,7 +192,7 @@ async def test_reports_are_not_taken_in_groups(bot, clock, focal, sessions):
 async def test_language_switch(focal):
     assert "English" in await focal.say("/ngonngu en")
     answer = await focal.say("/bc IV.2.a 80% dn=1")
-    assert "Recorded" in answer or "report" in answer.lower()
+    assert "Recorded the report IV.2.a · year 2025 of SCT (version 1): In progress 80%." in answer
     assert "Tiếng Việt" in await focal.say("/language vi")
 
 
