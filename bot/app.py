@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
+from bot.webhook import WebhookServer
 from handlers import help as help_handlers
 from handlers import registration, reporting, status
 from handlers.app import Handlers
 from handlers.core import HandlerConfig, Router
 from locales import set_default_locale
-from models import db
+from models import db, kv
 from models.base import utcnow
 from models.planfile import read_plan
 from models.planload import LoadResult, load_plan
@@ -66,3 +72,69 @@ def build_handlers(services: Services, *, bot_username: str | None = None,
                    clock: Callable[[], datetime] = utcnow) -> Handlers:
     return Handlers(services.sessions, handler_config(services.settings, bot_username=bot_username), ROUTERS,
                     clock)
+
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Running:
+    """What `start_bot` started, so that it can be stopped in order."""
+
+    services: Services
+    handlers: Handlers
+    channels: list
+    server: object | None
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            await self.server.stop()  # type: ignore[attr-defined]
+        for channel in reversed(self.channels):
+            await channel.stop()
+
+
+async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcnow) -> Running:
+    """Start every configured channel (and the webhook server when a channel uses one)."""
+    settings = services.settings
+    handlers = build_handlers(services, clock=clock)
+    channels: list = []
+    server: WebhookServer | None = None
+    if settings.telegram_token:
+        webhook = bool(settings.telegram_webhook_url)
+        telegram = TelegramChannel(settings.telegram_token.get_secret_value(), settings.telegram_api_url, handlers,
+                                   webhook=webhook)
+        await telegram.start()
+        channels.append(telegram)
+        async with services.sessions() as session:  # the CLI prints t.me links with it
+            await kv.put(session, kv.TELEGRAM_USERNAME, telegram.bot.username or "")
+            await session.commit()
+        if webhook:
+            assert settings.telegram_webhook_url and settings.telegram_webhook_secret
+            server = server or WebhookServer(settings.webhook_listen)
+            secret = settings.telegram_webhook_secret.get_secret_value()
+            server.route(urlsplit(settings.telegram_webhook_url).path or "/", header="X-Telegram-Bot-Api-Secret-Token",
+                         secret=secret, feed=telegram.feed, name="telegram")
+    running = Running(services, handlers, channels, server)
+    if server is not None:
+        await server.start()
+        for channel in channels:
+            if getattr(channel, "webhook", False) and settings.telegram_webhook_url and \
+                    settings.telegram_webhook_secret:
+                await channel.set_webhook(settings.telegram_webhook_url,
+                                          settings.telegram_webhook_secret.get_secret_value())
+    return running
+
+
+async def serve_forever(settings: Settings) -> None:
+    """`nhacviec run` with a channel configured: until SIGINT/SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with open_services(settings) as services:
+        await prepare(services)
+        running = await start_bot(services)
+        try:
+            await stop.wait()
+        finally:
+            await running.stop()

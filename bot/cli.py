@@ -4,9 +4,11 @@ answers errors in one line (no traceback): exit 2 for bad input, 1 when the data
 from __future__ import annotations
 
 import asyncio
+import getpass
+import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -14,13 +16,16 @@ import typer
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import func, select
 
-from bot import cli_text
-from bot.app import Services, local_today, open_services, prepare
+from bot import cli_text, logs
+from bot.app import Services, build_handlers, local_today, open_services, prepare, serve_forever
+from bot.channels.console import ConsoleChannel, interactive
 from bot.config import Settings, SettingsError, load_settings
 from locales import _
-from models import db
+from models import db, kv
 from models.db import DatabaseUnavailable
+from models.matching import find_units
 from models.obligations import obligations_touching, plan_calendar
+from models.people import create_invite, parse_role
 from models.planfile import read_plan
 from models.planload import load_plan
 from models.plans import PlanNotFound, find_plan
@@ -121,18 +126,113 @@ def parse_day(value: str) -> date:
 @app.command(help=_("Chuẩn bị cơ sở dữ liệu, nạp kế hoạch và chạy bot."))
 def run() -> None:
     settings = _settings()
+    logs.setup(logging.INFO, _secrets(settings))
+    if settings.telegram_token or settings.zalo_token:
+        try:
+            asyncio.run(serve_forever(settings))
+        except DatabaseUnavailable as error:
+            _fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
+        except SourceError as error:
+            _fail(_("Tệp kế hoạch có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
+        return
 
-    async def work(services: Services) -> None:
+    async def work(services: Services) -> bool:
         result = await prepare(services)
         typer.echo(_("Cơ sở dữ liệu: {url}").format(url=db.safe_url(services.engine.url)))
         if result.changed:
             typer.echo(cli_text.change_listing(result.changes, dry_run=False))
         else:
             typer.echo(_("Kế hoạch {code}: đã nạp, không có thay đổi.").format(code=result.plan_code))
-        if not (settings.telegram_token or settings.zalo_token):
-            typer.echo(_("Chưa cấu hình kênh chat nào (NHACVIEC_TELEGRAM_TOKEN, NHACVIEC_ZALO_TOKEN)."))
+        typer.echo(_("Chưa cấu hình kênh chat nào (NHACVIEC_TELEGRAM_TOKEN, NHACVIEC_ZALO_TOKEN)."))
+        if not interactive():
+            typer.echo(_("Thử bot ngay trên console: nhacviec chat --as focal:SCT"))
+            return False
+        return typer.confirm(_("Chạy thử trên console?"), default=True)
+
+    if _execute(work, settings, needs_schema=False):
+        _console(settings, user=None, name=None, as_=None)
+
+
+def _secrets(settings: Settings) -> list[str]:
+    values = [settings.telegram_token, settings.zalo_token, settings.telegram_webhook_secret,
+              settings.zalo_webhook_secret]
+    return [v.get_secret_value() for v in values if v is not None]
+
+
+@app.command(help=_("Trò chuyện với bot ngay trong cửa sổ lệnh, không cần Telegram hay Zalo."))
+def chat(
+    user: Annotated[str | None, typer.Option("--user", help=_("Mã người dùng console (mặc định: tên đăng nhập)."))
+                    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help=_("Tên hiển thị."))] = None,
+    as_: Annotated[str | None, typer.Option("--as", help=_("Vào ngay với vai trò: focal:SCT, coordinator, leader."))
+                   ] = None,
+) -> None:
+    settings = _settings()
+    logs.setup(logging.WARNING, _secrets(settings))
+    _console(settings, user=user, name=name, as_=as_)
+
+
+def _console(settings: Settings, *, user: str | None, name: str | None, as_: str | None) -> None:
+    user_id = user or getpass.getuser() or "local"
+    display = name or user_id
+
+    async def work(services: Services) -> None:
+        await prepare(services)
+        handlers = build_handlers(services)
+        console = ConsoleChannel(handlers, user_id=user_id, name=display)
+        if as_:
+            role_text, _sep, unit_text = as_.partition(":")
+            role = parse_role(role_text)
+            if role is None:
+                raise UserError(_("--as: vai trò '{role}' không rõ; dùng focal, coordinator hoặc leader.").format(
+                    role=role_text))
+            code, _unit = await _new_invite(services, role, unit_text or None, days=1)
+            for line in await console.say(f"/start {code}"):
+                typer.echo(line)
+        await console.run()
 
     _execute(work, settings, needs_schema=False)
+
+
+async def _new_invite(services: Services, role: str, unit_text: str | None, *, days: int,
+                      plan_code: str | None = None) -> tuple[str, str | None]:
+    async with services.sessions() as session:
+        plan = await find_plan(session, plan_code)
+        unit_id, unit_name = None, None
+        if unit_text:
+            units = await find_units(session, plan.id, unit_text, on=local_today(services.settings))
+            if len(units) != 1:
+                found = ", ".join(u.code for u in units) or _("không có")
+                raise UserError(_("Đơn vị “{text}” không xác định được (khớp: {found}). Xem `nhacviec units`.")
+                                .format(text=unit_text, found=found))
+            unit_id, unit_name = units[0].id, units[0].name
+        elif role == Role.focal:
+            raise UserError(_("Mã mời đầu mối cần đơn vị, ví dụ: nhacviec invite SCT --role focal"))
+        _invite, code = await create_invite(session, role=role, unit_id=unit_id, created_by="cli",
+                                            now=datetime.now(UTC), days=days)
+        await session.commit()
+        return code, unit_name
+
+
+@app.command(help=_("Tạo mã mời (dùng một lần, có hạn) cho một đơn vị và vai trò."))
+def invite(
+    unit: Annotated[str | None, typer.Argument(help=_("Mã hoặc tên đơn vị (cần cho đầu mối)."))] = None,
+    role: Annotated[str, typer.Option("--role", help=_("focal | coordinator | leader"))] = "focal",
+    days: Annotated[int | None, typer.Option("--days", help=_("Số ngày hiệu lực (mặc định 14)."))] = None,
+    plan: PlanOption = None,
+) -> None:
+    settings = _settings()
+    chosen = parse_role(role)
+    if chosen is None:
+        raise typer.BadParameter(_("vai trò '{role}' không rõ; dùng focal, coordinator hoặc leader.").format(role=role))
+
+    async def work(services: Services) -> None:
+        code, unit_name = await _new_invite(services, chosen, unit, days=days or settings.invite_days, plan_code=plan)
+        async with services.sessions() as session:
+            username = await kv.get(session, kv.TELEGRAM_USERNAME)
+        typer.echo(cli_text.invite_card(code, chosen, unit_name, days or settings.invite_days, username))
+
+    _execute(work, settings)
 
 
 # --- db ------------------------------------------------------------------------------------------

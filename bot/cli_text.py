@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
+from handlers.texts import role_label
 from locales import N_, _, format_date, format_datetime, format_day, format_number, ngettext
 from models.obligations import Obligation
 from models.periods import Every, period_label
@@ -207,3 +208,16 @@ def change_listing(changes: Sequence[Change], *, dry_run: bool) -> str:
 def _short(value: object) -> str:
     text = value.isoformat() if isinstance(value, date) else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def invite_card(code: str, role: str, unit: str | None, days: int, bot_username: str | None) -> str:
+    what = role_label(role) + (f" — {unit}" if unit and role == "focal" else "")
+    lines = [_("Mã mời {what}: {code}").format(what=what, code=code),
+             ngettext("Hiệu lực {n} ngày, dùng một lần.", "Hiệu lực {n} ngày, dùng một lần.", days).format(n=days)]
+    if bot_username:
+        lines.append(_("Telegram: https://t.me/{bot}?start={code}").format(bot=bot_username, code=code))
+    else:
+        lines.append(_("Telegram: gửi /start {code} cho bot (đường dẫn t.me có sau khi bot chạy với "
+                       "NHACVIEC_TELEGRAM_TOKEN một lần).").format(code=code))
+    lines.append(_("Zalo hoặc console: gửi /start {code} cho bot.").format(code=code))
+    return "\n".join(lines)

@@ -86,7 +86,12 @@ class Handlers:
                       catalog=lambda roles, group: self.commands_for(roles, in_group=group))
         ctx.conversation = await self._conversation(session, incoming, now)
         replies = await self._route(ctx)
-        return Outcome(replies, frozenset(ctx.identity.roles) if ctx.menu_changed else None)
+        menu = None
+        if ctx.menu_changed:
+            locale = ctx.identity.member.locale if ctx.identity.member and ctx.identity.member.locale else None
+            with use_locale(locale or self.config.default_locale):
+                menu = tuple((c.name, _(c.help)) for c in self.commands_for(ctx.identity.roles))
+        return Outcome(replies, menu)
 
     async def _plan(self, session: AsyncSession) -> Plan | None:
         try:

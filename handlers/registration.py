@@ -7,19 +7,19 @@ from handlers.texts import deadline_phrase, period_of, role_label, short
 from handlers.types import Option, Reply
 from locales import N_, _, format_day
 from models.matching import find_units
-from models.people import INVITE_ROLES, InviteRejected, create_invite, identify, looks_like_code, redeem_invite
+from models.people import (
+    INVITE_ROLES,
+    InviteRejected,
+    create_invite,
+    identify,
+    looks_like_code,
+    parse_role,
+    redeem_invite,
+)
 from models.status import current_items
 from models.tables import Role, Unit
-from models.text import fold
 
 router = Router()
-
-_ROLE_WORDS = {
-    Role.focal: {"daumoi", "focal", "dm"},
-    Role.coordinator: {"dieuphoi", "theodoi", "canbotheodoi", "coordinator", "chuyenvien"},
-    Role.leader: {"lanhdao", "leader", "ld"},
-}
-
 
 @router.command("start", "batdau", roles=ANYONE, help=N_("Bắt đầu, hoặc đăng ký bằng mã mời: /start MÃ-MỜI"),
                 in_groups=True)
@@ -120,10 +120,9 @@ def split_role(args: str) -> tuple[str, str | None]:
     words = args.split()
     for take in (3, 2, 1):
         if len(words) >= take:
-            key = fold("".join(words[-take:]))
-            for role, names in _ROLE_WORDS.items():
-                if key in names:
-                    return " ".join(words[:-take]), role
+            role = parse_role("".join(words[-take:]))
+            if role:
+                return " ".join(words[:-take]), role
     return args.strip(), None
 
 

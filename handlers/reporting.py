@@ -381,7 +381,9 @@ async def _submit(ctx: Context, data: dict[str, Any]) -> list[Reply]:
         data=ReportInput(status=data["status"], percent=data.get("percent"), values=values,
                          note=data.get("note", ""), obstacles=data.get("obstacles", ""),
                          proposals=data.get("proposals", ""), raw_text=raw, via=data.get("via", "guided")),
-        member_id=ctx.member_id, channel=ctx.incoming.channel, actor=ctx.actor, at=ctx.incoming.at or ctx.now)
+        # The platform's timestamp is fairer than ours if the bot was down, but a stamp from the
+        # future (clock skew) is not trusted.
+        member_id=ctx.member_id, channel=ctx.incoming.channel, actor=ctx.actor, at=min(ctx.incoming.at, ctx.now))
     await ctx.end_flow()
     task = await ctx.session.get(Task, assignment.task_id)
     unit = await ctx.session.get(Unit, assignment.unit_id)

@@ -66,4 +66,6 @@ class Outcome:
     """What handling an Incoming produced, for the channel to render."""
 
     replies: list[Reply] = field(default_factory=list)
-    menu_roles: frozenset[str] | None = None  # set when the person's commands changed (registration)
+    # Set when the person's commands changed (registration, language): (command, description) pairs,
+    # already in their language, for the channel's command menu.
+    menu: tuple[tuple[str, str], ...] | None = None

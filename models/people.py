@@ -17,11 +17,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import record
 from models.tables import AuditLog, ChannelAccount, GrantStatus, Invite, Member, Role, RoleGrant, Unit
+from models.text import fold
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_LENGTH = 12
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 INVITE_ROLES = (Role.focal, Role.coordinator, Role.leader)
+ROLE_WORDS = {  # folded words people use for the roles an invite can carry
+    Role.focal: {"daumoi", "focal", "dm"},
+    Role.coordinator: {"dieuphoi", "theodoi", "canbotheodoi", "coordinator", "chuyenvien"},
+    Role.leader: {"lanhdao", "leader", "ld"},
+}
 MAX_FAILED_REDEMPTIONS_PER_HOUR = 5
 
 
@@ -100,6 +106,11 @@ async def ensure_account(session: AsyncSession, *, channel: str, user_id: str, c
 
 
 # --- invite codes -----------------------------------------------------------------------------
+
+
+def parse_role(text: str) -> str | None:
+    key = fold(text)
+    return next((role for role, words in ROLE_WORDS.items() if key in words), None)
 
 
 def new_code() -> str:

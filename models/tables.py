@@ -342,3 +342,11 @@ class AuditLog(SQLModel, table=True):
     entity: str = ""
     entity_id: str = ""
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class KeyValue(SQLModel, table=True):
+    """Small facts the running bot learns and the CLI needs (e.g. the Telegram bot's username)."""
+
+    key: str = Field(primary_key=True)
+    value: str
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -4,6 +4,7 @@ NHACVIEC_TEST_POSTGRES_URL names a server (a throw-away database is created ther
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import shutil
@@ -32,12 +33,18 @@ BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
 
 @pytest.fixture(autouse=True)
-def _vietnamese_and_clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see Vietnamese and no operator settings leaking in from the machine."""
+def _vietnamese_and_clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests see Vietnamese and no operator settings leaking in from the machine; logging set up by a
+    command under test is put back afterwards."""
     for name in list(os.environ):
         if name.startswith("NHACVIEC_") and name != "NHACVIEC_TEST_POSTGRES_URL":
             monkeypatch.delenv(name)
     set_default_locale("vi")
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 async def _migrate(url: str) -> None:

@@ -135,3 +135,31 @@ def test_read_commands_on_a_database_never_set_up(monkeypatch, tmp_path):
     result = nhacviec("schedule", "--from", "2025-01-01", "--to", "2025-12-31")
     assert result.exit_code == 2 and "chưa được khởi tạo" in result.output and "nhacviec run" in result.output
     assert "Traceback" not in result.output
+
+
+def test_invite_prints_a_code_a_zalo_line_and_expiry(loaded):
+    result = nhacviec("invite", "so cong thuong", "--role", "focal", env=loaded)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Mã mời đầu mối — Sở Công Thương: ")
+    code = lines[0].rsplit(": ", 1)[1]
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+    assert "Hiệu lực 14 ngày, dùng một lần." in result.output and f"gửi /start {code}" in result.output
+    assert nhacviec("invite", "--role", "leader", "--days", "3", env=loaded).exit_code == 0
+    bad = nhacviec("invite", "UBND", env=loaded)
+    assert bad.exit_code == 2 and "UBND-VLI" in bad.output
+    assert nhacviec("invite", "SCT", "--role", "boss", env=loaded).exit_code == 2
+
+
+def test_chat_console_registers_and_reports(loaded):
+    session = "/bc IV.2.a 80% dn=5 Đã hỗ trợ 5 doanh nghiệp\n/tinhhinh\n/thoat\n"
+    result = runner.invoke(app, ["chat", "--as", "focal:SCT", "--name", "Tester"], input=session,
+                           env=loaded, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Anh/chị đã được đăng ký là đầu mối — Sở Công Thương." in result.output
+    assert "Đã ghi nhận báo cáo IV.2.a" in result.output and "🏢 Sở Công Thương (SCT)" in result.output
+
+
+def test_run_without_a_token_suggests_the_console(loaded):
+    result = nhacviec("run", env=loaded)
+    assert result.exit_code == 0 and "nhacviec chat" in result.output

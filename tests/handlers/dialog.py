@@ -24,15 +24,15 @@ class Person:
         self.user_id, self.name, self.channel, self.chat_type = user_id, name, channel, chat_type
         self.chat_id = chat_id or user_id
         self.last: list[Reply] = []
-        self.menu_roles: frozenset[str] | None = None
+        self.menu: tuple[tuple[str, str], ...] | None = None
 
     async def _send(self, **kwargs) -> list[Reply]:
         incoming = Incoming(channel=self.channel, chat_id=self.chat_id, user_id=self.user_id,
                             display_name=self.name, chat_type=self.chat_type, at=self.clock(), **kwargs)
         outcome = await self.bot.handle(incoming)
         self.last = outcome.replies
-        if outcome.menu_roles is not None:
-            self.menu_roles = outcome.menu_roles
+        if outcome.menu is not None:
+            self.menu = outcome.menu
         return self.last
 
     async def say(self, text: str, *, reply_to: str | None = None) -> str:

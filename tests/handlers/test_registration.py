@@ -17,7 +17,9 @@ async def test_focal_point_registers_and_is_greeted_with_tasks_and_next_deadline
                             "Hạn gần nhất: IV.2.a · năm 2025 — hạn Thứ Ba, 16/12/2025 (còn 11 ngày làm việc)",
                             "/baocao"]),
     ])
-    assert an.menu_roles == frozenset({"focal"})
+    assert an.menu is not None and [name for name, _ in an.menu] == [
+        "start", "baocao", "bc", "tinhhinh", "trogiup", "ngonngu", "huy"]
+    assert dict(an.menu)["baocao"] == "Báo cáo tiến độ, hướng dẫn từng bước"
     await verify_dialog(an, [("/start", "Anh/chị đang là: đầu mối.")])
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 01:24:17.822748
+Create Date: 2026-11-27
 """
 from alembic import op
 import sqlalchemy as sa
@@ -28,6 +28,12 @@ def upgrade() -> None:
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_conversation')),
     sa.UniqueConstraint('channel', 'chat_id', 'user_id', name=op.f('uq_conversation_channel_chat_id_user_id'))
+    )
+    op.create_table('keyvalue',
+    sa.Column('key', sa.String(), nullable=False),
+    sa.Column('value', sa.String(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_keyvalue'))
     )
     op.create_table('member',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -430,5 +436,6 @@ def downgrade() -> None:
     op.drop_table('auditlog')
     op.drop_table('plan')
     op.drop_table('member')
+    op.drop_table('keyvalue')
     op.drop_table('conversation')
 

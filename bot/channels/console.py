@@ -1,0 +1,58 @@
+"""The bot in a terminal: try everything without a Telegram or Zalo token (`nhacviec chat`)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot.channels.numbered import choice_for, render
+from handlers.app import Handlers
+from handlers.types import Incoming, Option
+from locales import _
+
+QUIT = {"/quit", "/exit", "/thoat"}
+
+
+class ConsoleChannel:
+    channel = "console"
+
+    def __init__(self, handlers: Handlers, *, user_id: str, name: str,
+                 read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> None:
+        self.handlers = handlers
+        self.user_id = user_id
+        self.name = name
+        self.read = read
+        self.write = write
+        self.options: tuple[Option, ...] = ()
+
+    async def say(self, text: str) -> list[str]:
+        """Handle one line as the console person; returns what the bot answered."""
+        choice = choice_for(text, self.options)
+        incoming = Incoming(channel="console", chat_id=self.user_id, user_id=self.user_id, display_name=self.name,
+                            text="" if choice else text, choice=choice, at=datetime.now(UTC))
+        outcome = await self.handlers.handle(incoming)
+        self.options = outcome.replies[-1].options if outcome.replies else ()
+        return [render(reply) for reply in outcome.replies]
+
+    async def run(self) -> None:
+        self.write(_("Nhắc việc — thử trên console với tư cách “{name}” (console:{id}). Gõ /trogiup để xem lệnh, "
+                     "/thoat để thoát.").format(name=self.name, id=self.user_id))
+        while True:
+            try:
+                line = await asyncio.to_thread(self.read, "> ")
+            except (EOFError, KeyboardInterrupt):
+                self.write("")
+                return
+            if line.strip().lower() in QUIT:
+                return
+            if not line.strip():
+                continue
+            for answer in await self.say(line):
+                self.write(answer)
+                self.write("")
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()

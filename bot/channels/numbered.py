@@ -1,0 +1,32 @@
+"""Options as a numbered list, for channels without buttons (Zalo, the console)."""
+
+from __future__ import annotations
+
+import re
+
+from handlers.types import Option, Reply
+from locales import _
+
+_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s")
+
+
+def render(reply: Reply) -> str:
+    if not reply.options:
+        return reply.text
+    lines = [reply.text, ""]
+    for number, option in enumerate(reply.options, start=1):
+        label = option.label
+        match = _NUMBERED.match(label)
+        lines.append(label if match and int(match.group(1)) == number else f"{number}. {label}")
+    count = len(reply.options)
+    hint = _("Trả lời bằng số 1.") if count == 1 else _("Trả lời bằng một số từ 1 đến {n}.").format(n=count)
+    lines.append(hint)
+    return "\n".join(lines)
+
+
+def choice_for(text: str, options: tuple[Option, ...]) -> str | None:
+    """The option a bare number picks, if the last message offered options."""
+    stripped = text.strip().rstrip(".")
+    if options and stripped.isdigit() and 1 <= int(stripped) <= len(options):
+        return options[int(stripped) - 1].value
+    return None

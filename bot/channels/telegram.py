@@ -1,0 +1,292 @@
+"""Telegram through python-telegram-bot: updates in, replies out, nothing else.
+
+Updates become `Incoming`; `Reply` objects become messages, with options as inline keyboards
+(callback data ≤ 64 bytes), text split at 4096 characters on line boundaries, attachments as
+documents. Polling and webhook modes; in webhook mode the shared aiohttp server (bot/webhook.py)
+verifies the secret header and feeds the update queue. Network errors are retried or logged,
+never allowed to stop the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    TypeHandler,
+)
+from telegram.request import HTTPXRequest
+
+from handlers.app import Handlers
+from handlers.types import Incoming, Outcome, Reply, Sent
+from locales import _
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4096
+MAX_CALLBACK = 64
+SEND_ATTEMPTS = 3
+
+
+class DeliveryRefused(Exception):
+    """The chat cannot be written to (blocked the bot, deleted account)."""
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut at line breaks, then spaces, never inside a word when avoidable."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = rest.rfind(" ", 0, limit)
+        if cut < limit // 2:
+            cut = limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n ")
+    chunks.append(rest.rstrip())
+    return [c for c in chunks if c] or [""]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.options:
+        return None
+    buttons = []
+    for option in reply.options:
+        if len(option.value.encode()) > MAX_CALLBACK:
+            raise ValueError(f"callback data over {MAX_CALLBACK} bytes: {option.value!r}")
+        buttons.append(InlineKeyboardButton(option.label[:60], callback_data=option.value))
+    columns = max(1, reply.columns)
+    return InlineKeyboardMarkup([buttons[i:i + columns] for i in range(0, len(buttons), columns)])
+
+
+class TelegramChannel:
+    channel = "telegram"
+
+    def __init__(self, token: str, api_url: str, handlers: Handlers, *, webhook: bool = False,
+                 read_timeout: float = 10.0, poll_timeout: int = 20) -> None:
+        self.handlers = handlers
+        self.webhook = webhook
+        self.poll_timeout = poll_timeout
+        builder: ApplicationBuilder = (
+            Application.builder().token(token).base_url(api_url)
+            .base_file_url(api_url.replace("/bot", "/file/bot"))
+            .request(HTTPXRequest(connection_pool_size=64, read_timeout=read_timeout, write_timeout=read_timeout,
+                                  connect_timeout=5.0, pool_timeout=5.0))
+            .get_updates_request(HTTPXRequest(read_timeout=poll_timeout + 10, connect_timeout=5.0))
+            .rate_limiter(AIORateLimiter(max_retries=3))
+            # Updates of different chats are handled concurrently, those of one chat in order.
+            .concurrent_updates(PerChatOrder(64))
+        )
+        if webhook:
+            builder = builder.updater(None)
+        self.application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+
+    @property
+    def bot(self):
+        return self.application.bot
+
+    async def start(self) -> None:
+        """Connect (getMe), publish the default command menu, start receiving updates (polling mode)."""
+        await self.application.initialize()
+        username = self.application.bot.username
+        self.handlers.config = replace(self.handlers.config, bot_username=username)
+        await self.set_default_menu()
+        await self.application.start()
+        if not self.webhook and self.application.updater is not None:
+            await self.application.updater.start_polling(
+                timeout=self.poll_timeout, allowed_updates=["message", "callback_query"], drop_pending_updates=False)
+        log.info("telegram: connected as @%s (%s mode)", username, "webhook" if self.webhook else "polling")
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            if self.application.updater is not None and self.application.updater.running:
+                await self.application.updater.stop()
+        with contextlib.suppress(Exception):
+            if self.application.running:
+                await self.application.stop()
+        await self.application.shutdown()
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.application.bot.set_webhook(url=url, secret_token=secret,
+                                               allowed_updates=["message", "callback_query"])
+
+    async def feed(self, data: dict) -> None:
+        """An update received by the webhook server."""
+        update = Update.de_json(data, self.application.bot)
+        await self.application.update_queue.put(update)
+
+    # -- incoming --------------------------------------------------------------------------------
+
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming, query_message = self.to_incoming(update)
+        if incoming is None:
+            if update.effective_message is not None and update.effective_chat is not None \
+                    and update.effective_chat.type == "private":
+                await self._send_all(str(update.effective_chat.id), [Reply(_(
+                    "Bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
+            return
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
+            if query_message is not None:  # a pressed keyboard is spent: remove it
+                with contextlib.suppress(TelegramError):
+                    await query_message.edit_reply_markup(reply_markup=None)
+        outcome = await self.handlers.handle(incoming)
+        await self._send_all(incoming.chat_id, outcome.replies, reply_to=None)
+        await self._update_menu(incoming.chat_id, outcome)
+
+    @staticmethod
+    def to_incoming(update: Update) -> tuple[Incoming | None, Message | None]:
+        query = update.callback_query
+        if query is not None:
+            message = query.message if isinstance(query.message, Message) else None
+            chat = message.chat if message else None
+            user = query.from_user
+            return Incoming(
+                channel="telegram", chat_id=str(chat.id if chat else user.id), user_id=str(user.id),
+                display_name=user.full_name, username=user.username or "", choice=query.data or "",
+                chat_type="private" if chat is None or chat.type == "private" else "group",
+                at=datetime.now(UTC), message_id=str(message.message_id) if message else None), message
+        message = update.message
+        if message is None or message.from_user is None or message.text is None:
+            return None, None
+        if message.from_user.is_bot:
+            return None, None
+        reply_to = message.reply_to_message
+        return Incoming(
+            channel="telegram", chat_id=str(message.chat.id), user_id=str(message.from_user.id),
+            display_name=message.from_user.full_name, username=message.from_user.username or "",
+            text=message.text, chat_type="private" if message.chat.type == "private" else "group",
+            at=message.date.astimezone(UTC) if message.date else datetime.now(UTC),
+            message_id=str(message.message_id),
+            reply_to_message_id=str(reply_to.message_id) if reply_to is not None else None), None
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.warning("telegram: error while processing an update: %r", context.error,
+                    exc_info=not isinstance(context.error, NetworkError))
+
+    # -- outgoing --------------------------------------------------------------------------------
+
+    async def send(self, chat_id: str, reply: Reply) -> Sent:
+        """Send one reply; returns the id of its last message (the one carrying any buttons)."""
+        last: Message | None = None
+        chunks = split_text(reply.text, MAX_TEXT)
+        for index, chunk in enumerate(chunks):
+            markup = keyboard(reply) if index == len(chunks) - 1 else None
+            last = await self._retrying(self.application.bot.send_message, chat_id=chat_id, text=chunk,
+                                        reply_markup=markup)
+        if reply.attachment is not None:
+            attachment = reply.attachment
+            last = await self._retrying(self.application.bot.send_document, chat_id=chat_id,
+                                        document=attachment.content, filename=attachment.filename,
+                                        caption=attachment.caption[:1000] or None)
+        assert last is not None
+        return Sent(str(last.message_id))
+
+    async def _send_all(self, chat_id: str, replies: Sequence[Reply], reply_to: str | None = None) -> None:
+        for reply in replies:
+            try:
+                await self.send(chat_id, reply)
+            except DeliveryRefused:
+                log.info("telegram: chat %s cannot be written to", chat_id)
+                return
+            except TelegramError as error:
+                log.warning("telegram: reply to %s not delivered: %r", chat_id, error)
+                return
+
+    async def _retrying(self, method, **kwargs):
+        """Retry what surely did not arrive (connection failures, 5xx); a timeout may have arrived, so
+        it is not repeated for replies. RetryAfter is handled by the rate limiter."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await method(**kwargs)
+            except Forbidden as error:
+                raise DeliveryRefused(str(error)) from error
+            except BadRequest as error:
+                if "chat not found" in str(error).lower():
+                    raise DeliveryRefused(str(error)) from error
+                raise
+            except RetryAfter as error:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                delay = error.retry_after
+                await asyncio.sleep(delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay))
+            except TimedOut:
+                raise
+            except NetworkError:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def set_default_menu(self) -> None:
+        """The menu strangers see; registered people get their own (per chat) when they join."""
+        commands = [(c.name, c.help) for c in self.handlers.commands_for(frozenset())]
+        try:
+            await self.application.bot.set_my_commands(
+                [BotCommand(name, _(description)[:256]) for name, description in commands],
+                scope=BotCommandScopeAllPrivateChats())
+        except TelegramError as error:  # a menu is a convenience: never fatal
+            log.warning("telegram: setMyCommands (default) failed: %r", error)
+
+    async def _update_menu(self, chat_id: str, outcome: Outcome) -> None:
+        if outcome.menu is None:
+            return
+        try:
+            await self.application.bot.set_my_commands(
+                [BotCommand(name, description[:256]) for name, description in outcome.menu],
+                scope=BotCommandScopeChat(int(chat_id)))
+        except (TelegramError, ValueError) as error:
+            log.warning("telegram: setMyCommands for %s failed: %r", chat_id, error)
+
+
+class PerChatOrder(BaseUpdateProcessor):
+    """Up to `limit` updates at once, but one at a time per chat, so that a person's answers are
+    handled in the order they were typed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self._locks: dict[object, asyncio.Lock] = {}
+        self._waiting: dict[object, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:  # forget idle chats
+                del self._waiting[key]
+                self._locks.pop(key, None)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None

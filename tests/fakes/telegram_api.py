@@ -1,0 +1,356 @@
+"""A fake Telegram Bot API on loopback HTTP, for end-to-end tests and benchmarks.
+
+It speaks the wire format: python-telegram-bot posts form-encoded bodies (JSON-encoded values for
+objects such as reply_markup) or multipart for files; replies are `{"ok": true, "result": …}`
+shaped like the real objects. It keeps an update queue (long-polled by getUpdates, or pushed to a
+webhook with the secret header), a log of everything the bot sent, and can inject 429 with
+retry_after, 5xx, timeouts, "bot was blocked" and rate limits (global and per chat).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "entities", "link_preview_options",
+               "reply_parameters", "caption_entities"}
+
+
+@dataclass
+class Sent:
+    method: str
+    chat_id: str
+    text: str
+    message_id: int
+    params: dict[str, Any]
+    at: float
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        markup = self.params.get("reply_markup") or {}
+        return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+@dataclass
+class Fault:
+    method: str
+    kind: str  # 429 | 500 | 502 | timeout | blocked
+    count: int = 1
+    retry_after: int = 1
+
+
+@dataclass
+class FakeTelegram:
+    token: str = "123456:TEST-token"
+    bot_id: int = 123456
+    username: str = "nhacviec_test_bot"
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    faults: list[Fault] = field(default_factory=list)
+    error_rate: float = 0.0  # share of send calls answered 5xx
+    timeout_rate: float = 0.0  # share of send calls that hang past the client's timeout (after delivering)
+    timeout_seconds: float = 30.0
+    global_rate: float | None = None  # messages per second, enforced with 429
+    per_chat_interval: float | None = None  # seconds between messages to one chat, enforced with 429
+    blocked_chats: set[str] = field(default_factory=set)
+    status_counts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    seed: int = 7
+
+    def __post_init__(self) -> None:
+        self._next_update = 1
+        self._next_message = 1000
+        self._new_update = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self._random = random.Random(self.seed)
+        self._window: deque[float] = deque()
+        self._last_to_chat: dict[str, float] = {}
+        self.port = 0
+        self.sent_event = asyncio.Event()
+
+    # -- server ---------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What the bot is configured with (NHACVIEC_TELEGRAM_API_URL)."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def start(self) -> FakeTelegram:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        # Held long polls are cancelled on shutdown instead of being waited for.
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeTelegram:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- what tests do --------------------------------------------------------------------------
+
+    def message(self, user_id: int, text: str, *, chat_id: int | None = None, name: str = "Nguyễn Văn An",
+                reply_to: int | None = None, chat_type: str = "private") -> dict[str, Any]:
+        """Queue a text message from a person; returns the update."""
+        chat = chat_id if chat_id is not None else user_id
+        message: dict[str, Any] = {
+            "message_id": self._message_id(), "date": int(time.time()),
+            "chat": {"id": chat, "type": chat_type, **({"first_name": name} if chat_type == "private"
+                                                       else {"title": "Nhóm"})},
+            "from": {"id": user_id, "is_bot": False, "first_name": name}, "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if reply_to is not None:
+            message["reply_to_message"] = {"message_id": reply_to, "date": int(time.time()),
+                                           "chat": message["chat"], "text": "…",
+                                           "from": {"id": self.bot_id, "is_bot": True, "first_name": "Bot"}}
+        return self._queue({"message": message})
+
+    def press(self, user_id: int, data: str, *, message_id: int, chat_id: int | None = None) -> dict[str, Any]:
+        """Queue a button press (callback query) on one of the bot's messages."""
+        chat = chat_id if chat_id is not None else user_id
+        return self._queue({"callback_query": {
+            "id": str(self._message_id()), "chat_instance": "1", "data": data,
+            "from": {"id": user_id, "is_bot": False, "first_name": "x"},
+            "message": {"message_id": message_id, "date": int(time.time()), "text": "…",
+                        "chat": {"id": chat, "type": "private", "first_name": "x"},
+                        "from": {"id": self.bot_id, "is_bot": True, "first_name": "Bot"}}}})
+
+    def photo(self, user_id: int) -> dict[str, Any]:
+        return self._queue({"message": {
+            "message_id": self._message_id(), "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "x"},
+            "from": {"id": user_id, "is_bot": False, "first_name": "x"},
+            "photo": [{"file_id": "p", "file_unique_id": "p", "width": 10, "height": 10}]}})
+
+    def to_chat(self, chat_id: int | str) -> list[Sent]:
+        return [s for s in self.sent if s.chat_id == str(chat_id)]
+
+    async def wait_sent(self, count: int, within: float = 10.0, chat_id: int | str | None = None) -> list[Sent]:
+        """Wait until `count` messages have been sent (to `chat_id`, if given)."""
+        deadline = time.monotonic() + within
+        while True:
+            found = self.to_chat(chat_id) if chat_id is not None else self.sent
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} messages, got {len(found)}: {[s.text[:60] for s in found]}")
+            self.sent_event.clear()
+            with _suppress_timeout():
+                await asyncio.wait_for(self.sent_event.wait(), timeout=0.2)
+
+    async def push_to_webhook(self, update: dict[str, Any], url: str, secret: str | None = None) -> int:
+        """Deliver one update the way Telegram does in webhook mode; returns the HTTP status."""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        async with aiohttp.ClientSession() as session, session.post(url, json=update, headers=headers) as response:
+            return response.status
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _message_id(self) -> int:
+        self._next_message += 1
+        return self._next_message
+
+    def _queue(self, body: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": self._next_update, **body}
+        self._next_update += 1
+        self.updates.append(update)
+        self._new_update.set()
+        return update
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        if request.content_type.startswith("multipart/"):
+            params: dict[str, Any] = {}
+            async for part in await request.multipart():
+                if part.filename:
+                    params[part.name] = {"filename": part.filename, "size": len(await part.read())}
+                else:
+                    params[part.name] = await part.text()
+        else:
+            params = dict(await request.post())
+        for key in list(params):
+            if key in JSON_FIELDS and isinstance(params[key], str):
+                params[key] = json.loads(params[key])
+        return params
+
+    def _answer(self, result: Any = True, status: int = 200, **extra: Any) -> web.Response:
+        self.status_counts[status] += 1
+        body = {"ok": True, "result": result} if status == 200 else {"ok": False, "error_code": status, **extra}
+        return web.json_response(body, status=status)
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return self._answer(status=401, description="Unauthorized")
+        method = request.match_info["method"]
+        params = await self._params(request)
+        self.calls.append((method, params))
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            return self._answer(status=404, description=f"Not Found: method {method} not emulated")
+        chat_id = str(params.get("chat_id"))
+        for fault in self.faults:
+            if fault.method in (method, "*") and fault.count > 0:
+                fault.count -= 1
+                return await self._fault(fault.kind, fault.retry_after, method, chat_id)
+        if method in ("sendMessage", "sendDocument", "sendPhoto"):
+            refused = await self._inject(method, chat_id)
+            if refused is not None:
+                return refused
+        return await handler(params)
+
+    async def _inject(self, method: str, chat_id: str) -> web.StreamResponse | None:
+        """The platform's limits and random trouble, for sends."""
+        if chat_id in self.blocked_chats:
+            return self._answer(status=403, description="Forbidden: bot was blocked by the user")
+        now = time.monotonic()
+        if self.per_chat_interval is not None:
+            last = self._last_to_chat.get(chat_id)
+            if last is not None and now - last < self.per_chat_interval:
+                return self._answer(status=429, description="Too Many Requests: retry after 1",
+                                    parameters={"retry_after": 1})
+        if self.global_rate is not None:
+            while self._window and now - self._window[0] > 1.0:
+                self._window.popleft()
+            if len(self._window) >= self.global_rate:
+                return self._answer(status=429, description="Too Many Requests: retry after 1",
+                                    parameters={"retry_after": 1})
+        roll = self._random.random()
+        if roll < self.error_rate:
+            return self._answer(status=502, description="Bad Gateway")
+        if roll < self.error_rate + self.timeout_rate:
+            return await self._fault("timeout", 0, method, chat_id)
+        return None
+
+    async def _fault(self, kind: str, retry_after: int, method: str, chat_id: str) -> web.StreamResponse:
+        if kind == "429":
+            return self._answer(status=429, description=f"Too Many Requests: retry after {retry_after}",
+                                parameters={"retry_after": retry_after})
+        if kind == "blocked":
+            return self._answer(status=403, description="Forbidden: bot was blocked by the user")
+        if kind == "timeout":
+            await asyncio.sleep(self.timeout_seconds)
+            return self._answer(status=504, description="Gateway Timeout")
+        return self._answer(status=int(kind), description="Internal Server Error")
+
+    def _record(self, method: str, params: dict[str, Any], text: str) -> dict[str, Any]:
+        chat_id = str(params.get("chat_id"))
+        now = time.monotonic()
+        self._window.append(now)
+        self._last_to_chat[chat_id] = now
+        message_id = self._message_id()
+        self.sent.append(Sent(method, chat_id, text, message_id, params, now))
+        self.sent_event.set()
+        chat_type = "private" if not chat_id.startswith("-") else "group"
+        return {"message_id": message_id, "date": int(time.time()), "text": text,
+                "chat": {"id": int(chat_id), "type": chat_type},
+                "from": {"id": self.bot_id, "is_bot": True, "first_name": "Nhắc việc", "username": self.username}}
+
+    # -- methods --------------------------------------------------------------------------------
+
+    async def _m_getMe(self, params: dict[str, Any]) -> web.Response:
+        return self._answer({"id": self.bot_id, "is_bot": True, "first_name": "Nhắc việc", "username": self.username,
+                             "can_join_groups": True, "can_read_all_group_messages": False,
+                             "supports_inline_queries": False})
+
+    async def _m_getUpdates(self, params: dict[str, Any]) -> web.Response:
+        if self.webhook_url:
+            return self._answer(status=409, description="Conflict: can't use getUpdates method while webhook is "
+                                                        "active; use deleteWebhook to delete the webhook first")
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        deadline = time.monotonic() + timeout
+        while not self.updates and time.monotonic() < deadline:
+            self._new_update.clear()
+            with _suppress_timeout():
+                await asyncio.wait_for(self._new_update.wait(), timeout=max(0.0, deadline - time.monotonic()))
+        limit = int(params.get("limit") or 100)
+        return self._answer(self.updates[:limit])
+
+    async def _m_sendMessage(self, params: dict[str, Any]) -> web.Response:
+        text = str(params.get("text", ""))
+        if not text.strip():
+            return self._answer(status=400, description="Bad Request: message text is empty")
+        if len(text) > 4096:
+            return self._answer(status=400, description="Bad Request: message is too long")
+        for row in (params.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in row:
+                if len(button.get("callback_data", "").encode()) > 64:
+                    return self._answer(status=400, description="Bad Request: BUTTON_DATA_INVALID")
+        return self._answer(self._record("sendMessage", params, text))
+
+    async def _m_sendDocument(self, params: dict[str, Any]) -> web.Response:
+        result = self._record("sendDocument", params, str(params.get("caption", "")))
+        document = params.get("document") or {}
+        result["document"] = {"file_id": "doc", "file_unique_id": "doc",
+                              "file_name": document.get("filename", "") if isinstance(document, dict) else ""}
+        return self._answer(result)
+
+    async def _m_sendPhoto(self, params: dict[str, Any]) -> web.Response:
+        result = self._record("sendPhoto", params, str(params.get("caption", "")))
+        result["photo"] = [{"file_id": "ph", "file_unique_id": "ph", "width": 10, "height": 10}]
+        return self._answer(result)
+
+    async def _m_sendChatAction(self, params: dict[str, Any]) -> web.Response:
+        return self._answer(True)
+
+    async def _m_answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
+        return self._answer(True)
+
+    async def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> web.Response:
+        return self._answer(True)
+
+    async def _m_setMyCommands(self, params: dict[str, Any]) -> web.Response:
+        scope = params.get("scope") or {"type": "default"}
+        key = scope["type"] + (f":{scope['chat_id']}" if "chat_id" in scope else "")
+        self.commands[key] = params.get("commands") or []
+        return self._answer(True)
+
+    async def _m_deleteMyCommands(self, params: dict[str, Any]) -> web.Response:
+        return self._answer(True)
+
+    async def _m_setWebhook(self, params: dict[str, Any]) -> web.Response:
+        self.webhook_url = str(params.get("url", ""))
+        self.webhook_secret = str(params.get("secret_token", ""))
+        return self._answer(True)
+
+    async def _m_deleteWebhook(self, params: dict[str, Any]) -> web.Response:
+        self.webhook_url = self.webhook_secret = ""
+        return self._answer(True)
+
+    async def _m_getWebhookInfo(self, params: dict[str, Any]) -> web.Response:
+        return self._answer({"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": 0})
+
+    async def _m_close(self, params: dict[str, Any]) -> web.Response:
+        return self._answer(True)
+
+
+class _suppress_timeout:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        return kind is not None and issubclass(kind, asyncio.TimeoutError)
