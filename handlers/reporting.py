@@ -236,24 +236,25 @@ async def _prompt(ctx: Context, step: str, data: dict[str, Any]) -> list[Reply]:
     if step == "percent":
         options = [ctx.option(f"{p}%", f"p:{p}") for p in PERCENTS]
         return [Reply(header + _("Đã hoàn thành khoảng bao nhiêu phần trăm? Bấm nút hoặc gõ số, ví dụ 80."),
-                      tuple(options), columns=5)]
+                      tuple(options), columns=5, numbered=False)]
     if step == "indicator":
         indicator = await ctx.session.get(Indicator, data["indicator"])
         assert indicator is not None
         example = {"int": "5", "decimal": "12,5", "percent": "8,3"}.get(indicator.type, "5")
         unit = f" ({indicator.measure})" if indicator.measure else ""
         return [Reply(header + _("{name}{unit} trong kỳ này? Gõ một số, ví dụ {example}.").format(
-            name=indicator.name, unit=unit, example=example), (ctx.option(_("Bỏ qua"), "skip"),))]
+            name=indicator.name, unit=unit, example=example), (ctx.option(_("Bỏ qua"), "skip"),), numbered=False)]
     if step == "note":
         return [Reply(header + _("Kết quả chính hoặc ghi chú ngắn? (gõ nội dung, hoặc Bỏ qua)"),
-                      (ctx.option(_("Bỏ qua"), "skip"),))]
+                      (ctx.option(_("Bỏ qua"), "skip"),), numbered=False)]
     if step == "obstacles":
         if data.get("status") == ReportStatus.blocked:
             return [Reply(header + _("Vướng mắc, khó khăn là gì? (bắt buộc khi trạng thái là Gặp vướng mắc)"))]
         return [Reply(header + _("Có khó khăn, vướng mắc không? Gõ nội dung, hoặc bấm Không có."),
-                      (ctx.option(_("Không có"), "skip"),))]
+                      (ctx.option(_("Không có"), "skip"),), numbered=False)]
     if step == "proposals":
-        return [Reply(header + _("Đề xuất, kiến nghị (nếu có)?"), (ctx.option(_("Không có"), "skip"),))]
+        return [Reply(header + _("Đề xuất, kiến nghị (nếu có)?"), (ctx.option(_("Không có"), "skip"),),
+                      numbered=False)]
     if step == "confirm":
         summary = await _summary(ctx, data)
         options = (ctx.option(_("✅ Gửi báo cáo"), "ok"), ctx.option(_("✏️ Làm lại"), "redo"),

@@ -46,6 +46,9 @@ class Reply:
     options: tuple[Option, ...] = ()
     attachment: Attachment | None = None
     columns: int = 1  # how many buttons per row where buttons exist
+    # On channels without buttons a bare number picks an option — unless the question's answer is itself
+    # a number (a percentage, an indicator value): then options are shown as words to type.
+    numbered: bool = True
 
 
 @dataclass(frozen=True)

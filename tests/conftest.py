@@ -9,23 +9,26 @@ import os
 import secrets
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import set_default_locale
 from models import db
+from models.people import create_invite
 from models.planfile import read_plan
 from models.planload import load_plan
-from models.tables import Plan
+from models.tables import Plan, Unit
 from plans import DEFAULT_PLAN
+from tests.handlers.dialog import Clock
 
 POSTGRES_URL = os.environ.get("NHACVIEC_TEST_POSTGRES_URL")
 INSTALLED = date(2025, 11, 3)  # tests load the plan as if the bot were installed that day
@@ -135,6 +138,26 @@ async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
         yield session
 
 
+@pytest.fixture
+def clock() -> Clock:
+    # Monday 01/12/2025, 09:00 in Vĩnh Long: the 2025 annual reports are due on Tuesday 16/12/2025.
+    return Clock(datetime(2025, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+
+
+@pytest.fixture
+def invite(sessions, plan, clock):
+    async def make(unit_code: str | None, role: str = "focal", days: int = 14) -> str:
+        async with sessions() as session:
+            unit_id = None
+            if unit_code:
+                unit_id = (await session.exec(select(Unit.id).where(Unit.code == unit_code))).one()
+            _invite, code = await create_invite(session, role=role, unit_id=unit_id, created_by="test",
+                                                now=clock(), days=days)
+            await session.commit()
+            return code
+    return make
+
+
 @pytest.fixture(scope="session")
 def shipped_plan():
     return read_plan(DEFAULT_PLAN)
@@ -146,6 +169,4 @@ async def plan(sessions: async_sessionmaker[AsyncSession], shipped_plan) -> Plan
     async with sessions() as session:
         await load_plan(session, shipped_plan, actor="test", today=INSTALLED)
     async with sessions() as session:
-        from sqlmodel import select
-
         return (await session.exec(select(Plan))).one()

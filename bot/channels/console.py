@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from bot.channels.numbered import choice_for, render
 from handlers.app import Handlers
-from handlers.types import Incoming, Option
+from handlers.types import Incoming, Reply
 from locales import _
 
 QUIT = {"/quit", "/exit", "/thoat"}
@@ -25,15 +25,15 @@ class ConsoleChannel:
         self.name = name
         self.read = read
         self.write = write
-        self.options: tuple[Option, ...] = ()
+        self.last: Reply | None = None
 
     async def say(self, text: str) -> list[str]:
         """Handle one line as the console person; returns what the bot answered."""
-        choice = choice_for(text, self.options)
+        choice = choice_for(text, self.last)
         incoming = Incoming(channel="console", chat_id=self.user_id, user_id=self.user_id, display_name=self.name,
                             text="" if choice else text, choice=choice, at=datetime.now(UTC))
         outcome = await self.handlers.handle(incoming)
-        self.options = outcome.replies[-1].options if outcome.replies else ()
+        self.last = outcome.replies[-1] if outcome.replies else None
         return [render(reply) for reply in outcome.replies]
 
     async def run(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.types import Option, Reply
+from handlers.types import Reply
 from locales import _
 
 _NUMBERED = re.compile(r"^\s*(\d+)[.)]\s")
@@ -13,6 +13,9 @@ _NUMBERED = re.compile(r"^\s*(\d+)[.)]\s")
 def render(reply: Reply) -> str:
     if not reply.options:
         return reply.text
+    if not reply.numbered:
+        labels = " · ".join(f"“{option.label}”" for option in reply.options)
+        return reply.text + "\n" + _("Có thể gõ: {choices}").format(choices=labels)
     lines = [reply.text, ""]
     for number, option in enumerate(reply.options, start=1):
         label = option.label
@@ -24,9 +27,11 @@ def render(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-def choice_for(text: str, options: tuple[Option, ...]) -> str | None:
-    """The option a bare number picks, if the last message offered options."""
+def choice_for(text: str, last: Reply | None) -> str | None:
+    """The option a bare number picks, if the last message offered numbered options."""
+    if last is None or not last.options or not last.numbered:
+        return None
     stripped = text.strip().rstrip(".")
-    if options and stripped.isdigit() and 1 <= int(stripped) <= len(options):
-        return options[int(stripped) - 1].value
+    if stripped.isdigit() and 1 <= int(stripped) <= len(last.options):
+        return last.options[int(stripped) - 1].value
     return None

@@ -1,46 +1,22 @@
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
 
 from bot.app import ROUTERS
 from handlers.app import Handlers
 from handlers.core import HandlerConfig
-from models.people import create_invite
-from models.tables import Unit
-from tests.handlers.dialog import Clock, Person
+from tests.handlers.dialog import Person
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ADMIN = "telegram:900"
 
 
 @pytest.fixture
-def clock() -> Clock:
-    # Monday 01/12/2025, 09:00 in Vĩnh Long: the 2025 annual reports are due on Tuesday 16/12/2025.
-    return Clock(datetime(2025, 12, 1, 9, 0, tzinfo=VN))
-
-
-@pytest.fixture
 def bot(sessions, plan, clock) -> Handlers:
     config = HandlerConfig(admins=(ADMIN,), tz=VN, bot_username="nhacviec_test_bot")
     return Handlers(sessions, config, ROUTERS, clock)
-
-
-@pytest.fixture
-def invite(sessions, plan, clock):
-    async def make(unit_code: str | None, role: str = "focal", days: int = 14) -> str:
-        async with sessions() as session:
-            unit_id = None
-            if unit_code:
-                unit_id = (await session.exec(select(Unit.id).where(Unit.code == unit_code))).one()
-            _invite, code = await create_invite(session, role=role, unit_id=unit_id, created_by="test",
-                                                now=clock(), days=days)
-            await session.commit()
-            return code
-    return make
 
 
 @pytest.fixture
