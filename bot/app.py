@@ -93,7 +93,8 @@ class Running:
             await channel.stop()
 
 
-async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcnow) -> Running:
+async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcnow, rate_limit: bool = True
+                    ) -> Running:
     """Start every configured channel (and the webhook server when a channel uses one)."""
     settings = services.settings
     handlers = build_handlers(services, clock=clock)
@@ -102,7 +103,7 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
     if settings.telegram_token:
         webhook = bool(settings.telegram_webhook_url)
         telegram = TelegramChannel(settings.telegram_token.get_secret_value(), settings.telegram_api_url, handlers,
-                                   webhook=webhook)
+                                   webhook=webhook, rate_limit=rate_limit)
         await telegram.start()
         channels.append(telegram)
         async with services.sessions() as session:  # the CLI prints t.me links with it

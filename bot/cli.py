@@ -404,8 +404,8 @@ def schedule(
                 if row is None:
                     raise UserError(_("Không có đơn vị mã '{code}'. Xem `nhacviec units`.").format(code=unit))
                 unit_ids = [row.id]
-            found = await obligations_touching(s, p, first, last, unit_ids=unit_ids)
             calendar = await plan_calendar(s, p.id)
+            found = await obligations_touching(s, p, first, last, calendar, unit_ids=unit_ids)
             typer.echo(cli_text.schedule_listing(found, first, last, calendar, p.coordinator_code))
 
     _execute(work)

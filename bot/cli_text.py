@@ -154,8 +154,9 @@ def schedule_listing(obligations: Sequence[Obligation], start: date, end: date, 
             reason = calendar.holiday_name(due) or format_day(due).split(",")[0]
             out.append("  " + _("⚠ Hạn rơi vào ngày nghỉ ({reason}): nhắc hạn vào ngày làm việc liền trước.")
                        .format(reason=reason))
-        before = [s for s in first.reminders]
-        after = [s for s in first.escalations]
+        steps = first.steps(calendar)
+        before = [s for s in steps if s.offset <= 0]
+        after = [s for s in steps if s.offset > 0]
 
         def mark(day: date) -> str:
             return f"{format_day(day)}" + ("" if start <= day <= end else " " + _("(ngoài khoảng)"))

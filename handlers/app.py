@@ -7,11 +7,12 @@ audit entry for a refusal) is committed together, or not at all if handling fail
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.core import ANYONE, ChoiceHandler, Command, Context, Fallback, FlowHandler, HandlerConfig, Router
@@ -19,14 +20,16 @@ from handlers.types import Incoming, Outcome, Reply
 from locales import _, use_locale
 from models.audit import record
 from models.base import utcnow
+from models.catalog import CatalogCache
 from models.people import Identity, ensure_account, identify
 from models.plans import PlanNotFound, find_plan
-from models.tables import Conversation, Plan
+from models.tables import Plan
 from models.text import fold
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 10_000  # longer messages are answered, not processed
+ATTEMPTS = 3  # a message that loses a race on a unique key is handled again
 
 
 class Handlers:
@@ -35,6 +38,9 @@ class Handlers:
         self.sessions = sessions
         self.config = config
         self.clock = clock
+        self.catalogs = CatalogCache()
+        self._plan_row: Plan | None = None
+        self._plan_read_at = float("-inf")
         self.commands: dict[str, Command] = {}
         self.ordered: list[Command] = []
         self.flows: dict[str, FlowHandler] = {}
@@ -56,19 +62,31 @@ class Handlers:
                 and (c.in_groups or not in_group)]
 
     async def handle(self, incoming: Incoming) -> Outcome:
+        locale = self.config.default_locale
         async with self.sessions() as session:
-            identity = await identify(session, incoming.channel, incoming.user_id, admins=self.config.admins)
-            locale = identity.member.locale if identity.member and identity.member.locale else None
-            with use_locale(locale or self.config.default_locale):
+            for attempt in range(1, ATTEMPTS + 1):
                 try:
-                    outcome = await self._handle(session, incoming, identity)
+                    identity = await identify(session, incoming.channel, incoming.user_id, admins=self.config.admins)
+                    if identity.member is not None and identity.member.locale:
+                        locale = identity.member.locale
+                    with use_locale(locale):
+                        outcome = await self._handle(session, incoming, identity)
                     await session.commit()
                     return outcome
-                except Exception:
-                    log.exception("handling %s message failed", incoming.channel)
+                except IntegrityError:
+                    # Two messages raced for one unique key (e.g. the same report version): nothing was
+                    # written; handle the message again on fresh data.
                     await session.rollback()
-                    return Outcome([Reply(_("Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này; chưa có gì được ghi. "
-                                            "Vui lòng thử lại sau ít phút."))])
+                    if attempt == ATTEMPTS:
+                        log.exception("handling a %s message failed %d times on a conflict", incoming.channel,
+                                      ATTEMPTS)
+                except Exception:
+                    log.exception("handling a %s message failed", incoming.channel)
+                    await session.rollback()
+                    break
+        with use_locale(locale):
+            return Outcome([Reply(_("Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này; chưa có gì được ghi. "
+                                    "Vui lòng thử lại sau ít phút."))])
 
     async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity) -> Outcome:
         now = self.clock()
@@ -82,9 +100,9 @@ class Handlers:
                 identity.account.chat_id != incoming.chat_id:
             identity.account.chat_id = incoming.chat_id
         plan = await self._plan(session)
-        ctx = Context(incoming, session, self.config, identity, plan, now,
-                      catalog=lambda roles, group: self.commands_for(roles, in_group=group))
-        ctx.conversation = await self._conversation(session, incoming, now)
+        catalog = await self.catalogs.get(session, plan) if plan is not None else None
+        ctx = Context(incoming, session, self.config, identity, plan, now, catalog=catalog,
+                      commands=lambda roles, group: self.commands_for(roles, in_group=group))
         replies = await self._route(ctx)
         menu = None
         if ctx.menu_changed:
@@ -94,19 +112,16 @@ class Handlers:
         return Outcome(replies, menu)
 
     async def _plan(self, session: AsyncSession) -> Plan | None:
+        if self._plan_row is not None and time.monotonic() - self._plan_read_at < self.config.plan_recheck_seconds:
+            return self._plan_row
         try:
-            return await find_plan(session, self.config.plan_code)
+            self._plan_row = await find_plan(session, self.config.plan_code)
+            # Shared by every later message's session: detach it, or one message's rollback would expire it.
+            session.expunge(self._plan_row)
         except PlanNotFound:
-            return None
-
-    async def _conversation(self, session: AsyncSession, incoming: Incoming, now: datetime) -> Conversation | None:
-        conversation = (await session.exec(select(Conversation).where(
-            Conversation.channel == incoming.channel, Conversation.chat_id == incoming.chat_id,
-            Conversation.user_id == incoming.user_id))).first()
-        if conversation is not None and conversation.expires_at <= now:
-            await session.delete(conversation)
-            return None
-        return conversation
+            self._plan_row = None
+        self._plan_read_at = time.monotonic()
+        return self._plan_row
 
     async def _route(self, ctx: Context) -> list[Reply]:
         incoming = ctx.incoming
@@ -118,8 +133,9 @@ class Handlers:
         text = incoming.text.replace("\x00", "").strip()
         if text.startswith("/"):
             return await self._command(ctx, text)
-        if ctx.conversation is not None and ctx.conversation.flow in self.flows:
-            return await self.flows[ctx.conversation.flow](ctx, text, None)
+        conversation = await ctx.load_conversation()
+        if conversation is not None and conversation.flow in self.flows:
+            return await self.flows[conversation.flow](ctx, text, None)
         if ctx.in_group:
             return []  # group chatter is not addressed to the bot
         for fallback in self.fallbacks:
@@ -145,7 +161,7 @@ class Handlers:
         prefix, _sep, rest = value.partition(":")
         if prefix == "c":
             conv_id, seq, choice = ([*rest.split(":", 2), "", ""])[:3]
-            conversation = ctx.conversation
+            conversation = await ctx.load_conversation()
             current = conversation is not None and str(conversation.id) == conv_id and \
                 str(conversation.data.get("_seq", 0)) == seq
             if not current:

@@ -18,9 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.types import Incoming, Option, Reply
 from locales import _
-from models.obligations import plan_calendar
+from models.catalog import PlanCatalog
 from models.people import Identity
-from models.tables import Conversation, Plan, Role, Unit
+from models.tables import Conversation, Plan, Role
 from models.workdays import WorkCalendar
 
 ANYONE = "anyone"
@@ -39,6 +39,8 @@ class HandlerConfig:
     conversation_hours: int = 24
     plan_code: str | None = None
     default_locale: str = "vi"
+    # The plan row is re-read at most this often; a `nhacviec plan load` shows within this bound.
+    plan_recheck_seconds: float = 5.0
 
 
 @dataclass
@@ -49,11 +51,12 @@ class Context:
     identity: Identity
     plan: Plan | None
     now: datetime
-    conversation: Conversation | None = None
+    catalog: PlanCatalog | None = None  # the plan's static part, cached per process
+    commands: Callable[[frozenset[str], bool], list[Command]] | None = None  # commands open to some roles
     menu_changed: bool = False
-    catalog: Callable[[frozenset[str], bool], list[Command]] | None = None  # commands open to some roles
-    _calendar: WorkCalendar | None = None
-    _coordinator: Unit | None = None
+    conversation: Conversation | None = None
+    conversation_loaded: bool = False
+    memo: dict[str, Any] = field(default_factory=dict)  # computed once per message, reused by later steps
 
     @property
     def today(self) -> date:
@@ -71,22 +74,28 @@ class Context:
     def in_group(self) -> bool:
         return self.incoming.chat_type != "private"
 
-    async def calendar(self) -> WorkCalendar:
-        if self._calendar is None:
-            self._calendar = await plan_calendar(self.session, self.plan.id) if self.plan else WorkCalendar()
-        return self._calendar
-
-    async def coordinator(self) -> Unit | None:
-        if self._coordinator is None and self.plan is not None:
-            self._coordinator = (await self.session.exec(select(Unit).where(
-                Unit.plan_id == self.plan.id, Unit.code == self.plan.coordinator_code))).first()
-        return self._coordinator
+    @property
+    def calendar(self) -> WorkCalendar:
+        return self.catalog.calendar if self.catalog else WorkCalendar()
 
     async def who_to_ask(self) -> str:
-        unit = await self.coordinator()
+        unit = self.catalog.coordinator if self.catalog else None
         return unit.name if unit else _("đơn vị điều phối kế hoạch")
 
     # -- conversations -----------------------------------------------------------------------
+
+    async def load_conversation(self) -> Conversation | None:
+        """The flow in progress in this chat, if any (read once per message, and only when needed)."""
+        if not self.conversation_loaded:
+            self.conversation_loaded = True
+            conversation = (await self.session.exec(select(Conversation).where(
+                Conversation.channel == self.incoming.channel, Conversation.chat_id == self.incoming.chat_id,
+                Conversation.user_id == self.incoming.user_id))).first()
+            if conversation is not None and conversation.expires_at <= self.now:
+                await self.session.delete(conversation)
+                conversation = None
+            self.conversation = conversation
+        return self.conversation
 
     async def start_flow(self, flow: str, step: str, data: dict[str, Any]) -> Conversation:
         await self.end_flow()
@@ -96,7 +105,7 @@ class Context:
             expires_at=self.now + timedelta(hours=self.config.conversation_hours))
         self.session.add(conversation)
         await self.session.flush()
-        self.conversation = conversation
+        self.conversation, self.conversation_loaded = conversation, True
         return conversation
 
     def save_flow(self, step: str, data: dict[str, Any]) -> None:
@@ -108,10 +117,12 @@ class Context:
         conversation.expires_at = self.now + timedelta(hours=self.config.conversation_hours)
 
     async def end_flow(self) -> bool:
+        if self.conversation_loaded and self.conversation is None:
+            return False
         result = await self.session.exec(delete(Conversation).where(
             Conversation.channel == self.incoming.channel, Conversation.chat_id == self.incoming.chat_id,
             Conversation.user_id == self.incoming.user_id))
-        self.conversation = None
+        self.conversation, self.conversation_loaded = None, True
         return bool(result.rowcount)
 
     def option(self, label: str, value: str) -> Option:

@@ -15,8 +15,8 @@ LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 
 @router.command("trogiup", "help", "giupdo", roles=ANYONE, in_groups=True, help=N_("Các lệnh anh/chị dùng được"))
 async def help_(ctx: Context, args: str) -> list[Reply]:
-    assert ctx.catalog is not None
-    commands = ctx.catalog(ctx.identity.roles, ctx.in_group)
+    assert ctx.commands is not None
+    commands = ctx.commands(ctx.identity.roles, ctx.in_group)
     lines = []
     if ctx.identity.registered:
         lines.append(_("Anh/chị đang là: {roles}.").format(

@@ -6,7 +6,6 @@ from handlers.core import ANYONE, STAFF, Context, Router
 from handlers.texts import deadline_phrase, period_of, role_label, short
 from handlers.types import Option, Reply
 from locales import N_, _, format_day
-from models.matching import find_units
 from models.people import (
     INVITE_ROLES,
     InviteRejected,
@@ -97,7 +96,7 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
                 prefix = f"{o.unit_code} · " if len(ctx.identity.focal_units) > 1 else ""
                 lines.append(f"• {prefix}{o.task_code} — {short(o.task_title)}")
             nearest = min(items, key=lambda i: i.obligation.due).obligation
-            calendar = await ctx.calendar()
+            calendar = ctx.calendar
             lines.append("")
             lines.append(_("Hạn gần nhất: {task} · {period} — {deadline}").format(
                 task=nearest.task_code, period=period_of(nearest),
@@ -138,7 +137,8 @@ async def invite(ctx: Context, args: str) -> list[Reply]:
         return [Reply(_("Cần ghi đơn vị cho mã mời đầu mối. {example}").format(example=example))]
     unit = None
     if unit_text:
-        units = await find_units(ctx.session, ctx.plan.id, unit_text, on=ctx.today)
+        assert ctx.catalog is not None
+        units = ctx.catalog.find_units(unit_text, on=ctx.today)
         if not units:
             return [Reply(_("Không tìm thấy đơn vị “{text}”. Gõ tên hoặc mã đơn vị, ví dụ SCT, Sở Công Thương. "
                             "{example}").format(text=unit_text[:80], example=example))]

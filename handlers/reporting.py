@@ -2,17 +2,17 @@
 and the "Báo cáo ngay" button under reminders.
 
 All four fill one draft. `_advance` asks for whatever the draft still lacks — in quick mode only
-what cannot be guessed (which task or period, the status), in guided mode every step and a final
-confirmation — and files the report when nothing is missing. The draft lives in the conversation
-row, so a half-finished report survives a restart.
+what cannot be guessed (which unit, task or period, the status), in guided mode every step and a
+final confirmation — and files the report when nothing is missing. The draft lives in the
+conversation row, so a half-finished report survives a restart.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import select
 
 from handlers.core import REPORTERS, Context, Router
@@ -21,10 +21,11 @@ from handlers.texts import STATUS, deadline_phrase, period_of, short, status_lab
 from handlers.types import Reply
 from locales import N_, _, format_day, format_number
 from models.audit import record
-from models.matching import find_tasks, find_units, task_keys
-from models.reports import MAX_TEXT, ReportInput, submit_report, task_indicators
-from models.status import Item, reportable_items
-from models.tables import Assignment, Delivery, Indicator, Period, ReportStatus, Task, Unit
+from models.catalog import IndicatorInfo
+from models.obligations import obligations
+from models.reports import MAX_TEXT, ReportInput, submit_report
+from models.status import Item, snapshot, with_reports
+from models.tables import Delivery, ReportStatus, Unit
 from models.text import fold
 
 router = Router()
@@ -35,7 +36,7 @@ PERCENTS = [0, 25, 50, 75, 100]
 YES = {"gui", "ok", "co", "dong y", "xac nhan", "yes", "send", "1"}
 REDO = {"lam lai", "sua", "redo", "2"}
 NO = {"huy", "khong", "cancel", "no", "3"}
-SKIP = {"bo qua", "khong", "khong co", "skip", "none", "-", "0 co"}
+SKIP = {"bo qua", "khong", "khong co", "skip", "none", "-"}
 
 
 # --- entry points ---------------------------------------------------------------------------
@@ -43,20 +44,21 @@ SKIP = {"bo qua", "khong", "khong co", "skip", "none", "-", "0 co"}
 
 @router.command("baocao", "report", roles=REPORTERS, help=N_("Báo cáo tiến độ, hướng dẫn từng bước"))
 async def guided(ctx: Context, args: str) -> list[Reply]:
-    if ctx.plan is None:
+    if ctx.plan is None or ctx.catalog is None:
         return [Reply(_("Chưa có kế hoạch nào được nạp. Vui lòng báo quản trị viên."))]
+    existing = await ctx.load_conversation()
+    restarted = existing is not None and existing.flow == FLOW
     data: dict[str, Any] = {"mode": "guided"}
-    restarted = ctx.conversation is not None and ctx.conversation.flow == FLOW
-    units = await _reporter_units(ctx)
+    units = _reporter_units(ctx)
     if len(units) == 1:
         data["unit_id"] = units[0].id
     if args:
-        tasks = await find_tasks(ctx.session, ctx.plan.id, args)
+        tasks = ctx.catalog.find_tasks(args)
         if tasks:
             data["task_ids"] = [t.id for t in tasks]
         else:
-            matched = [u for u in await find_units(ctx.session, ctx.plan.id, args, on=ctx.today)
-                       if u.id in {x.id for x in units}]
+            allowed = {u.id for u in units}
+            matched = [u for u in ctx.catalog.find_units(args, on=ctx.today) if u.id in allowed]
             if len(matched) == 1:
                 data["unit_id"] = matched[0].id
     replies = await _advance(ctx, data, start=True)
@@ -67,14 +69,13 @@ async def guided(ctx: Context, args: str) -> list[Reply]:
 
 @router.command("bc", "r", roles=REPORTERS, help=N_("Báo cáo nhanh một dòng, ví dụ: /bc II.3 80% dn=5 ghi chú"))
 async def quick(ctx: Context, args: str) -> list[Reply]:
-    if ctx.plan is None:
+    if ctx.plan is None or ctx.catalog is None:
         return [Reply(_("Chưa có kế hoạch nào được nạp. Vui lòng báo quản trị viên."))]
     if not args.strip():
         return [Reply(_("Báo cáo nhanh: /bc <mã nhiệm vụ> <phần trăm> <chỉ số=giá trị> <ghi chú>\n"
                         "Ví dụ: {example}\nHoặc gõ /baocao để được hỏi từng bước.").format(example=EXAMPLE))]
-    keys = await _task_keys(ctx)
     try:
-        parsed = parse_line(args, is_task=lambda token: fold(token) in keys)
+        parsed = parse_line(args, is_task=ctx.catalog.is_task_key)
     except LineError as error:
         return [Reply(_line_error(error))]
     return await _from_line(ctx, parsed, raw=f"/bc {args}")
@@ -83,7 +84,7 @@ async def quick(ctx: Context, args: str) -> list[Reply]:
 @router.fallback
 async def plain_text(ctx: Context, text: str) -> list[Reply] | None:
     """A reply to a reminder, or a line that starts with a task code, is a quick report."""
-    if not (ctx.identity.roles & REPORTERS) or ctx.plan is None or not text:
+    if not (ctx.identity.roles & REPORTERS) or ctx.catalog is None or not text:
         return None
     if ctx.incoming.reply_to_message_id:
         delivery = (await ctx.session.exec(select(Delivery).where(
@@ -94,15 +95,14 @@ async def plain_text(ctx: Context, text: str) -> list[Reply] | None:
                 parsed = parse_line(text, is_task=lambda _t: False, task_known=True)
             except LineError as error:
                 return [Reply(_line_error(error))]
-            data = _data_from_line(parsed, mode="quick", raw=text)
-            allowed = await _allowed_assignment(ctx, delivery.assignment_id)
-            if allowed is not None:
-                return allowed
-            data.update(assignment_id=delivery.assignment_id, period_id=delivery.period_id)
+            item = await _resolve_pair(ctx, delivery.assignment_id, delivery.period_id)
+            if isinstance(item, list):
+                return item
+            data = _data_from_line(parsed, raw=text, via="reply")
+            _choose_item(data, item)
             return await _with_values(ctx, data, parsed)
-    keys = await _task_keys(ctx)
     first = text.split(maxsplit=1)[0].strip(",;:")
-    if fold(first) in keys:
+    if ctx.catalog.is_task_key(first):
         return await quick(ctx, text)
     return None
 
@@ -113,11 +113,12 @@ async def report_now(ctx: Context, value: str) -> list[Reply]:
     assignment_id, _sep, period_id = value.partition(":")
     if not (assignment_id.isdigit() and period_id.isdigit()):
         return [Reply(_("Lựa chọn không hợp lệ. Gõ /baocao để báo cáo."))]
-    refused = await _allowed_assignment(ctx, int(assignment_id))
-    if refused is not None:
-        return refused
-    return await _advance(ctx, {"mode": "guided", "assignment_id": int(assignment_id),
-                                "period_id": int(period_id)}, start=True)
+    item = await _resolve_pair(ctx, int(assignment_id), int(period_id))
+    if isinstance(item, list):
+        return item
+    data: dict[str, Any] = {"mode": "guided"}
+    _choose_item(data, item)
+    return await _advance(ctx, data, start=True)
 
 
 @router.flow(FLOW)
@@ -142,24 +143,25 @@ async def step(ctx: Context, text: str, choice: str | None) -> list[Reply]:
 
 async def _advance(ctx: Context, data: dict[str, Any], *, start: bool = False) -> list[Reply]:
     nxt = await _next_step(ctx, data)
-    if isinstance(nxt, list):  # nothing to report, or refused
-        await ctx.end_flow()
+    if isinstance(nxt, list):  # nothing to report
+        if ctx.conversation is not None and ctx.conversation.flow == FLOW:
+            await ctx.end_flow()
         return nxt
     if nxt == "submit":
         return await _submit(ctx, data)
     if start or ctx.conversation is None or ctx.conversation.flow != FLOW:
         await ctx.start_flow(FLOW, nxt, data)
-        ctx.save_flow(nxt, data)
-    else:
-        ctx.save_flow(nxt, data)
-    return await _prompt(ctx, nxt, ctx.conversation.data if ctx.conversation else data)
+    ctx.save_flow(nxt, data)
+    assert ctx.conversation is not None
+    return await _prompt(ctx, nxt, ctx.conversation.data)
 
 
 async def _next_step(ctx: Context, data: dict[str, Any]) -> str | list[Reply]:
     if data.get("assignment_id") is None:
-        units = await _reporter_units(ctx)
+        units = _reporter_units(ctx)
+        task_ids = data.get("task_ids")
         if data.get("unit_id") is None and len(units) != 1:
-            candidates = await _units_with_items(ctx, units, data.get("task_ids"))
+            candidates = await _units_with_items(ctx, units, task_ids)
             if not candidates:
                 return [Reply(_nothing_open(data))]
             if len(candidates) == 1:
@@ -167,8 +169,8 @@ async def _next_step(ctx: Context, data: dict[str, Any]) -> str | list[Reply]:
             else:
                 data["choices"] = [u.id for u in candidates]
                 return "unit"
-        unit_id = data.get("unit_id") or units[0].id
-        items = await _items(ctx, [unit_id], data.get("task_ids"))
+        unit_id = data["unit_id"] = data.get("unit_id") or units[0].id
+        items = [i for i in await _unit_items(ctx, unit_id) if not task_ids or i.obligation.task_id in task_ids]
         if not items:
             return [Reply(_nothing_open(data))]
         if len(items) == 1:
@@ -188,11 +190,10 @@ async def _next_step(ctx: Context, data: dict[str, Any]) -> str | list[Reply]:
     if data.get("percent") is None and "percent" not in asked:
         return "percent"
     if "indicators" not in asked:
-        pending = [i.id for i in await _indicators(ctx, data) if str(i.id) not in data.get("values", {})]
-        if pending and data.get("indicator") in pending:
-            return "indicator"
+        pending = [i.id for i in _indicators(ctx, data) if str(i.id) not in data.get("values", {})]
         if pending:
-            data["indicator"] = pending[0]
+            if data.get("indicator") not in pending:
+                data["indicator"] = pending[0]
             return "indicator"
         data.setdefault("asked", []).append("indicators")
     for name in ("note", "obstacles"):
@@ -204,27 +205,29 @@ async def _next_step(ctx: Context, data: dict[str, Any]) -> str | list[Reply]:
 
 
 def _choose_item(data: dict[str, Any], item: Item) -> None:
-    data["assignment_id"] = item.obligation.assignment_id
-    data["period_id"] = item.obligation.period_id
+    """Keep what the later steps and the confirmation need, so that they need no lookups."""
+    o = item.obligation
+    data.update(assignment_id=o.assignment_id, period_id=o.period_id, task_id=o.task_id, unit_id=o.unit_id,
+                task_code=o.task_code, task_title=o.task_title, unit_code=o.unit_code, due=o.due.isoformat(),
+                period=period_of(o), version=item.report.version if item.report else 0)
     data.pop("choices", None)
 
 
 async def _prompt(ctx: Context, step: str, data: dict[str, Any]) -> list[Reply]:
-    header = await _header(ctx, data)
+    header = _header(data)
     if step == "unit":
-        units = {u.id: u for u in (await ctx.session.exec(select(Unit).where(Unit.id.in_(data["choices"])))).all()}
-        options = [ctx.option(f"{units[i].code} — {short(units[i].name, 40)}", f"u:{n}")
-                   for n, i in enumerate(data["choices"]) if i in units]
+        assert ctx.catalog is not None
+        units = [ctx.catalog.units[i] for i in data["choices"] if i in ctx.catalog.units]
+        options = [ctx.option(f"{u.code} — {short(u.name, 40)}", f"u:{n}") for n, u in enumerate(units)]
         return [Reply(_("Báo cáo cho đơn vị nào? Chọn, hoặc gõ tên/mã đơn vị."), tuple(options))]
     if step == "item":
         items = await _choice_items(ctx, data)
-        calendar = await ctx.calendar()
         lines = [_("Chọn nhiệm vụ cần báo cáo (bấm nút hoặc gõ số thứ tự / mã nhiệm vụ):")]
         options = []
         for n, item in enumerate(items, start=1):
             o = item.obligation
             mark = " ✓" if item.reported else (" ⏰" if item.overdue(ctx.today) else "")
-            lines.append(f"{n}. {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{mark}"
+            lines.append(f"{n}. {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, ctx.calendar)}{mark}"
                          f"\n   {short(o.task_title, 90)}")
             options.append(ctx.option(f"{n}. {o.task_code} · {short(period_of(o), 24)}{mark}", f"i:{n - 1}"))
         if any(i.reported for i in items):
@@ -238,8 +241,7 @@ async def _prompt(ctx: Context, step: str, data: dict[str, Any]) -> list[Reply]:
         return [Reply(header + _("Đã hoàn thành khoảng bao nhiêu phần trăm? Bấm nút hoặc gõ số, ví dụ 80."),
                       tuple(options), columns=5, numbered=False)]
     if step == "indicator":
-        indicator = await ctx.session.get(Indicator, data["indicator"])
-        assert indicator is not None
+        indicator = _indicator(ctx, data, data["indicator"])
         example = {"int": "5", "decimal": "12,5", "percent": "8,3"}.get(indicator.type, "5")
         unit = f" ({indicator.measure})" if indicator.measure else ""
         return [Reply(header + _("{name}{unit} trong kỳ này? Gõ một số, ví dụ {example}.").format(
@@ -256,29 +258,25 @@ async def _prompt(ctx: Context, step: str, data: dict[str, Any]) -> list[Reply]:
         return [Reply(header + _("Đề xuất, kiến nghị (nếu có)?"), (ctx.option(_("Không có"), "skip"),),
                       numbered=False)]
     if step == "confirm":
-        summary = await _summary(ctx, data)
         options = (ctx.option(_("✅ Gửi báo cáo"), "ok"), ctx.option(_("✏️ Làm lại"), "redo"),
                    ctx.option(_("✖ Huỷ"), "no"))
-        return [Reply(summary + "\n\n" + _("Gửi báo cáo này? (bấm nút, hoặc gõ: gửi / làm lại / huỷ)"), options,
-                      columns=3)]
+        return [Reply(_summary(ctx, data) + "\n\n" + _("Gửi báo cáo này? (bấm nút, hoặc gõ: gửi / làm lại / huỷ)"),
+                      options, columns=3)]
     return [Reply(_("Bot không rõ bước này; gõ /huy rồi /baocao để bắt đầu lại."))]
 
 
 async def _answer(ctx: Context, step: str, data: dict[str, Any], text: str, choice: str | None) -> str | None:
     """Apply one answer to the draft. Returns a polite problem to re-ask with, "cancel", or None."""
     typed = text.strip()
-    key = fold(typed) if typed else ""
-    words = " ".join(typed.lower().split())
-    simple = " ".join(fold(w) for w in words.split())
+    simple = " ".join(fold(w) for w in typed.lower().split())
     if typed:
         data.setdefault("typed", []).append(f"{step}: {typed}")
     elif choice:
         data.setdefault("typed", []).append(f"{step}: [{choice}]")
     if step == "unit":
         index = _index(choice, "u", typed, len(data["choices"]))
-        if index is None and typed and ctx.plan is not None:
-            found = [u.id for u in await find_units(ctx.session, ctx.plan.id, typed, on=ctx.today)
-                     if u.id in data["choices"]]
+        if index is None and typed and ctx.catalog is not None:
+            found = [u.id for u in ctx.catalog.find_units(typed, on=ctx.today) if u.id in data["choices"]]
             index = data["choices"].index(found[0]) if len(found) == 1 else None
         if index is None:
             return _("Chưa rõ đơn vị. Bấm một nút, hoặc gõ số thứ tự hay tên đơn vị, ví dụ “SCT”.")
@@ -286,10 +284,12 @@ async def _answer(ctx: Context, step: str, data: dict[str, Any], text: str, choi
         data.pop("choices", None)
         return None
     if step == "item":
-        index = _index(choice, "i", typed, len(data["choices"]))
+        items = await _choice_items(ctx, data)
+        index = _index(choice, "i", typed, len(items))
         if index is None and typed:
-            items = await _choice_items(ctx, data)
-            matches = [n for n, i in enumerate(items) if key in task_keys(i.obligation.task_code)]
+            key = fold(typed)
+            matches = [n for n, i in enumerate(items) if ctx.catalog and
+                       key in ctx.catalog.tasks[i.obligation.task_id].keys]
             if len(matches) == 1:
                 index = matches[0]
             elif len(matches) > 1:
@@ -297,8 +297,7 @@ async def _answer(ctx: Context, step: str, data: dict[str, Any], text: str, choi
                 return _("Nhiệm vụ này có nhiều kỳ báo cáo đang mở; chọn kỳ:")
         if index is None:
             return _("Chưa rõ nhiệm vụ. Bấm một nút, hoặc gõ số thứ tự (ví dụ 1) hay mã nhiệm vụ (ví dụ II.3).")
-        data["assignment_id"], data["period_id"] = data["choices"][index]
-        data.pop("choices", None)
+        _choose_item(data, items[index])
         return None
     if step == "status":
         status = choice[2:] if choice and choice.startswith("s:") else None
@@ -323,9 +322,9 @@ async def _answer(ctx: Context, step: str, data: dict[str, Any], text: str, choi
         if choice == "skip" or simple in SKIP:
             data.setdefault("values", {})[indicator_id] = None
         else:
-            indicator = await ctx.session.get(Indicator, int(indicator_id))
+            indicator = _indicator(ctx, data, int(indicator_id))
             try:
-                value = parse_number(typed, indicator.type if indicator else "decimal")
+                value = parse_number(typed, indicator.type)
             except LineError:
                 return _("“{text}” không phải một số hợp lệ. Gõ số, ví dụ 5 hoặc 12,5 (dấu phẩy là phần thập "
                          "phân), hoặc bấm Bỏ qua.").format(text=short(typed, 30))
@@ -347,7 +346,6 @@ async def _answer(ctx: Context, step: str, data: dict[str, Any], text: str, choi
     if step == "confirm":
         answer = choice or simple
         if answer in YES or answer == "ok":
-            data.setdefault("asked", []).append("confirmed")
             data["mode"] = "quick"  # nothing more to ask: _advance files it
             return None
         if answer in REDO or answer == "redo":
@@ -369,38 +367,31 @@ def _index(choice: str | None, prefix: str, typed: str, size: int) -> int | None
 
 
 async def _submit(ctx: Context, data: dict[str, Any]) -> list[Reply]:
-    assignment = await ctx.session.get(Assignment, data["assignment_id"])
-    period = await ctx.session.get(Period, data["period_id"])
-    if assignment is None or period is None:
-        await ctx.end_flow()
-        return [Reply(_("Không tìm thấy nhiệm vụ hoặc kỳ báo cáo này nữa (kế hoạch có thể vừa được cập nhật). "
-                        "Gõ /baocao để chọn lại."))]
+    due = date.fromisoformat(data["due"])
     values = {int(k): Decimal(v) for k, v in data.get("values", {}).items() if v is not None}
     raw = data.get("raw") or "\n".join(data.get("typed", []))
     report = await submit_report(
-        ctx.session, assignment_id=assignment.id, period_id=period.id, due=period.due, tz=ctx.config.tz,
+        ctx.session, assignment_id=data["assignment_id"], period_id=data["period_id"], due=due, tz=ctx.config.tz,
         data=ReportInput(status=data["status"], percent=data.get("percent"), values=values,
                          note=data.get("note", ""), obstacles=data.get("obstacles", ""),
                          proposals=data.get("proposals", ""), raw_text=raw, via=data.get("via", "guided")),
         # The platform's timestamp is fairer than ours if the bot was down, but a stamp from the
         # future (clock skew) is not trusted.
-        member_id=ctx.member_id, channel=ctx.incoming.channel, actor=ctx.actor, at=min(ctx.incoming.at, ctx.now))
-    await ctx.end_flow()
-    task = await ctx.session.get(Task, assignment.task_id)
-    unit = await ctx.session.get(Unit, assignment.unit_id)
-    items = await _items(ctx, [assignment.unit_id], None)
-    this = next((i for i in items if i.obligation.period_id == period.id and
-                 i.obligation.assignment_id == assignment.id), None)
-    label = period_of(this.obligation) if this else period.key
+        member_id=ctx.member_id, channel=ctx.incoming.channel, at=min(ctx.incoming.at, ctx.now))
+    if ctx.conversation is not None and ctx.conversation.flow == FLOW:
+        await ctx.end_flow()
+    status = status_label(report.status)
+    if report.percent is not None and report.status != ReportStatus.done:
+        status += f" {report.percent}%"
     lines = [_("✅ Đã ghi nhận báo cáo {task} · {period} của {unit} (bản {version}): {status}.").format(
-        task=task.code if task else "?", period=label, unit=unit.code if unit else "?", version=report.version,
-        status=status_label(report.status) + (f" {report.percent}%" if report.percent is not None and
-                                              report.status != ReportStatus.done else ""))]
+        task=data["task_code"], period=data["period"], unit=data["unit_code"], version=report.version, status=status)]
     if report.late:
-        lines.append(_("Báo cáo gửi sau hạn {day}: đã được ghi nhận là nộp muộn.").format(day=format_day(period.due)))
+        lines.append(_("Báo cáo gửi sau hạn {day}: đã được ghi nhận là nộp muộn.").format(day=format_day(due)))
     elif report.version > 1:
         lines.append(_("Bản trước vẫn được lưu trong lịch sử."))
-    remaining = [i for i in items if not i.reported]
+    this = (data["assignment_id"], data["period_id"])
+    remaining = [i for i in await _unit_items(ctx, data["unit_id"]) if not i.reported
+                 and (i.obligation.assignment_id, i.obligation.period_id) != this]
     if remaining:
         lines.append(_("Còn {n} nhiệm vụ chưa báo cáo: {codes}. Gõ /baocao để tiếp tục.").format(
             n=len(remaining), codes=", ".join(sorted({i.obligation.task_code for i in remaining}))))
@@ -410,71 +401,76 @@ async def _submit(ctx: Context, data: dict[str, Any]) -> list[Reply]:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-async def _reporter_units(ctx: Context) -> list[Unit]:
-    """Units this person may report for: their own, or every unit for a coordinator."""
-    assert ctx.plan is not None
+def _reporter_units(ctx: Context) -> list[Unit]:
+    """Units this person may report for: their own, or every unit in force for a coordinator."""
+    assert ctx.catalog is not None
     if "coordinator" in ctx.identity.roles:
-        query = select(Unit).where(Unit.plan_id == ctx.plan.id, Unit.active)
-    else:
-        query = select(Unit).where(Unit.id.in_(ctx.identity.focal_units))
-    return list((await ctx.session.exec(query.order_by(Unit.id))).all())
+        return [u for u in ctx.catalog.units.values() if u.active]
+    return [ctx.catalog.units[i] for i in ctx.identity.focal_units if i in ctx.catalog.units]
 
 
-async def _items(ctx: Context, unit_ids: list[int], task_ids: list[int] | None) -> list[Item]:
-    assert ctx.plan is not None
-    items = await reportable_items(ctx.session, ctx.plan, ctx.today, unit_ids)
-    if task_ids:
-        items = [i for i in items if i.obligation.task_id in task_ids]
-    return items
+async def _unit_items(ctx: Context, unit_id: int) -> list[Item]:
+    """What one unit can report on now (computed once per message)."""
+    key = f"items:{unit_id}"
+    if key not in ctx.memo:
+        assert ctx.plan is not None
+        ctx.memo[key] = (await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id], values=False)
+                         ).reportable()
+    return ctx.memo[key]
 
 
 async def _units_with_items(ctx: Context, units: list[Unit], task_ids: list[int] | None) -> list[Unit]:
-    items = await _items(ctx, [u.id for u in units], task_ids)
-    having = {i.obligation.unit_id for i in items}
+    assert ctx.plan is not None
+    state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[u.id for u in units], task_ids=task_ids,
+                           values=False)
+    having = {i.obligation.unit_id for i in state.reportable()}
     return [u for u in units if u.id in having]
 
 
 async def _choice_items(ctx: Context, data: dict[str, Any]) -> list[Item]:
-    items = await _items(ctx, [data["unit_id"]] if data.get("unit_id") else
-                         [u.id for u in await _reporter_units(ctx)], None)
-    by_key = {(i.obligation.assignment_id, i.obligation.period_id): i for i in items}
+    by_key = {(i.obligation.assignment_id, i.obligation.period_id): i
+              for i in await _unit_items(ctx, data["unit_id"])} if data.get("unit_id") else {}
     return [by_key[tuple(pair)] for pair in data.get("choices", []) if tuple(pair) in by_key]
 
 
-async def _indicators(ctx: Context, data: dict[str, Any]) -> list[Indicator]:
-    assignment = await ctx.session.get(Assignment, data["assignment_id"])
-    return await task_indicators(ctx.session, assignment.task_id) if assignment else []
+async def _resolve_pair(ctx: Context, assignment_id: int, period_id: int) -> Item | list[Reply]:
+    """The obligation behind a reminder (its button or a reply to it), if this person may report on it."""
+    assert ctx.plan is not None and ctx.catalog is not None
+    found = await obligations(ctx.session, ctx.plan, due_from=ctx.plan.start, due_to=ctx.plan.end.replace(
+        year=ctx.plan.end.year + 2), assignment_ids=[assignment_id], period_ids=[period_id])
+    if not found:
+        return [Reply(_("Không tìm thấy nhiệm vụ hoặc kỳ báo cáo này nữa (kế hoạch có thể vừa được cập nhật). "
+                        "Gõ /baocao để chọn lại."))]
+    o = found[0]
+    if "coordinator" not in ctx.identity.roles and o.unit_id not in ctx.identity.focal_units:
+        return await _refuse_other_unit(ctx, o.unit_id, o.task_id)
+    return (await with_reports(ctx.session, found, values=False))[0]
 
 
-async def _task_keys(ctx: Context) -> set[str]:
-    assert ctx.plan is not None
-    codes = (await ctx.session.exec(select(Task.code).where(Task.plan_id == ctx.plan.id, Task.active))).all()
-    return set().union(*(task_keys(c) for c in codes)) if codes else set()
+def _indicators(ctx: Context, data: dict[str, Any]) -> tuple[IndicatorInfo, ...]:
+    assert ctx.catalog is not None
+    task = ctx.catalog.tasks.get(data["task_id"])
+    return task.indicators if task else ()
 
 
-async def _header(ctx: Context, data: dict[str, Any]) -> str:
+def _indicator(ctx: Context, data: dict[str, Any], indicator_id: int) -> IndicatorInfo:
+    return next(i for i in _indicators(ctx, data) if i.id == int(indicator_id))
+
+
+def _header(data: dict[str, Any]) -> str:
     if data.get("assignment_id") is None:
         return ""
-    assignment = await ctx.session.get(Assignment, data["assignment_id"])
-    period = await ctx.session.get(Period, data["period_id"])
-    task = await ctx.session.get(Task, assignment.task_id) if assignment else None
-    unit = await ctx.session.get(Unit, assignment.unit_id) if assignment else None
-    if not (task and unit and period):
-        return ""
-    return _("📝 {unit} · {task} · hạn {due}").format(unit=unit.code, task=task.code,
-                                                     due=format_day(period.due)) + "\n"
+    return _("📝 {unit} · {task} · hạn {due}").format(
+        unit=data["unit_code"], task=data["task_code"], due=format_day(date.fromisoformat(data["due"]))) + "\n"
 
 
-async def _summary(ctx: Context, data: dict[str, Any]) -> str:
-    header = (await _header(ctx, data)).strip()
-    assignment = await ctx.session.get(Assignment, data["assignment_id"])
-    task = await ctx.session.get(Task, assignment.task_id) if assignment else None
-    lines = [header, short(task.title, 160) if task else ""]
+def _summary(ctx: Context, data: dict[str, Any]) -> str:
+    lines = [_header(data).strip(), short(data.get("task_title", ""), 160)]
     status = status_label(data["status"])
     if data.get("percent") is not None and data["status"] != ReportStatus.done:
         status += f" — {data['percent']}%"
     lines.append(_("Tình trạng: {status}").format(status=status))
-    indicators = {str(i.id): i for i in await _indicators(ctx, data)}
+    indicators = {str(i.id): i for i in _indicators(ctx, data)}
     for key, value in data.get("values", {}).items():
         if value is not None and key in indicators:
             lines.append(f"{indicators[key].name}: {format_number(Decimal(value).normalize())}")
@@ -507,29 +503,20 @@ def _line_error(error: LineError) -> str:
     return _("Tin nhắn trống. Viết ví dụ: {example}").format(example=EXAMPLE)
 
 
-def _data_from_line(parsed: ParsedLine, *, mode: str, raw: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"mode": mode, "via": "reply" if mode == "quick" and not parsed.task_token else "oneline",
-                            "raw": raw, "status": parsed.status, "percent": parsed.percent, "note": parsed.note,
-                            "obstacles": parsed.obstacles, "proposals": parsed.proposals}
+def _data_from_line(parsed: ParsedLine, *, raw: str, via: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"mode": "quick", "via": via, "raw": raw, "status": parsed.status,
+                            "percent": parsed.percent, "note": parsed.note, "obstacles": parsed.obstacles,
+                            "proposals": parsed.proposals}
     return {k: v for k, v in data.items() if v is not None}
 
 
-async def _allowed_assignment(ctx: Context, assignment_id: int) -> list[Reply] | None:
-    """None when this person may report on the assignment; otherwise the (audited) refusal."""
-    assignment = await ctx.session.get(Assignment, assignment_id)
-    if assignment is None:
-        return [Reply(_("Không tìm thấy nhiệm vụ này. Gõ /baocao để chọn lại."))]
-    if "coordinator" in ctx.identity.roles or assignment.unit_id in ctx.identity.focal_units:
-        return None
-    return await _refuse_other_unit(ctx, assignment.unit_id, assignment.task_id)
-
-
 async def _refuse_other_unit(ctx: Context, unit_id: int, task_id: int | None) -> list[Reply]:
-    unit = await ctx.session.get(Unit, unit_id)
-    task = await ctx.session.get(Task, task_id) if task_id else None
+    assert ctx.catalog is not None
+    unit = ctx.catalog.units.get(unit_id)
+    task = ctx.catalog.tasks.get(task_id) if task_id else None
     await record(ctx.session, ctx.actor, "access.denied", "report", task.code if task else "",
                  {"unit": unit.code if unit else None}, member_id=ctx.member_id)
-    mine = ", ".join(u.name for u in await _reporter_units(ctx)) or "?"
+    mine = ", ".join(u.name for u in _reporter_units(ctx)) or "?"
     who = await ctx.who_to_ask()
     return [Reply(_("Nhiệm vụ {task} của {unit} không thuộc đơn vị anh/chị phụ trách ({mine}), nên không báo cáo "
                     "thay được. Nếu cần, vui lòng liên hệ {who}.").format(
@@ -537,14 +524,14 @@ async def _refuse_other_unit(ctx: Context, unit_id: int, task_id: int | None) ->
 
 
 async def _from_line(ctx: Context, parsed: ParsedLine, *, raw: str) -> list[Reply]:
-    assert ctx.plan is not None
-    data = _data_from_line(parsed, mode="quick", raw=raw)
-    tasks = await find_tasks(ctx.session, ctx.plan.id, parsed.task_token)
+    assert ctx.catalog is not None
+    data = _data_from_line(parsed, raw=raw, via="oneline")
+    tasks = ctx.catalog.find_tasks(parsed.task_token)
     data["task_ids"] = [t.id for t in tasks]
-    units = await _reporter_units(ctx)
+    units = _reporter_units(ctx)
     allowed = {u.id for u in units}
     if parsed.unit_text:
-        named = await find_units(ctx.session, ctx.plan.id, parsed.unit_text, on=ctx.today)
+        named = ctx.catalog.find_units(parsed.unit_text, on=ctx.today)
         if not named:
             return [Reply(_("Không tìm thấy đơn vị “{text}”. Viết mã hoặc tên đơn vị trước mã nhiệm vụ, ví dụ: "
                             "/bc SCT IV.2.a 80%").format(text=short(parsed.unit_text, 60)))]
@@ -557,25 +544,20 @@ async def _from_line(ctx: Context, parsed: ParsedLine, *, raw: str) -> list[Repl
             data["choices"] = [u.id for u in inside]
     # A focal point naming a task their unit does not report on gets a clear no.
     if "coordinator" not in ctx.identity.roles and tasks:
-        leads = (await ctx.session.exec(select(Assignment.unit_id).join(Task, Task.id == Assignment.task_id).where(
-            Assignment.task_id.in_([t.id for t in tasks]), Assignment.active,
-            or_(Assignment.role == "lead", Task.report_by == "all")))).all()
-        if leads and not set(leads) & allowed:
-            return await _refuse_other_unit(ctx, leads[0], tasks[0].id)
+        reporting = set().union(*(t.reporting_units(ctx.today) for t in tasks))
+        if reporting and not reporting & allowed:
+            return await _refuse_other_unit(ctx, min(reporting), tasks[0].id)
     return await _with_values(ctx, data, parsed)
 
 
 async def _with_values(ctx: Context, data: dict[str, Any], parsed: ParsedLine) -> list[Reply]:
     """Check the line's indicator values against the task, then file or ask what is missing."""
     if parsed.values:
-        if data.get("assignment_id"):
-            assignment = await ctx.session.get(Assignment, data["assignment_id"])
-            task_ids = [assignment.task_id] if assignment else []
-        else:
-            task_ids = data.get("task_ids", [])
-        allowed: dict[str, Indicator] = {}
+        assert ctx.catalog is not None
+        task_ids = [data["task_id"]] if data.get("task_id") else data.get("task_ids", [])
+        allowed: dict[str, IndicatorInfo] = {}
         for task_id in task_ids:
-            allowed.update({i.code.lower(): i for i in await task_indicators(ctx.session, task_id)})
+            allowed.update({i.code.lower(): i for i in ctx.catalog.tasks[task_id].indicators})
         values = {}
         for code, raw in parsed.values.items():
             indicator = allowed.get(code.lower())

@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlmodel import select
-
 from handlers.core import READERS, REGISTERED, Context, Router
 from handlers.texts import deadline_phrase, period_of, report_summary, round_title, short, status_label
 from handlers.types import Option, Reply
 from locales import N_, _, format_datetime
 from models.audit import record
-from models.matching import find_tasks, find_units
-from models.status import Item, current_items, overdue_items, recent_items
-from models.tables import Assignment, ReportStatus, Task, Unit
+from models.status import Item, snapshot
+from models.tables import ReportStatus, Unit
 
 router = Router()
 LIST_LIMIT = 25  # lines per section; the rest is counted, the Excel export has everything
@@ -33,10 +30,11 @@ async def status(ctx: Context, args: str) -> list[Reply]:
         if reader:
             return await _overall(ctx)
         return [await _unit_status(ctx, unit_id) for unit_id in ctx.identity.focal_units]
-    tasks = await find_tasks(ctx.session, ctx.plan.id, args)
+    assert ctx.catalog is not None
+    tasks = ctx.catalog.find_tasks(args)
     if len(tasks) == 1:
-        return [await _task_status(ctx, tasks[0], limit_to=None if reader else ctx.identity.focal_units)]
-    units = await find_units(ctx.session, ctx.plan.id, args, on=ctx.today)
+        return [await _task_status(ctx, tasks[0].id, limit_to=None if reader else ctx.identity.focal_units)]
+    units = ctx.catalog.find_units(args, on=ctx.today)
     if not reader:
         mine = [u for u in units if u.id in ctx.identity.focal_units]
         if units and not mine:
@@ -70,10 +68,10 @@ async def status_choice(ctx: Context, value: str) -> list[Reply]:
 async def overdue(ctx: Context, args: str) -> list[Reply]:
     if ctx.plan is None:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
-    items = await overdue_items(ctx.session, ctx.plan, ctx.today)
+    items = (await snapshot(ctx.session, ctx.plan, ctx.today, values=False)).overdue
     if not items:
         return [Reply(_("Không có báo cáo nào quá hạn. 👍"))]
-    calendar = await ctx.calendar()
+    calendar = ctx.calendar
     by_unit: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         by_unit[f"{item.obligation.unit_code} — {item.obligation.unit_name}"].append(item)
@@ -98,10 +96,10 @@ async def overdue(ctx: Context, args: str) -> list[Reply]:
 async def missing(ctx: Context, args: str) -> list[Reply]:
     if ctx.plan is None:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
-    items = [i for i in await current_items(ctx.session, ctx.plan, ctx.today) if not i.reported]
+    items = [i for i in (await snapshot(ctx.session, ctx.plan, ctx.today, values=False)).current if not i.reported]
     if not items:
         return [Reply(_("Mọi đơn vị đã báo cáo cho các kỳ đang mở. 👍"))]
-    calendar = await ctx.calendar()
+    calendar = ctx.calendar
     groups: dict[tuple, list[Item]] = defaultdict(list)
     for item in items:
         o = item.obligation
@@ -124,10 +122,9 @@ async def missing(ctx: Context, args: str) -> list[Reply]:
 
 async def _overall(ctx: Context) -> list[Reply]:
     assert ctx.plan is not None
-    current = await current_items(ctx.session, ctx.plan, ctx.today)
-    recent = await recent_items(ctx.session, ctx.plan, ctx.today)
-    overdue = await overdue_items(ctx.session, ctx.plan, ctx.today)
-    calendar = await ctx.calendar()
+    state = await snapshot(ctx.session, ctx.plan, ctx.today, values=False)
+    current, recent, overdue = state.current, state.recent, state.overdue
+    calendar = ctx.calendar
     lines = [_("📊 Tình hình thực hiện kế hoạch {code} — {at}").format(
         code=ctx.plan.code, at=format_datetime(ctx.now, ctx.config.tz))]
     rounds: dict[tuple, list[Item]] = defaultdict(list)
@@ -177,9 +174,9 @@ async def _unit_status(ctx: Context, unit_id: int) -> Reply:
     assert ctx.plan is not None
     unit = await ctx.session.get(Unit, unit_id)
     assert unit is not None
-    current = await current_items(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id])
-    overdue = await overdue_items(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id])
-    calendar = await ctx.calendar()
+    state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id])
+    current, overdue = state.current, state.overdue
+    calendar = ctx.calendar
     lines = [f"🏢 {unit.name} ({unit.code})"]
     if overdue:
         lines.append("")
@@ -200,18 +197,19 @@ async def _unit_status(ctx: Context, unit_id: int) -> Reply:
     return Reply("\n".join(lines))
 
 
-async def _task_status(ctx: Context, task: Task, *, limit_to: tuple[int, ...] | None) -> Reply:
-    assert ctx.plan is not None
-    rows = (await ctx.session.exec(select(Assignment, Unit).join(Unit, Unit.id == Assignment.unit_id).where(
-        Assignment.task_id == task.id, Assignment.active).order_by(Assignment.role, Unit.id))).all()
-    lead = [u.code for a, u in rows if a.role == "lead"]
-    support = [u.code for a, u in rows if a.role == "support"]
-    unit_ids = [u.id for a, u in rows if a.role == "lead" and (limit_to is None or u.id in limit_to)]
-    current = [i for i in await current_items(ctx.session, ctx.plan, ctx.today, unit_ids=unit_ids)
-               if i.obligation.task_id == task.id] if unit_ids else []
-    overdue = [i for i in await overdue_items(ctx.session, ctx.plan, ctx.today, unit_ids=unit_ids)
-               if i.obligation.task_id == task.id] if unit_ids else []
-    calendar = await ctx.calendar()
+async def _task_status(ctx: Context, task_id: int, *, limit_to: tuple[int, ...] | None) -> Reply:
+    assert ctx.plan is not None and ctx.catalog is not None
+    task = ctx.catalog.tasks[task_id]
+    units = ctx.catalog.units
+    lead = [units[a.unit_id].code for a in task.assignments if a.role == "lead" and a.in_force(ctx.today)]
+    support = [units[a.unit_id].code for a in task.assignments if a.role == "support" and a.in_force(ctx.today)]
+    unit_ids = [uid for uid in task.reporting_units(ctx.today) if limit_to is None or uid in limit_to]
+    current: list[Item] = []
+    overdue: list[Item] = []
+    if unit_ids:
+        state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=unit_ids, task_ids=[task_id])
+        current, overdue = state.current, state.overdue
+    calendar = ctx.calendar
     lines = [f"📌 {task.code} — {task.title}",
              _("Chủ trì: {lead}").format(lead=", ".join(lead) or "–")
              + (" · " + _("Phối hợp: {support}").format(support=", ".join(support)) if support else "")]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import utcnow
 from models.tables import AuditLog
 
 
@@ -17,9 +19,8 @@ async def record(
     entity_id: str | int = "",
     detail: dict[str, Any] | None = None,
     member_id: int | None = None,
-) -> AuditLog:
-    """Add an entry to the caller's transaction (it is written when the caller commits)."""
-    entry = AuditLog(actor=actor, action=action, entity=entity, entity_id=str(entity_id),
-                     detail=detail or {}, member_id=member_id)
-    session.add(entry)
-    return entry
+) -> None:
+    """Write an entry inside the caller's transaction: it exists exactly when the caller commits."""
+    await session.exec(insert(AuditLog).values(
+        at=utcnow(), actor=actor, action=action, entity=entity, entity_id=str(entity_id), detail=detail or {},
+        member_id=member_id))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.tables import Assignment, CalendarOverride, Period, Plan, Schedule, Task, TaskSchedule, Unit
+from models.tables import Assignment, CalendarOverride, Period, Plan, Report, Schedule, Task, TaskSchedule, Unit
 from models.workdays import WorkCalendar
 
 
@@ -42,15 +43,12 @@ class Obligation:
     window_start: date
     window_end: date
     due: date
-    steps: tuple[Step, ...]
+    before: tuple[int, ...]  # reminder steps (working days, <= 0)
+    after: tuple[int, ...]  # escalation steps (> 0)
 
-    @property
-    def reminders(self) -> tuple[Step, ...]:
-        return tuple(s for s in self.steps if s.offset <= 0)
-
-    @property
-    def escalations(self) -> tuple[Step, ...]:
-        return tuple(s for s in self.steps if s.offset > 0)
+    def steps(self, calendar: WorkCalendar) -> tuple[Step, ...]:
+        """The days this obligation is reminded on (computed on demand: it costs calendar lookups)."""
+        return steps_for(self.due, list(self.before), list(self.after), calendar)
 
 
 async def plan_calendar(session: AsyncSession, plan_id: int) -> WorkCalendar:
@@ -71,59 +69,84 @@ def _effective(column_from, column_to, day) -> object:
     return and_(or_(column_from.is_(None), column_from <= day), or_(column_to.is_(None), column_to >= day))
 
 
-async def obligations(
-    session: AsyncSession,
-    plan: Plan,
-    *,
-    due_from: date,
-    due_to: date,
-    calendar: WorkCalendar | None = None,
-    unit_ids: list[int] | None = None,
-) -> list[Obligation]:
-    """Reporting obligations of `plan` whose deadline lies in [due_from, due_to].
+_COLUMNS = (
+    Assignment.id, Task.id, Task.code, Task.title, Unit.id, Unit.code, Unit.name, Schedule.id, Schedule.code,
+    Schedule.name, Schedule.every, Period.id, Period.key, Period.window_start, Period.window_end, Period.due,
+    Schedule.reminders_before, Schedule.escalate_after,
+)
 
-    The owner is the unit assigned on the deadline day (assignments and units are effective-dated).
-    """
-    calendar = calendar or await plan_calendar(session, plan.id)
+
+_FILTERS = {"unit_ids": Unit.id, "task_ids": Task.id, "assignment_ids": Assignment.id, "period_ids": Period.id}
+
+
+@cache
+def _statement(filters: frozenset[str], with_report: bool):
+    """One statement object per shape, parameters bound at execution: SQLAlchemy then reuses the
+    statement's cache key and compiled form instead of rebuilding them on every message."""
     query = (
-        select(Period, Schedule, Task, Assignment, Unit)
+        select(*_COLUMNS)
+        .select_from(Period)
         .join(Schedule, Schedule.id == Period.schedule_id)
         .join(TaskSchedule, TaskSchedule.schedule_id == Schedule.id)
         .join(Task, Task.id == TaskSchedule.task_id)
         .join(Assignment, Assignment.task_id == Task.id)
         .join(Unit, Unit.id == Assignment.unit_id)
         .where(
-            Schedule.plan_id == plan.id,
+            Schedule.plan_id == bindparam("plan_id"),
             Period.active, Schedule.active, Task.active, Assignment.active, Unit.active,
-            Period.due >= due_from, Period.due <= due_to,
+            Period.due >= bindparam("due_from"), Period.due <= bindparam("due_to"),
             or_(Assignment.role == "lead", Task.report_by == "all"),
             _effective(Assignment.valid_from, Assignment.valid_to, Period.due),
             _effective(Unit.valid_from, Unit.valid_to, Period.due),
         )
         .order_by(Period.due, Schedule.code, Period.key, Unit.code, Task.code)
     )
-    if unit_ids is not None:
-        query = query.where(Unit.id.in_(unit_ids))
-    result = []
-    for period, schedule, task, assignment, unit in (await session.exec(query)).all():
-        before = schedule.reminders_before if schedule.reminders_before is not None else plan.reminders_before
-        after = schedule.escalate_after if schedule.escalate_after is not None else plan.escalate_after
-        result.append(Obligation(
-            assignment_id=assignment.id, task_id=task.id, task_code=task.code, task_title=task.title,
-            unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,
-            schedule_id=schedule.id, schedule_code=schedule.code, schedule_name=schedule.name,
-            every=schedule.every, period_id=period.id, period_key=period.key,
-            window_start=period.window_start, window_end=period.window_end, due=period.due,
-            steps=steps_for(period.due, before, after, calendar),
-        ))
-    return result
+    for name in sorted(filters):
+        query = query.where(_FILTERS[name].in_(bindparam(name, expanding=True)))
+    if with_report:
+        query = query.add_columns(Report).outerjoin(
+            Report, and_(Report.assignment_id == Assignment.id, Report.period_id == Period.id, Report.is_latest))
+    return query
+
+
+async def obligation_rows(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
+                          with_report: bool = False, **filters: list[int] | None) -> list:
+    """Rows of obligations (and, with `with_report`, the latest report of each) for `obligation_from_row`."""
+    given = {name: list(values) for name, values in filters.items() if values is not None}
+    if unknown := set(given) - set(_FILTERS):
+        raise TypeError(f"unknown filters {unknown}")
+    statement = _statement(frozenset(given), with_report)
+    params = {"plan_id": plan.id, "due_from": due_from, "due_to": due_to, **given}
+    return list((await session.exec(statement, params=params)).all())
+
+
+def obligation_from_row(plan: Plan, row) -> Obligation:
+    (assignment_id, task_id, task_code, task_title, unit_id, unit_code, unit_name, schedule_id, schedule_code,
+     schedule_name, every, period_id, period_key, window_start, window_end, due, before, after) = row[:18]
+    before = before if before is not None else plan.reminders_before
+    after = after if after is not None else plan.escalate_after
+    return Obligation(assignment_id, task_id, task_code, task_title, unit_id, unit_code, unit_name, schedule_id,
+                      schedule_code, schedule_name, every, period_id, period_key, window_start, window_end, due,
+                      tuple(sorted(before)), tuple(sorted(after)))
+
+
+async def obligations(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
+                      **filters: list[int] | None) -> list[Obligation]:
+    """Reporting obligations of `plan` whose deadline lies in [due_from, due_to], optionally only some
+    units, tasks, assignments or periods.
+
+    The owner is the unit assigned on the deadline day (assignments and units are effective-dated).
+    """
+    rows = await obligation_rows(session, plan, due_from=due_from, due_to=due_to, **filters)
+    return [obligation_from_row(plan, row) for row in rows]
 
 
 async def obligations_touching(
-    session: AsyncSession, plan: Plan, start: date, end: date, *, unit_ids: list[int] | None = None
+    session: AsyncSession, plan: Plan, start: date, end: date, calendar: WorkCalendar, *,
+    unit_ids: list[int] | None = None
 ) -> list[Obligation]:
     """Obligations with a deadline or any reminder/escalation day in [start, end]."""
     # Steps are at most 60 working days from the deadline (plan file limit): ~90 calendar days.
     margin = timedelta(days=100)
     found = await obligations(session, plan, due_from=start - margin, due_to=end + margin, unit_ids=unit_ids)
-    return [o for o in found if start <= o.due <= end or any(start <= s.day <= end for s in o.steps)]
+    return [o for o in found if start <= o.due <= end or any(start <= s.day <= end for s in o.steps(calendar))]

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, bindparam, func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -62,16 +62,23 @@ class Identity:
         return f"{channel}:{user_id}"
 
 
+# One round trip, built once: this runs for every message.
+_IDENTITY = (
+    select(ChannelAccount, Member, RoleGrant)
+    .join(Member, Member.id == ChannelAccount.member_id)
+    .outerjoin(RoleGrant, and_(RoleGrant.member_id == Member.id, RoleGrant.status != GrantStatus.revoked))
+    .where(ChannelAccount.channel == bindparam("channel"), ChannelAccount.external_id == bindparam("user_id"))
+)
+
+
 async def identify(session: AsyncSession, channel: str, user_id: str, *, admins: list[str] | tuple[str, ...] = ()
                    ) -> Identity:
     admin = f"{channel}:{user_id}" in admins
-    account = (await session.exec(select(ChannelAccount).where(
-        ChannelAccount.channel == channel, ChannelAccount.external_id == user_id))).first()
-    if account is None:
+    rows = (await session.exec(_IDENTITY, params={"channel": channel, "user_id": user_id})).all()
+    if not rows:
         return Identity(None, None, admin=admin)
-    member = await session.get(Member, account.member_id)
-    grants = (await session.exec(select(RoleGrant).where(
-        RoleGrant.member_id == account.member_id, RoleGrant.status != GrantStatus.revoked))).all()
+    account, member = rows[0][0], rows[0][1]
+    grants = [grant for _a, _m, grant in rows if grant is not None]
     active = [g for g in grants if g.status == GrantStatus.active]
     return Identity(
         member=member,

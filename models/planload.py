@@ -72,6 +72,9 @@ async def load_plan(session: AsyncSession, loaded: LoadedPlan, *, actor: str, to
     loader = _Loader(session, loaded, today)
     try:
         await loader.run()
+        if loader.changes:  # anything changed: caches keyed on the plan (models/catalog.py) must rebuild
+            loader.plan.loaded_at = utcnow()
+            await session.flush()
         if loader.changes and not dry_run:
             await record(session, actor, "plan.load", "plan", loaded.spec.plan.code, {
                 "file": loaded.path, "sha256": loaded.sha256, "changes": len(loader.changes),
@@ -104,7 +107,7 @@ class _Loader:
         self.changes: list[Change] = []
 
     async def run(self) -> None:
-        plan = await self._plan()
+        plan = self.plan = await self._plan()
         units = await self._units(plan)
         targets = await self._targets(plan)
         indicators = await self._indicators(plan, targets)
@@ -172,10 +175,7 @@ class _Loader:
             "source_path": self.loaded.path, "content_sha256": self.loaded.sha256,
         }
         rows = await self._sync("plan", Plan, existing, {header.code: values})
-        plan = rows[header.code]
-        if any(c.entity == "plan" for c in self.changes):
-            plan.loaded_at = utcnow()
-        return plan
+        return rows[header.code]
 
     async def _units(self, plan: Plan) -> dict[str, Unit]:
         existing = {u.code: u for u in await self._all(Unit, Unit.plan_id == plan.id)}

@@ -1,9 +1,11 @@
-"""Where things stand: obligations paired with their latest report.
+"""Where things stand: obligations paired with their latest report, sorted into
 
 - current: for each reporting assignment and schedule, the period coming due (open for reports —
   see `opens_on` — and its deadline not passed);
-- overdue: deadline passed, nothing reported;
+- overdue: deadline passed since the plan is followed (Plan.track_from), nothing reported;
 - recent: deadline passed in the last 30 days (reported or not) — the round just closed.
+
+One obligations query and one reports query answer all three (`snapshot`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from decimal import Decimal
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.obligations import Obligation, obligations
+from models.obligations import Obligation, obligation_from_row, obligation_rows
 from models.tables import Indicator, Plan, Report, ReportValue
 
 RECENT_DAYS = 30
@@ -37,27 +39,23 @@ class Item:
         return self.report is None and self.obligation.due < today
 
 
-async def with_reports(session: AsyncSession, found: Sequence[Obligation]) -> list[Item]:
-    if not found:
-        return []
-    period_ids = sorted({o.period_id for o in found})
-    assignment_ids = sorted({o.assignment_id for o in found})
-    reports = (await session.exec(select(Report).where(
-        Report.is_latest, Report.period_id.in_(period_ids), Report.assignment_id.in_(assignment_ids)))).all()
-    latest = {(r.assignment_id, r.period_id): r for r in reports}
-    values: dict[int, dict[str, Decimal]] = {}
-    if reports:
-        rows = (await session.exec(
-            select(ReportValue.report_id, Indicator.code, ReportValue.value)
-            .join(Indicator, Indicator.id == ReportValue.indicator_id)
-            .where(ReportValue.report_id.in_([r.id for r in reports])))).all()
-        for report_id, code, value in rows:
-            values.setdefault(report_id, {})[code] = Decimal(value)
-    items = []
-    for o in found:
-        report = latest.get((o.assignment_id, o.period_id))
-        items.append(Item(o, report, values.get(report.id, {}) if report else {}))
-    return items
+@dataclass(frozen=True)
+class Snapshot:
+    current: list[Item]
+    recent: list[Item]
+    overdue: list[Item]
+
+    def reportable(self) -> list[Item]:
+        """What can be reported on now: overdue reports, periods closed in the last days that were
+        reported (a correction after the deadline is accepted, marked late), then the current ones."""
+        result: list[Item] = []
+        seen: set[tuple[int, int]] = set()
+        for item in [*self.overdue, *(i for i in self.recent if i.reported), *self.current]:
+            key = (item.obligation.assignment_id, item.obligation.period_id)
+            if key not in seen:
+                seen.add(key)
+                result.append(item)
+        return result
 
 
 def opens_on(o: Obligation) -> date:
@@ -66,10 +64,38 @@ def opens_on(o: Obligation) -> date:
     return max(o.window_start, o.due - timedelta(days=OPEN_DAYS_BEFORE_DUE))
 
 
+async def _values(session: AsyncSession, reports: Sequence[Report]) -> dict[int, dict[str, Decimal]]:
+    by_report: dict[int, dict[str, Decimal]] = {}
+    if reports:
+        rows = (await session.exec(
+            select(ReportValue.report_id, Indicator.code, ReportValue.value)
+            .join(Indicator, Indicator.id == ReportValue.indicator_id)
+            .where(ReportValue.report_id.in_([r.id for r in reports])))).all()
+        for report_id, code, value in rows:
+            by_report.setdefault(report_id, {})[code] = Decimal(value)
+    return by_report
+
+
+async def with_reports(session: AsyncSession, found: Sequence[Obligation], *, values: bool = True) -> list[Item]:
+    if not found:
+        return []
+    period_ids = sorted({o.period_id for o in found})
+    assignment_ids = sorted({o.assignment_id for o in found})
+    reports = (await session.exec(select(Report).where(
+        Report.is_latest, Report.period_id.in_(period_ids), Report.assignment_id.in_(assignment_ids)))).all()
+    latest = {(r.assignment_id, r.period_id): r for r in reports}
+    by_report = await _values(session, reports) if values else {}
+    items = []
+    for o in found:
+        report = latest.get((o.assignment_id, o.period_id))
+        items.append(Item(o, report, by_report.get(report.id, {}) if report else {}))
+    return items
+
+
 def _current_only(found: Iterable[Obligation], today: date) -> list[Obligation]:
     best: dict[tuple[int, int], Obligation] = {}
     for o in found:
-        if opens_on(o) > today:
+        if not (opens_on(o) <= today <= o.due):
             continue
         key = (o.assignment_id, o.schedule_id)
         if key not in best or o.due < best[key].due:
@@ -77,39 +103,45 @@ def _current_only(found: Iterable[Obligation], today: date) -> list[Obligation]:
     return sorted(best.values(), key=lambda o: (o.due, o.unit_code, o.task_code))
 
 
+async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: list[int] | None = None,
+                   task_ids: list[int] | None = None, values: bool = True) -> Snapshot:
+    # The obligations and their latest reports in one round trip; indicator values in a second if asked.
+    rows = await obligation_rows(session, plan, due_from=plan.track_from,
+                                 due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), with_report=True,
+                                 unit_ids=unit_ids, task_ids=task_ids)
+    latest: dict[tuple[int, int], Report] = {}
+    found: list[Obligation] = []
+    for row in rows:
+        o = obligation_from_row(plan, row)
+        found.append(o)
+        if row[-1] is not None:
+            latest[(o.assignment_id, o.period_id)] = row[-1]
+    by_report = await _values(session, list(latest.values())) if values else {}
+    current = _current_only(found, today)
+    recent_from = today - timedelta(days=RECENT_DAYS)
+    past = [o for o in found if o.due < today]
+
+    def item(o: Obligation) -> Item:
+        report = latest.get((o.assignment_id, o.period_id))
+        return Item(o, report, by_report.get(report.id, {}) if report else {})
+
+    return Snapshot(
+        current=[item(o) for o in current],
+        recent=[item(o) for o in past if o.due >= recent_from],
+        overdue=[item(o) for o in past if not item(o).reported],
+    )
+
+
 async def current_items(session: AsyncSession, plan: Plan, today: date, *, unit_ids: list[int] | None = None
                         ) -> list[Item]:
-    horizon = today + timedelta(days=OPEN_DAYS_BEFORE_DUE)
-    found = await obligations(session, plan, due_from=max(today, plan.track_from), due_to=horizon,
-                              unit_ids=unit_ids)
-    return await with_reports(session, _current_only(found, today))
+    return (await snapshot(session, plan, today, unit_ids=unit_ids)).current
 
 
 async def overdue_items(session: AsyncSession, plan: Plan, today: date, *, unit_ids: list[int] | None = None
                         ) -> list[Item]:
-    found = await obligations(session, plan, due_from=plan.track_from, due_to=today - timedelta(days=1),
-                              unit_ids=unit_ids)
-    return [i for i in await with_reports(session, found) if not i.reported]
+    return (await snapshot(session, plan, today, unit_ids=unit_ids)).overdue
 
 
-async def recent_items(session: AsyncSession, plan: Plan, today: date, *, unit_ids: list[int] | None = None
-                       ) -> list[Item]:
-    found = await obligations(session, plan, due_from=max(today - timedelta(days=RECENT_DAYS), plan.track_from),
-                              due_to=today - timedelta(days=1), unit_ids=unit_ids)
-    return await with_reports(session, found)
-
-
-async def reportable_items(session: AsyncSession, plan: Plan, today: date, unit_ids: list[int]) -> list[Item]:
-    """What a unit can report on now: overdue reports, periods closed in the last days (a correction
-    after the deadline is accepted, marked late), then the current periods."""
-    overdue = await overdue_items(session, plan, today, unit_ids=unit_ids)
-    recent = [i for i in await recent_items(session, plan, today, unit_ids=unit_ids) if i.reported]
-    current = await current_items(session, plan, today, unit_ids=unit_ids)
-    result: list[Item] = []
-    seen: set[tuple[int, int]] = set()
-    for item in [*overdue, *recent, *current]:
-        key = (item.obligation.assignment_id, item.obligation.period_id)
-        if key not in seen:
-            seen.add(key)
-            result.append(item)
-    return result
+async def reportable_items(session: AsyncSession, plan: Plan, today: date, unit_ids: list[int],
+                           task_ids: list[int] | None = None) -> list[Item]:
+    return (await snapshot(session, plan, today, unit_ids=unit_ids, task_ids=task_ids)).reportable()

@@ -13,7 +13,7 @@ import asyncio
 import json
 import random
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +78,8 @@ class FakeTelegram:
         self._last_to_chat: dict[str, float] = {}
         self.port = 0
         self.sent_event = asyncio.Event()
+        self._queued_at: list[tuple[str, float]] = []
+        self._scripts: dict[str, deque[str]] = {}
 
     # -- server ---------------------------------------------------------------------------------
 
@@ -89,6 +91,11 @@ class FakeTelegram:
     async def start(self) -> FakeTelegram:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        # Control from another process (benchmarks run the fake apart from the bot under test).
+        app.router.add_post("/_fake/messages", self._admin_messages)
+        app.router.add_post("/_fake/script", self._admin_script)
+        app.router.add_get("/_fake/stats", self._admin_stats)
+        app.router.add_post("/_fake/reset", self._admin_reset)
         # Held long polls are cancelled on shutdown instead of being waited for.
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=0.5)
         await self._runner.setup()
@@ -113,6 +120,7 @@ class FakeTelegram:
                 reply_to: int | None = None, chat_type: str = "private") -> dict[str, Any]:
         """Queue a text message from a person; returns the update."""
         chat = chat_id if chat_id is not None else user_id
+        self._queued_at.append((str(chat), time.monotonic()))
         message: dict[str, Any] = {
             "message_id": self._message_id(), "date": int(time.time()),
             "chat": {"id": chat, "type": chat_type, **({"first_name": name} if chat_type == "private"
@@ -165,6 +173,53 @@ class FakeTelegram:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
         async with aiohttp.ClientSession() as session, session.post(url, json=update, headers=headers) as response:
             return response.status
+
+    def latencies(self) -> list[float]:
+        """Seconds from each queued message to the bot's reply, pairing them in order per chat."""
+        queued: dict[str, list[float]] = defaultdict(list)
+        for chat_id, at in self._queued_at:
+            queued[chat_id].append(at)
+        replies: dict[str, list[float]] = defaultdict(list)
+        for sent in self.sent:
+            replies[sent.chat_id].append(sent.at)
+        return [r - q for chat, times in queued.items() for q, r in zip(times, replies.get(chat, []), strict=False)]
+
+    async def _admin_messages(self, request: web.Request) -> web.Response:
+        """Queue many text messages at once: [{"user_id": 1, "text": "…"}, …]."""
+        for item in await request.json():
+            self.message(int(item["user_id"]), item["text"], name=item.get("name", "Người dùng"))
+        return web.json_response({"queued": len(self._queued_at)})
+
+    async def _admin_script(self, request: web.Request) -> web.Response:
+        """Closed-loop users: {"<user id>": ["first text", "second text", …]}. Each user's next text is
+        queued when the bot answers the previous one, as a person waiting for the reply would."""
+        script = await request.json()
+        for user_id, texts in script.items():
+            self._scripts[str(user_id)] = deque(texts)
+        for user_id in script:
+            self._next_scripted(str(user_id))
+        return web.json_response({"users": len(script)})
+
+    def _next_scripted(self, chat_id: str) -> None:
+        texts = self._scripts.get(chat_id)
+        if texts:
+            self.message(int(chat_id), texts.popleft())
+
+    async def _admin_stats(self, request: web.Request) -> web.Response:
+        times = [s.at for s in self.sent]
+        return web.json_response({
+            "sent": len(self.sent), "first_queued": self._queued_at[0][1] if self._queued_at else None,
+            "last_sent": max(times) if times else None, "latencies": self.latencies(),
+            "statuses": dict(self.status_counts), "texts": [s.text[:80] for s in self.sent[:3]],
+            "first_lines": Counter(s.text.split("\n")[0][:50] for s in self.sent).most_common(8)})
+
+    async def _admin_reset(self, request: web.Request) -> web.Response:
+        self.sent.clear()
+        self.updates.clear()
+        self._queued_at.clear()
+        self._scripts.clear()
+        self.status_counts.clear()
+        return web.json_response({"ok": True})
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -263,6 +318,7 @@ class FakeTelegram:
         message_id = self._message_id()
         self.sent.append(Sent(method, chat_id, text, message_id, params, now))
         self.sent_event.set()
+        self._next_scripted(chat_id)
         chat_type = "private" if not chat_id.startswith("-") else "group"
         return {"message_id": message_id, "date": int(time.time()), "text": text,
                 "chat": {"id": int(chat_id), "type": chat_type},

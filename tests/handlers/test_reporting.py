@@ -199,3 +199,18 @@ async def test_language_switch(focal):
 async def test_unknown_command_and_unclear_text(focal):
     assert "Không có lệnh /xyz" in await focal.say("/xyz")
     assert "chưa hiểu" in await focal.say("hôm nay trời đẹp")
+
+
+async def test_simultaneous_reports_on_one_task_get_distinct_versions(bot, clock, person, invite, sessions):
+    import asyncio
+
+    people = []
+    for n in range(8):
+        someone = person(str(700 + n), f"Đầu mối {n}")
+        await someone.say(f"/start {await invite('SCT')}")
+        people.append(someone)
+    answers = await asyncio.gather(*(p.say(f"/bc IV.2.a {10 * n}% dn={n}") for n, p in enumerate(people)))
+    assert all("Đã ghi nhận" in a for a in answers), answers
+    versions = await reports(sessions)
+    assert sorted(r.version for r in versions) == list(range(1, 9))
+    assert sum(r.is_latest for r in versions) == 1 and max(versions, key=lambda r: r.version).is_latest

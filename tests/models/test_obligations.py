@@ -16,7 +16,8 @@ async def test_annual_report_2025_of_each_unit(session, plan):
     assert skhcn == ["II.1", "II.2", "II.3", "II.4", "II.5", "IV.1.a", "IV.1.b", "IV.1.c"]
     first = annual[0]
     assert first.due == date(2025, 12, 16)  # cut-off Sunday 14/12, +2 working days
-    assert [(s.offset, s.day) for s in first.steps] == [
+    calendar = await plan_calendar(session, plan.id)
+    assert [(s.offset, s.day) for s in first.steps(calendar)] == [
         (-5, date(2025, 12, 9)), (-2, date(2025, 12, 12)), (0, date(2025, 12, 16)),
         (1, date(2025, 12, 17)), (3, date(2025, 12, 19))]
 
@@ -28,11 +29,12 @@ async def test_statistics_deadline_in_january_2026_uses_the_plan_calendar(sessio
     calendar = await plan_calendar(session, plan.id)
     assert not calendar.is_working_day(date(2026, 1, 2)) and calendar.is_working_day(date(2026, 1, 10))
     # Five working days back from Tuesday 20/01 → 13/01; the worked Saturday 10/01 is one of them for -7.
-    assert stats.reminders[0].day == date(2026, 1, 13)
+    assert stats.steps(calendar)[0].day == date(2026, 1, 13)
     assert calendar.step_date(date(2026, 1, 20), -7) == date(2026, 1, 10)
 
 
 async def test_a_range_catches_reminders_of_deadlines_outside_it(session, plan):
     # 9–12/12/2025 holds reminders, but no deadline.
-    found = await obligations_touching(session, plan, date(2025, 12, 9), date(2025, 12, 12))
+    calendar = await plan_calendar(session, plan.id)
+    found = await obligations_touching(session, plan, date(2025, 12, 9), date(2025, 12, 12), calendar)
     assert found and all(o.due > date(2025, 12, 12) for o in found)
