@@ -17,15 +17,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.webhook import WebhookServer
+from handlers import coordination, registration, reporting, status
 from handlers import help as help_handlers
-from handlers import registration, reporting, status
 from handlers.app import Handlers
 from handlers.core import HandlerConfig, Router
-from locales import set_default_locale
+from jobs.dispatch import Dispatcher
+from jobs.runner import DigestReplies, Jobs
+from jobs.tick import Action, People, TickConfig, claim
+from locales import _, set_default_locale
 from models import db, kv
 from models.base import utcnow
 from models.planfile import read_plan
 from models.planload import LoadResult, load_plan
+from models.tables import DeliveryStatus
 
 
 @dataclass
@@ -60,7 +64,8 @@ def local_today(settings: Settings) -> date:
 
 
 # Order matters for plain text: an invite code is tried before a quick report.
-ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, help_handlers.router)
+ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, coordination.router,
+                               help_handlers.router)
 
 
 def handler_config(settings: Settings, *, bot_username: str | None = None) -> HandlerConfig:
@@ -84,18 +89,28 @@ class Running:
     services: Services
     handlers: Handlers
     channels: list
-    server: object | None
+    server: WebhookServer | None
+    jobs: Jobs | None = None
 
     async def stop(self) -> None:
+        if self.jobs is not None:
+            await self.jobs.stop()
         if self.server is not None:
-            await self.server.stop()  # type: ignore[attr-defined]
+            await self.server.stop()
         for channel in reversed(self.channels):
             await channel.stop()
 
 
-async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcnow, rate_limit: bool = True
-                    ) -> Running:
-    """Start every configured channel (and the webhook server when a channel uses one)."""
+def tick_config(settings: Settings, channels: frozenset[str]) -> TickConfig:
+    return TickConfig(tz=settings.tz, reminder_time=settings.reminder_time, digest_cron=settings.digest_cron,
+                      escalate_to_leaders=settings.escalate_to_leaders, channels=channels,
+                      default_locale=settings.locale)
+
+
+async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcnow, rate_limit: bool = True,
+                    jobs: bool = False, receive: bool = True) -> Running:
+    """Start every configured channel (and the webhook server when a channel uses one); with `jobs`, the
+    reminder tick and the outbox dispatcher too."""
     settings = services.settings
     handlers = build_handlers(services, clock=clock)
     channels: list = []
@@ -104,7 +119,7 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
         webhook = bool(settings.telegram_webhook_url)
         telegram = TelegramChannel(settings.telegram_token.get_secret_value(), settings.telegram_api_url, handlers,
                                    webhook=webhook, rate_limit=rate_limit)
-        await telegram.start()
+        await telegram.start(receive=receive)
         channels.append(telegram)
         async with services.sessions() as session:  # the CLI prints t.me links with it
             await kv.put(session, kv.TELEGRAM_USERNAME, telegram.bot.username or "")
@@ -116,7 +131,12 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
             server.route(urlsplit(settings.telegram_webhook_url).path or "/", header="X-Telegram-Bot-Api-Secret-Token",
                          secret=secret, feed=telegram.feed, name="telegram")
     running = Running(services, handlers, channels, server)
-    if server is not None:
+    if jobs:
+        senders = {channel.channel: channel for channel in channels}
+        running.jobs = Jobs(services.sessions, tick_config(settings, frozenset(senders)), senders,
+                            tick_seconds=settings.tick_seconds, send_rate=settings.send_rate, clock=clock)
+        await running.jobs.start(single_process=services.engine.url.get_backend_name() == "sqlite")
+    if server is not None and receive:
         await server.start()
         for channel in channels:
             if getattr(channel, "webhook", False) and settings.telegram_webhook_url and \
@@ -134,8 +154,37 @@ async def serve_forever(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     async with open_services(settings) as services:
         await prepare(services)
-        running = await start_bot(services)
+        running = await start_bot(services, jobs=True)
         try:
             await stop.wait()
         finally:
             await running.stop()
+
+
+async def send_digest_now(services: Services, now: datetime) -> int:
+    """`nhacviec digest --send`: claim this moment's digest for every recipient and send it."""
+    settings = services.settings
+    if not settings.telegram_token:
+        raise UserFacingError(_("Chưa cấu hình kênh nào để gửi (NHACVIEC_TELEGRAM_TOKEN)."))
+    running = await start_bot(services, receive=False)
+    try:
+        senders = {channel.channel: channel for channel in running.channels}
+        config = tick_config(settings, frozenset(senders))
+        async with services.sessions() as session:
+            people = await People(config).load(session)
+            stamp = now.astimezone(settings.tz).strftime("%Y%m%dT%H%M%S")
+            actions = [Action("digest", f"digest:manual-{stamp}:{r.key}", DeliveryStatus.pending, "", r, now,
+                              payload={"digest": now.isoformat(), "locale": r.locale})
+                       for r in people.staff(leaders=True)]
+            claimed = await claim(session, actions)
+            await session.commit()
+        dispatcher = Dispatcher(services.sessions, senders, rate=settings.send_rate,
+                                digest=DigestReplies(services.sessions, config), tick_config=config)
+        result = await dispatcher.run_once()
+        return result.sent if claimed else 0
+    finally:
+        await running.stop()
+
+
+class UserFacingError(Exception):
+    """A problem the operator can fix, said in one line."""

@@ -17,9 +17,22 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import func, select
 
 from bot import cli_text, logs
-from bot.app import Services, build_handlers, local_today, open_services, prepare, serve_forever
+from bot.app import (
+    Services,
+    UserFacingError,
+    build_handlers,
+    local_today,
+    open_services,
+    prepare,
+    send_digest_now,
+    serve_forever,
+    tick_config,
+)
 from bot.channels.console import ConsoleChannel, interactive
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import CHANNELS, Settings, SettingsError, load_settings
+from jobs import chart, workbook
+from jobs import digest as digest_data
+from jobs.tick import plan_actions, unclaimed
 from locales import _
 from models import db, kv
 from models.db import DatabaseUnavailable
@@ -34,6 +47,7 @@ from models.tables import (
     CalendarOverride,
     GrantStatus,
     Indicator,
+    Member,
     Role,
     RoleGrant,
     Schedule,
@@ -92,7 +106,7 @@ def _execute(work: Callable[[Services], Awaitable[T]], settings: Settings | None
         _fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
     except SourceError as error:
         _fail(_("Tệp kế hoạch có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
-    except (PlanNotFound, UserError) as error:
+    except (PlanNotFound, UserError, UserFacingError) as error:
         _fail(str(error), 2)
     except DBAPIError as error:
         _fail(_("Lỗi cơ sở dữ liệu: {reason}").format(reason=str(error.orig or error).splitlines()[0]), 1)
@@ -409,6 +423,70 @@ def schedule(
             typer.echo(cli_text.schedule_listing(found, first, last, calendar, p.coordinator_code))
 
     _execute(work)
+
+
+reminders_app = typer.Typer(no_args_is_help=True, help=_("Nhắc việc tự động."))
+app.add_typer(reminders_app, name="reminders")
+
+
+def parse_moment(value: str, settings: Settings) -> datetime:
+    """'2025-12-10 08:00' or '10/12/2025 08:00', in the bot's time zone."""
+    for pattern in ("%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value.strip(), pattern).replace(tzinfo=settings.tz)
+        except ValueError:
+            continue
+    raise typer.BadParameter(_("'{value}' không phải thời điểm; viết 2025-12-10 08:00 hoặc 10/12/2025 08:00")
+                             .format(value=value))
+
+
+@reminders_app.command("preview", help=_("Xem trước bot sẽ gửi gì vào một thời điểm, và vì sao (không gửi gì)."))
+def reminders_preview(
+    at: Annotated[str | None, typer.Option("--at", help=_("Thời điểm, ví dụ \"2025-12-10 08:00\" (mặc định: bây giờ)."))
+                  ] = None,
+) -> None:
+    settings = _settings()
+    moment = parse_moment(at, settings) if at else datetime.now(settings.tz)
+
+    async def work(services: Services) -> None:
+        config = tick_config(settings, frozenset(CHANNELS) - {"console"})
+        async with services.sessions() as session:
+            actions = await unclaimed(session, await plan_actions(session, config, moment))
+            names = {m.id: m.display_name for m in (await session.exec(select(Member))).all()}
+        typer.echo(cli_text.preview(actions, moment, settings.tz, names))
+
+    _execute(work, settings)
+
+
+@app.command(help=_("Bản tin tuần: in ra, lưu Excel/biểu đồ, hoặc gửi ngay cho lãnh đạo và cán bộ theo dõi."))
+def digest(
+    print_: Annotated[bool, typer.Option("--print", help=_("In nội dung bản tin."))] = False,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help=_("Lưu bảng Excel vào tệp này."))] = None,
+    png: Annotated[Path | None, typer.Option("--png", help=_("Lưu biểu đồ vào tệp này."))] = None,
+    send: Annotated[bool, typer.Option("--send", help=_("Gửi ngay qua các kênh đã cấu hình."))] = False,
+) -> None:
+    settings = _settings()
+    if not (print_ or xlsx or png or send):
+        print_ = True
+
+    async def work(services: Services) -> None:
+        now = datetime.now(settings.tz)
+        async with services.sessions() as session:
+            plan = await find_plan(session)
+            data = await digest_data.build(session, plan, now, settings.tz)
+        if print_:
+            typer.echo(digest_data.text(data, attachments=False))
+        if xlsx:
+            xlsx.write_bytes(workbook.render(data))
+            typer.echo(_("Đã lưu {path}").format(path=xlsx))
+        if png:
+            png.write_bytes(chart.render(data))
+            typer.echo(_("Đã lưu {path}").format(path=png))
+        if send:
+            sent = await send_digest_now(services, now)
+            typer.echo(_("Đã gửi bản tin tới {n} nơi nhận.").format(n=sent))
+
+    _execute(work, settings)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from handlers.texts import role_label
 from locales import N_, _, format_date, format_datetime, format_day, format_number, ngettext
@@ -222,3 +222,26 @@ def invite_card(code: str, role: str, unit: str | None, days: int, bot_username:
                        "NHACVIEC_TELEGRAM_TOKEN một lần).").format(code=code))
     lines.append(_("Zalo hoặc console: gửi /start {code} cho bot.").format(code=code))
     return "\n".join(lines)
+
+
+def preview(actions: Sequence, moment: datetime, tz, names: dict[int, str]) -> str:
+    """What a tick would claim at `moment`, and why (nhacviec reminders preview)."""
+    out = [_("Nếu bot chạy vào {at}, lần quét sẽ:").format(at=format_datetime(moment, tz))]
+    if not actions:
+        out.append(_("  không gửi gì (mọi việc đến hạn đã được xử lý, hoặc chưa có gì đến hạn)."))
+        return "\n".join(out)
+    labels = {"pending": _("gửi"), "stale": _("bỏ qua"), "failed": _("không gửi được")}
+    for action in actions:
+        r = action.recipient
+        who = names.get(r.member_id, "?") if r and r.member_id else (f"{r.channel}:{r.chat_id}" if r else "–")
+        if action.recipient is None and action.kind == "reminder":
+            member = action.claim_key.rsplit(":m", 1)[-1]
+            who = names.get(int(member), "?") if member.isdigit() else "?"
+        where = f" ({r.channel})" if r else ""
+        reason = f" — {action.reason}" if action.reason else ""
+        step = f" {action.step:+d}" if action.step else ""
+        out.append(f"• [{labels.get(action.status, action.status)}] {action.kind}{step} → {who}{where}{reason}")
+        text = (action.payload or {}).get("text")
+        if text and action.status == "pending":
+            out += ["    " + line for line in text.splitlines()]
+    return "\n".join(out)

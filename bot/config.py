@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     invite_days: Annotated[int, Field(ge=1, le=90)] = 14
     tick_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
     send_rate: Annotated[float, Field(gt=0, le=30)] = 25.0
+    escalate_to_leaders: bool = False
 
     @field_validator("database_url")
     @classmethod

@@ -61,7 +61,9 @@ class Sender(Protocol):
 
     channel: str
 
-    async def send(self, chat_id: str, reply: Reply) -> Sent: ...
+    async def deliver(self, chat_id: str, reply: Reply) -> Sent:
+        """Send once; raise DeliveryRefused, DeliveryRetry or DeliveryUnknown instead of retrying."""
+        ...
 
 
 @dataclass
@@ -72,3 +74,19 @@ class Outcome:
     # Set when the person's commands changed (registration, language): (command, description) pairs,
     # already in their language, for the channel's command menu.
     menu: tuple[tuple[str, str], ...] | None = None
+
+
+class DeliveryRefused(Exception):
+    """The chat cannot be written to any more (the person blocked the bot, the account is gone)."""
+
+
+class DeliveryRetry(Exception):
+    """Not delivered, try again later (rate limited: `after` seconds; server or network trouble: None)."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+class DeliveryUnknown(Exception):
+    """The request timed out: the message may or may not have arrived."""

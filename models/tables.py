@@ -215,6 +215,7 @@ class Member(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     display_name: str
     locale: str | None = None  # None: the bot's default
+    preferred_channel: str | None = None  # where reminders and digests go when several accounts are linked
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -298,7 +299,8 @@ class Delivery(SQLModel, table=True):
     """The outbox. A row is claimed by inserting it under its unique claim key; only claimed rows
     are sent, so two ticks or two processes never send the same reminder twice."""
 
-    __table_args__ = (Index("ix_delivery_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_delivery_status_next", "status", "next_attempt_at"),
+                      Index("ix_delivery_chat_message", "channel", "chat_id", "external_message_id"))
     id: int | None = Field(default=None, primary_key=True)
     claim_key: str = Field(unique=True)  # kind:assignment:period:step:recipient
     kind: str  # reminder | escalation | digest | nudge | notice
@@ -306,16 +308,31 @@ class Delivery(SQLModel, table=True):
     period_id: int | None = Field(default=None, foreign_key="period.id")
     step: int | None = None
     member_id: int | None = Field(default=None, foreign_key="member.id")
+    account_id: int | None = Field(default=None, foreign_key="channelaccount.id")
     channel: str
     chat_id: str
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     status: str = DeliveryStatus.pending
+    reason: str = ""  # why a row is stale or failed, in words an operator can read
     attempts: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sending_since: datetime | None = Field(default=None, sa_type=UTCDateTime)  # lease of the sending process
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     external_message_id: str | None = None
-    error: str = ""
+
+
+class ChatDestination(SQLModel, table=True):
+    """A group chat that receives digests and escalations (registered with /nhomtonghop)."""
+
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str
+    chat_id: str
+    title: str = ""
+    added_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    active: bool = True
 
 
 class Conversation(SQLModel, table=True):

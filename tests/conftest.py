@@ -21,6 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.app import ROUTERS
+from handlers.app import Handlers
+from handlers.core import HandlerConfig
 from locales import set_default_locale
 from models import db
 from models.people import create_invite
@@ -28,7 +31,7 @@ from models.planfile import read_plan
 from models.planload import load_plan
 from models.tables import Plan, Unit
 from plans import DEFAULT_PLAN
-from tests.handlers.dialog import Clock
+from tests.handlers.dialog import Clock, Person
 
 POSTGRES_URL = os.environ.get("NHACVIEC_TEST_POSTGRES_URL")
 INSTALLED = date(2025, 11, 3)  # tests load the plan as if the bot were installed that day
@@ -155,6 +158,19 @@ def invite(sessions, plan, clock):
                                                 now=clock(), days=days)
             await session.commit()
             return code
+    return make
+
+
+@pytest.fixture
+def bot(sessions, plan, clock) -> Handlers:
+    config = HandlerConfig(admins=("telegram:900",), tz=ZoneInfo("Asia/Ho_Chi_Minh"), bot_username="nhacviec_test_bot")
+    return Handlers(sessions, config, ROUTERS, clock)
+
+
+@pytest.fixture
+def person(bot, clock):
+    def make(user_id: str = "100", name: str = "Nguyễn Văn An", **kwargs) -> Person:
+        return Person(bot, clock, user_id=user_id, name=name, **kwargs)
     return make
 
 

@@ -6,6 +6,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.channels.numbered import choice_for, render
 from handlers.app import Handlers
@@ -34,7 +35,15 @@ class ConsoleChannel:
                             text="" if choice else text, choice=choice, at=datetime.now(UTC))
         outcome = await self.handlers.handle(incoming)
         self.last = outcome.replies[-1] if outcome.replies else None
-        return [render(reply) for reply in outcome.replies]
+        return [self._show(reply) for reply in outcome.replies]
+
+    def _show(self, reply: Reply) -> str:
+        text = render(reply)
+        if reply.attachment is not None:  # a terminal shows files by saving them
+            path = Path.cwd() / reply.attachment.filename
+            path.write_bytes(reply.attachment.content)
+            text += ("\n" if text else "") + _("📎 Đã lưu tệp: {path}").format(path=path)
+        return text
 
     async def run(self) -> None:
         self.write(_("Nhắc việc — thử trên console với tư cách “{name}” (console:{id}). Gõ /trogiup để xem lệnh, "

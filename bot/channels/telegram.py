@@ -38,7 +38,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from handlers.app import Handlers
-from handlers.types import Incoming, Outcome, Reply, Sent
+from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Outcome, Reply, Sent
 from locales import _
 
 log = logging.getLogger(__name__)
@@ -46,10 +46,6 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 MAX_CALLBACK = 64
 SEND_ATTEMPTS = 3
-
-
-class DeliveryRefused(Exception):
-    """The chat cannot be written to (blocked the bot, deleted account)."""
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -109,11 +105,14 @@ class TelegramChannel:
     def bot(self):
         return self.application.bot
 
-    async def start(self) -> None:
-        """Connect (getMe), publish the default command menu, start receiving updates (polling mode)."""
+    async def start(self, *, receive: bool = True) -> None:
+        """Connect (getMe), publish the default command menu, start receiving updates (polling mode).
+        With `receive=False` only sending works: another process may be the one polling."""
         await self.application.initialize()
         username = self.application.bot.username
         self.handlers.config = replace(self.handlers.config, bot_username=username)
+        if not receive:
+            return
         await self.set_default_menu()
         await self.application.start()
         if not self.webhook and self.application.updater is not None:
@@ -192,20 +191,53 @@ class TelegramChannel:
     # -- outgoing --------------------------------------------------------------------------------
 
     async def send(self, chat_id: str, reply: Reply) -> Sent:
-        """Send one reply; returns the id of its last message (the one carrying any buttons)."""
-        last: Message | None = None
-        chunks = split_text(reply.text, MAX_TEXT)
-        for index, chunk in enumerate(chunks):
-            markup = keyboard(reply) if index == len(chunks) - 1 else None
-            last = await self._retrying(self.application.bot.send_message, chat_id=chat_id, text=chunk,
-                                        reply_markup=markup)
+        """Send one reply, retrying what surely did not arrive; returns the id of the message that
+        carries the buttons (the one a person replies to)."""
+        return await self._send(chat_id, reply, self._retrying)
+
+    async def deliver(self, chat_id: str, reply: Reply) -> Sent:
+        """For the outbox: one attempt; the dispatcher decides about retries (Sender protocol)."""
+        return await self._send(chat_id, reply, self._once)
+
+    async def _send(self, chat_id: str, reply: Reply, call) -> Sent:
+        anchor: Message | None = None
+        if reply.text:
+            chunks = split_text(reply.text, MAX_TEXT)
+            for index, chunk in enumerate(chunks):
+                markup = keyboard(reply) if index == len(chunks) - 1 else None
+                anchor = await call(self.application.bot.send_message, chat_id=chat_id, text=chunk,
+                                    reply_markup=markup)
         if reply.attachment is not None:
             attachment = reply.attachment
-            last = await self._retrying(self.application.bot.send_document, chat_id=chat_id,
-                                        document=attachment.content, filename=attachment.filename,
-                                        caption=attachment.caption[:1000] or None)
-        assert last is not None
-        return Sent(str(last.message_id))
+            caption = attachment.caption[:1000] or None
+            if attachment.mime == "image/png":
+                sent = await call(self.application.bot.send_photo, chat_id=chat_id, photo=attachment.content,
+                                  caption=caption)
+            else:
+                sent = await call(self.application.bot.send_document, chat_id=chat_id, document=attachment.content,
+                                  filename=attachment.filename, caption=caption)
+            anchor = anchor or sent
+        assert anchor is not None
+        return Sent(str(anchor.message_id))
+
+    @staticmethod
+    async def _once(method, **kwargs):
+        try:
+            return await method(**kwargs)
+        except Forbidden as error:
+            raise DeliveryRefused(str(error)) from error
+        except BadRequest as error:
+            if "chat not found" in str(error).lower() or "user is deactivated" in str(error).lower():
+                raise DeliveryRefused(str(error)) from error
+            raise
+        except RetryAfter as error:
+            delay = error.retry_after
+            raise DeliveryRetry("rate limited", delay.total_seconds() if hasattr(delay, "total_seconds")
+                                else float(delay)) from error
+        except TimedOut as error:
+            raise DeliveryUnknown(str(error)) from error
+        except NetworkError as error:  # 5xx and connection trouble: it did not arrive
+            raise DeliveryRetry(str(error) or type(error).__name__) from error
 
     async def _send_all(self, chat_id: str, replies: Sequence[Reply], reply_to: str | None = None) -> None:
         for reply in replies:

@@ -62,6 +62,7 @@ class FakeTelegram:
     error_rate: float = 0.0  # share of send calls answered 5xx
     timeout_rate: float = 0.0  # share of send calls that hang past the client's timeout (after delivering)
     timeout_seconds: float = 30.0
+    timeout_delivers: bool = True  # a timed-out send did arrive: the worst case for duplicates
     global_rate: float | None = None  # messages per second, enforced with 429
     per_chat_interval: float | None = None  # seconds between messages to one chat, enforced with 429
     blocked_chats: set[str] = field(default_factory=set)
@@ -79,6 +80,8 @@ class FakeTelegram:
         self.port = 0
         self.sent_event = asyncio.Event()
         self._queued_at: list[tuple[str, float]] = []
+        self.timed_out: list[int] = []  # message ids of sends the bot saw time out
+        self._current_params: dict[str, Any] = {}
         self._scripts: dict[str, deque[str]] = {}
 
     # -- server ---------------------------------------------------------------------------------
@@ -262,6 +265,7 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
+        self._current_params = params
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return self._answer(status=404, description=f"Not Found: method {method} not emulated")
@@ -306,6 +310,9 @@ class FakeTelegram:
         if kind == "blocked":
             return self._answer(status=403, description="Forbidden: bot was blocked by the user")
         if kind == "timeout":
+            if self.timeout_delivers and method == "sendMessage":
+                params = self._current_params
+                self.timed_out.append(self._record(method, params, str(params.get("text", "")))["message_id"])
             await asyncio.sleep(self.timeout_seconds)
             return self._answer(status=504, description="Gateway Timeout")
         return self._answer(status=int(kind), description="Internal Server Error")

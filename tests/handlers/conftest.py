@@ -4,26 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import ROUTERS
-from handlers.app import Handlers
-from handlers.core import HandlerConfig
-from tests.handlers.dialog import Person
-
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ADMIN = "telegram:900"
-
-
-@pytest.fixture
-def bot(sessions, plan, clock) -> Handlers:
-    config = HandlerConfig(admins=(ADMIN,), tz=VN, bot_username="nhacviec_test_bot")
-    return Handlers(sessions, config, ROUTERS, clock)
-
-
-@pytest.fixture
-def person(bot, clock):
-    def make(user_id: str = "100", name: str = "Nguyễn Văn An", **kwargs) -> Person:
-        return Person(bot, clock, user_id=user_id, name=name, **kwargs)
-    return make
 
 
 @pytest.fixture

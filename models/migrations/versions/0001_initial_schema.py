@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('display_name', sa.String(), nullable=False),
     sa.Column('locale', sa.String(), nullable=True),
+    sa.Column('preferred_channel', sa.String(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_member'))
     )
@@ -107,6 +108,18 @@ def upgrade() -> None:
     with op.batch_alter_table('channelaccount', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_channelaccount_member_id'), ['member_id'], unique=False)
 
+    op.create_table('chatdestination',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(), nullable=False),
+    sa.Column('chat_id', sa.String(), nullable=False),
+    sa.Column('title', sa.String(), nullable=False),
+    sa.Column('added_by_member_id', sa.Integer(), nullable=True),
+    sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['added_by_member_id'], ['member.id'], name=op.f('fk_chatdestination_added_by_member_id_member')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_chatdestination')),
+    sa.UniqueConstraint('channel', 'chat_id', name=op.f('uq_chatdestination_channel_chat_id'))
+    )
     op.create_table('schedule',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -302,16 +315,19 @@ def upgrade() -> None:
     sa.Column('period_id', sa.Integer(), nullable=True),
     sa.Column('step', sa.Integer(), nullable=True),
     sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('account_id', sa.Integer(), nullable=True),
     sa.Column('channel', sa.String(), nullable=False),
     sa.Column('chat_id', sa.String(), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(), nullable=False),
+    sa.Column('reason', sa.String(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('sending_since', sa.DateTime(timezone=True), nullable=True),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('external_message_id', sa.String(), nullable=True),
-    sa.Column('error', sa.String(), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['channelaccount.id'], name=op.f('fk_delivery_account_id_channelaccount')),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], name=op.f('fk_delivery_assignment_id_assignment')),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_delivery_member_id_member')),
     sa.ForeignKeyConstraint(['period_id'], ['period.id'], name=op.f('fk_delivery_period_id_period')),
@@ -319,6 +335,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('claim_key', name=op.f('uq_delivery_claim_key'))
     )
     with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.create_index('ix_delivery_chat_message', ['channel', 'chat_id', 'external_message_id'], unique=False)
         batch_op.create_index('ix_delivery_status_next', ['status', 'next_attempt_at'], unique=False)
 
     op.create_table('report',
@@ -376,6 +393,7 @@ def downgrade() -> None:
     op.drop_table('report')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_status_next')
+        batch_op.drop_index('ix_delivery_chat_message')
 
     op.drop_table('delivery')
     with op.batch_alter_table('unitalias', schema=None) as batch_op:
@@ -422,6 +440,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_schedule_plan_id'))
 
     op.drop_table('schedule')
+    op.drop_table('chatdestination')
     with op.batch_alter_table('channelaccount', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_channelaccount_member_id'))
 

@@ -1,0 +1,112 @@
+"""What coordinators do beyond reading: nudge a unit now (/nhacnho), take the Excel workbook now
+(/xuat), and make a group chat the department's destination for digests and escalations
+(/nhomtonghop)."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handlers.core import READERS, STAFF, Context, Router
+from handlers.texts import period_of, short
+from handlers.types import Attachment, Reply
+from jobs import digest, messages, workbook
+from jobs.tick import Action, People, TickConfig, claim
+from locales import N_, _, format_date, use_locale
+from models.audit import record
+from models.status import snapshot
+from models.tables import ChatDestination, DeliveryStatus
+from models.text import fold
+
+router = Router()
+
+
+@router.command("nhacnho", "nudge", roles=frozenset({"coordinator"}),
+                help=N_("Nhắc ngay một đơn vị chưa báo cáo: /nhacnho <đơn vị>"))
+async def nudge(ctx: Context, args: str) -> list[Reply]:
+    if ctx.plan is None or ctx.catalog is None:
+        return [Reply(_("Chưa có kế hoạch nào được nạp."))]
+    if not args:
+        return [Reply(_("Ghi đơn vị cần nhắc, ví dụ: /nhacnho SCT"))]
+    units = ctx.catalog.find_units(args, on=ctx.today)
+    if len(units) != 1:
+        found = ", ".join(u.code for u in units[:12])
+        return [Reply(_("Chưa xác định được đơn vị “{text}”{found}. Ví dụ: /nhacnho SCT").format(
+            text=short(args, 60), found=f" ({found})" if found else ""))]
+    unit = units[0]
+    state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit.id], values=False)
+    waiting = [i for i in [*state.overdue, *state.current] if not i.reported]
+    if not waiting:
+        return [Reply(_("{unit} đã báo cáo đủ các kỳ đang mở; không cần nhắc.").format(unit=unit.name))]
+    config = TickConfig(tz=ctx.config.tz, default_locale=ctx.config.default_locale,
+                        channels=frozenset({"telegram", "zalo"}))
+    people = await People(config).load(ctx.session)
+    members = people.focal.get(unit.id, [])
+    if not members:
+        return [Reply(_("{unit} chưa có đầu mối đăng ký nên bot không nhắc được. Gõ /moi {code} để tạo mã mời.")
+                      .format(unit=unit.name, code=unit.code))]
+    who = ctx.identity.member.display_name if ctx.identity.member else ctx.actor
+    stamp = ctx.now.astimezone(ctx.config.tz).strftime("%Y%m%d")
+    actions = []
+    for item in waiting:
+        o = item.obligation
+        for member_id in members:
+            recipient = people.recipient(member_id)
+            if recipient is None:
+                continue
+            with use_locale(recipient.locale):
+                text = messages.nudge(o, ctx.today, ctx.calendar, who, can_reply=recipient.channel == "telegram")
+                label = _("📝 Báo cáo ngay")
+            actions.append(Action("nudge", f"nudge:{o.assignment_id}:{o.period_id}:{stamp}:m{member_id}",
+                                  DeliveryStatus.pending, "", recipient, ctx.now, o.assignment_id, o.period_id,
+                                  payload={"text": text, "options": [[label, f"go:{o.assignment_id}:{o.period_id}"]]}))
+    claimed = await claim(ctx.session, actions)
+    await record(ctx.session, ctx.actor, "unit.nudge", "unit", unit.code, {"deliveries": len(claimed)},
+                 member_id=ctx.member_id)
+    if not actions:
+        return [Reply(_("Không gửi được: các đầu mối của {unit} không còn liên lạc được qua bot.").format(
+            unit=unit.name))]
+    if not claimed:
+        return [Reply(_("Hôm nay {unit} đã được nhắc rồi; bot không nhắc lại trong cùng ngày.").format(
+            unit=unit.name))]
+    tasks = ", ".join(sorted({f"{i.obligation.task_code} · {period_of(i.obligation)}" for i in waiting}))
+    return [Reply(_("Đã gửi nhắc tới {n} đầu mối của {unit}: {tasks}.").format(
+        n=len({a.recipient.key for a in claimed if a.recipient}), unit=unit.name, tasks=tasks))]
+
+
+@router.command("xuat", "export", roles=READERS, in_groups=True, help=N_("Nhận bảng Excel tổng hợp ngay"))
+async def export(ctx: Context, args: str) -> list[Reply]:
+    if ctx.plan is None:
+        return [Reply(_("Chưa có kế hoạch nào được nạp."))]
+    if ctx.incoming.channel == "zalo":
+        return [Reply(_("Zalo chưa nhận được tệp Excel qua bot. Vui lòng dùng /xuat trên Telegram, hoặc nhờ quản "
+                        "trị viên chạy `nhacviec digest --xlsx`."))]
+    data = await digest.build(ctx.session, ctx.plan, ctx.now, ctx.config.tz)
+    day = format_date(data.today)
+    name = f"nhacviec-{data.today.isoformat()}.xlsx"
+    return [Reply(_("Bảng tổng hợp tình hình ngày {day}.").format(day=day),
+                  attachment=Attachment(name, workbook.render(data), "application/vnd.openxmlformats-officedocument"
+                                        ".spreadsheetml.sheet", _("Tổng hợp ngày {day}").format(day=day)))]
+
+
+@router.command("nhomtonghop", "digestgroup", roles=STAFF, in_groups=True,
+                help=N_("Trong nhóm làm việc: nhận bản tin tuần và cảnh báo quá hạn tại nhóm này (/nhomtonghop tat để "
+                        "thôi)"))
+async def digest_group(ctx: Context, args: str) -> list[Reply]:
+    if not ctx.in_group:
+        return [Reply(_("Lệnh này dùng trong nhóm làm việc: thêm bot vào nhóm rồi gửi /nhomtonghop tại đó."))]
+    incoming = ctx.incoming
+    destination = (await ctx.session.exec(select(ChatDestination).where(
+        ChatDestination.channel == incoming.channel, ChatDestination.chat_id == incoming.chat_id))).first()
+    if fold(args) in {"tat", "off", "huy", "thoi"}:
+        if destination is not None:
+            destination.active = False
+        await record(ctx.session, ctx.actor, "group.remove", "chat", incoming.chat_id, member_id=ctx.member_id)
+        return [Reply(_("Nhóm này sẽ không nhận bản tin tuần và cảnh báo quá hạn nữa."))]
+    if destination is None:
+        ctx.session.add(ChatDestination(channel=incoming.channel, chat_id=incoming.chat_id,
+                                        added_by_member_id=ctx.member_id, added_at=ctx.now))
+    else:
+        destination.active = True
+    await record(ctx.session, ctx.actor, "group.add", "chat", incoming.chat_id, member_id=ctx.member_id)
+    return [Reply(_("Từ nay nhóm này nhận bản tin hằng tuần và cảnh báo báo cáo quá hạn. Báo cáo của các đơn vị "
+                    "vẫn chỉ nhận trong tin nhắn riêng. Gõ /nhomtonghop tat để thôi."))]

@@ -1,0 +1,57 @@
+"""The digest's chart: status of the open rounds by unit, and progress toward the plan's targets."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, defaultdict
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen on a server
+
+from matplotlib import pyplot as plt
+
+from handlers.texts import STATUS
+from jobs.digest import Digest
+from locales import _
+from models.tables import ReportStatus
+
+ORDER = [ReportStatus.done, ReportStatus.in_progress, ReportStatus.blocked, ReportStatus.not_started, None]
+COLOURS = {ReportStatus.done: "#2e7d32", ReportStatus.in_progress: "#1976d2", ReportStatus.blocked: "#f9a825",
+           ReportStatus.not_started: "#9e9e9e", None: "#e53935"}
+
+
+def render(d: Digest) -> bytes:
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for item in d.items:
+        counts[item.obligation.unit_code][item.report.status if item.report else None] += 1
+    units = sorted(counts, key=lambda u: (-counts[u][None], u))
+    figure, (left, right) = plt.subplots(1, 2, figsize=(12, max(4.0, 0.32 * len(units) + 1.5)),
+                                         gridspec_kw={"width_ratios": [3, 2]})
+    start = [0] * len(units)
+    for status in ORDER:
+        values = [counts[u][status] for u in units]
+        label = _(STATUS[status]) if status else _("Chưa báo cáo")
+        left.barh(units, values, left=start, color=COLOURS[status], label=label)
+        start = [a + b for a, b in zip(start, values, strict=True)]
+    left.invert_yaxis()
+    left.set_title(_("Tình trạng theo đơn vị (kỳ đang mở và quá hạn)"))
+    left.legend(loc="lower right", fontsize=8)
+    names, shares = [], []
+    for target in d.targets:
+        if not target.milestones:
+            continue
+        year, goal, _op = target.milestones[-1]
+        reached = target.value_for(year)
+        names.append(f"{target.code} ({year})")
+        shares.append(float(reached * 100 / goal) if reached is not None and goal else 0.0)
+    right.barh(names, shares, color="#5e35b1")
+    right.axvline(100, color="#333333", linewidth=1)
+    right.set_xlim(0, max(110.0, *shares) if shares else 110.0)
+    right.invert_yaxis()
+    right.set_title(_("Tiến độ mục tiêu (% mốc)"))
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return buffer.getvalue()

@@ -1,0 +1,214 @@
+"""The weekly picture for coordinators and leaders: what it contains, and how it reads as text.
+
+The chart (jobs/chart.py) and the workbook (jobs/workbook.py) are drawn from the same `Digest`.
+Target progress adds up the latest version of each report: `sum` targets count everything reported
+from the start of the plan up to the milestone year, `latest` targets take the most recent figure,
+`max` the highest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.texts import deadline_phrase, round_title, short, status_label
+from locales import _, format_date, format_datetime, format_number
+from models.obligations import plan_calendar
+from models.status import Item, snapshot
+from models.tables import (
+    Assignment,
+    Indicator,
+    Period,
+    Plan,
+    Report,
+    ReportStatus,
+    ReportValue,
+    Target,
+    TargetMilestone,
+    Task,
+    Unit,
+)
+from models.workdays import WorkCalendar
+
+OP = {">=": "≥", ">": ">", "~": "≈"}
+
+
+@dataclass
+class Round:
+    title: str
+    due: date
+    deadline: str
+    reported: int
+    total: int
+
+
+@dataclass
+class TargetProgress:
+    code: str
+    name: str
+    measure: str
+    aggregate: str
+    value: Decimal | None
+    as_of: date | None
+    milestones: list[tuple[int, Decimal, str]]  # (year, value, op)
+    contributions: list[tuple[str, str, str, date, Decimal, datetime]] = field(default_factory=list)
+    # (unit, task, period, due, value, submitted)
+
+    def value_for(self, year: int) -> Decimal | None:
+        if self.aggregate != "sum":
+            return self.value
+        total = [c[4] for c in self.contributions if c[3].year <= year + 1]
+        return sum(total, Decimal(0)) if total else None
+
+
+@dataclass
+class Digest:
+    plan: Plan
+    now: datetime
+    tz: ZoneInfo
+    calendar: WorkCalendar
+    rounds: list[Round]
+    items: list[Item]  # current and recent rounds plus every overdue report
+    overdue: list[Item]
+    completed: list[Item]  # reported done in the last week
+    obstacles: list[Item]
+    targets: list[TargetProgress]
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.tz).date()
+
+
+async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo) -> Digest:
+    today = now.astimezone(tz).date()
+    calendar = await plan_calendar(session, plan.id)
+    state = await snapshot(session, plan, today)
+    seen: set[tuple[int, int]] = set()
+    items: list[Item] = []
+    for item in [*state.overdue, *state.recent, *state.current]:
+        key = (item.obligation.assignment_id, item.obligation.period_id)
+        if key not in seen:
+            seen.add(key)
+            items.append(item)
+    groups: dict[tuple, list[Item]] = defaultdict(list)
+    for item in [*state.recent, *state.current]:
+        o = item.obligation
+        groups[(o.due, o.schedule_code, o.period_key)].append(item)
+    rounds = [Round(round_title(g[0].obligation), g[0].obligation.due,
+                    deadline_phrase(g[0].obligation, today, calendar), sum(1 for i in g if i.reported), len(g))
+              for _key, g in sorted(groups.items())]
+    week_ago = now - timedelta(days=7)
+    completed = [i for i in items if i.report and i.report.status == ReportStatus.done
+                 and i.report.submitted_at >= week_ago]
+    obstacles = [i for i in items if i.report and (i.report.status == ReportStatus.blocked or i.report.obstacles)]
+    return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles,
+                  await _targets(session, plan))
+
+
+async def _targets(session: AsyncSession, plan: Plan) -> list[TargetProgress]:
+    targets = (await session.exec(select(Target).where(Target.plan_id == plan.id, Target.active)
+                                  .order_by(Target.id))).scalars().all()
+    milestones: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
+    if targets:
+        for m in (await session.exec(select(TargetMilestone).where(
+                TargetMilestone.target_id.in_([t.id for t in targets])).order_by(TargetMilestone.year))).scalars():
+            milestones[m.target_id].append((m.year, Decimal(m.value), m.op))
+    rows = (await session.exec(
+        select(Indicator.target_id, ReportValue.value, Report.submitted_at, Period.due, Period.key, Unit.code,
+               Task.code)
+        .join(Indicator, Indicator.id == ReportValue.indicator_id)
+        .join(Report, Report.id == ReportValue.report_id)
+        .join(Period, Period.id == Report.period_id)
+        .join(Assignment, Assignment.id == Report.assignment_id)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Report.is_latest, Indicator.plan_id == plan.id, Indicator.target_id.is_not(None))
+        .order_by(Period.due, Report.submitted_at))).all()
+    by_target: dict[int, list] = defaultdict(list)
+    for target_id, value, submitted, due, key, unit, task in rows:
+        by_target[target_id].append((unit, task, key, due, Decimal(value), submitted))
+    result = []
+    for target in targets:
+        contributions = by_target.get(target.id, [])
+        values = [c[4] for c in contributions]
+        if not values:
+            value, as_of = None, None
+        elif target.aggregate == "sum":
+            value, as_of = sum(values, Decimal(0)), contributions[-1][3]
+        elif target.aggregate == "max":
+            best = max(contributions, key=lambda c: c[4])
+            value, as_of = best[4], best[3]
+        else:
+            value, as_of = contributions[-1][4], contributions[-1][3]
+        result.append(TargetProgress(target.code, target.name, target.measure, target.aggregate, value, as_of,
+                                     milestones.get(target.id, []), contributions))
+    return result
+
+
+# --- text -----------------------------------------------------------------------------------------
+
+
+def number(value: Decimal) -> str:
+    return format_number(value.quantize(Decimal("0.01")).normalize())
+
+
+def target_line(t: TargetProgress) -> str:
+    if t.value is None:
+        return _("• {name}: chưa có số liệu").format(name=short(t.name, 80))
+    parts = []
+    for year, goal, op in t.milestones:
+        reached = t.value_for(year)
+        if t.aggregate == "sum" and goal and reached is not None:
+            parts.append(_("mốc {year} {op} {goal}: {percent}%").format(
+                year=year, op=OP.get(op, op), goal=number(goal), percent=int(reached * 100 / goal)))
+        else:
+            parts.append(_("mốc {year} {op} {goal}").format(year=year, op=OP.get(op, op), goal=number(goal)))
+    kind = _("cộng dồn") if t.aggregate == "sum" else _("số mới nhất")
+    return _("• {name}: {value} {measure} ({kind}) — {milestones}").format(
+        name=short(t.name, 80), value=number(t.value), measure=t.measure, kind=kind, milestones="; ".join(parts))
+
+
+def text(d: Digest, *, attachments: bool = True) -> str:
+    lines = [_("📰 Bản tin tuần — kế hoạch {code} — {at}").format(
+        code=d.plan.code, at=format_datetime(d.now, d.tz))]
+    lines += ["", _("Tỷ lệ báo cáo các kỳ đang mở:")]
+    if not d.rounds:
+        lines.append(_("• Không có kỳ báo cáo nào đang mở."))
+    for r in d.rounds:
+        percent = int(r.reported * 100 / r.total) if r.total else 0
+        lines.append(_("• {title} — {deadline}: {reported}/{total} ({percent}%)").format(
+            title=r.title, deadline=r.deadline, reported=r.reported, total=r.total, percent=percent))
+    lines.append("")
+    if d.overdue:
+        by_unit: dict[str, list[str]] = defaultdict(list)
+        for item in d.overdue:
+            by_unit[item.obligation.unit_code].append(item.obligation.task_code)
+        lines.append(_("⏰ Quá hạn chưa báo cáo: {n} báo cáo của {units} đơn vị").format(
+            n=len(d.overdue), units=len(by_unit)))
+        lines += [f"• {unit}: {', '.join(sorted(set(tasks)))}" for unit, tasks in sorted(by_unit.items())[:20]]
+    else:
+        lines.append(_("⏰ Không có báo cáo nào quá hạn."))
+    if d.completed:
+        lines += ["", _("✅ Hoàn thành trong tuần:")]
+        lines += [f"• {i.obligation.unit_code} · {i.obligation.task_code} — {short(i.obligation.task_title, 70)}"
+                  for i in d.completed[:15]]
+    if d.obstacles:
+        lines += ["", _("⚠️ Vướng mắc đang mở ({n}):").format(n=len(d.obstacles))]
+        for item in d.obstacles[:15]:
+            report = item.report
+            assert report is not None
+            what = report.obstacles or report.note or status_label(report.status)
+            extra = f" — {_('đề xuất')}: {short(report.proposals, 80)}" if report.proposals else ""
+            lines.append(f"• {item.obligation.unit_code} · {item.obligation.task_code}: {short(what, 140)}{extra}")
+    if d.targets:
+        lines += ["", _("🎯 Mục tiêu:")]
+        lines += [target_line(t) for t in d.targets]
+    if attachments:
+        lines += ["", _("Kèm theo: biểu đồ và bảng Excel (ngày {day}).").format(day=format_date(d.today))]
+    return "\n".join(lines)

@@ -1,0 +1,97 @@
+"""Running the jobs: an APScheduler interval tick (and one at start-up) that claims what is due, and
+the dispatcher loop that sends it. Jobs are never stored in the scheduler (design.md §2): a tick
+derives everything from the database, so a restart, a crash or a second process changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.types import Attachment, Reply, Sender
+from jobs import chart, digest, workbook
+from jobs.dispatch import Dispatcher
+from jobs.tick import TickConfig, tick
+from locales import _, use_locale
+from models.base import utcnow
+from models.plans import PlanNotFound, find_plan
+
+log = logging.getLogger(__name__)
+
+
+class DigestReplies:
+    """Builds a digest's messages once per moment and language; every recipient gets the same."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], config: TickConfig) -> None:
+        self.sessions = sessions
+        self.config = config
+        self._cache: dict[tuple[str, str], list[Reply]] = {}
+
+    async def __call__(self, moment: str, locale: str) -> list[Reply]:
+        key = (moment, locale)
+        if key not in self._cache:
+            self._cache = {k: v for k, v in self._cache.items() if k[0] == moment}  # keep only this week's
+            self._cache[key] = await self.build(datetime.fromisoformat(moment), locale)
+        return self._cache[key]
+
+    async def build(self, now: datetime, locale: str) -> list[Reply]:
+        async with self.sessions() as session:
+            try:
+                plan = await find_plan(session, self.config.plan_code)
+            except PlanNotFound:
+                return []
+            data = await digest.build(session, plan, now, self.config.tz)
+        with use_locale(locale):
+            day = data.today.isoformat()
+            return [Reply(digest.text(data)),
+                    Reply("", attachment=Attachment(f"nhacviec-{day}.png", chart.render(data), "image/png",
+                                                    _("Biểu đồ tình hình ngày {day}").format(day=day))),
+                    Reply("", attachment=Attachment(f"nhacviec-{day}.xlsx", workbook.render(data),
+                                                    "application/vnd.openxmlformats-officedocument.spreadsheetml"
+                                                    ".sheet", _("Bảng tổng hợp ngày {day}").format(day=day)))]
+
+
+class Jobs:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], config: TickConfig, senders: Mapping[str, Sender],
+                 *, tick_seconds: int = 30, send_rate: float = 25.0, clock: Callable[[], datetime] = utcnow) -> None:
+        self.sessions = sessions
+        self.config = config
+        self.clock = clock
+        self.tick_seconds = tick_seconds
+        self.dispatcher = Dispatcher(sessions, senders, rate=send_rate, clock=clock,
+                                     digest=DigestReplies(sessions, config), tick_config=config)
+        self.scheduler = AsyncIOScheduler(timezone=config.tz)
+        self._stop = asyncio.Event()
+        self._sender: asyncio.Task | None = None
+
+    async def tick_now(self) -> None:
+        try:
+            async with self.sessions() as session:
+                result = await tick(session, self.config, self.clock())
+            if result.claimed:
+                log.info("tick: claimed %d deliveries (%d to send)", len(result.claimed), result.pending)
+                self.dispatcher.wake()
+        except Exception:  # a failed tick is retried by the next one; it must not stop the scheduler
+            log.exception("tick failed")
+
+    async def start(self, *, single_process: bool) -> None:
+        await self.dispatcher.recover(everything=single_process)
+        self.scheduler.add_job(self.tick_now, "interval", seconds=self.tick_seconds, next_run_time=utcnow(),
+                               max_instances=1, coalesce=True, id="tick")
+        self.scheduler.start()
+        self._sender = asyncio.create_task(self.dispatcher.run_forever(self._stop))
+
+    async def stop(self) -> None:
+        self._stop.set()
+        self.dispatcher.wake()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self._sender is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._sender, timeout=10)

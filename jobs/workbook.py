@@ -1,0 +1,87 @@
+"""The digest as an Excel workbook: one sheet of unit × task status, one sheet per target.
+
+Vietnamese headers, a frozen header row, sensible column widths, and dates as real dates (so that
+people can sort and filter them in Excel).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from handlers.texts import period_of, status_label
+from jobs.digest import OP, Digest
+from locales import _
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+DATE = "dd/mm/yyyy"
+DATETIME = "dd/mm/yyyy hh:mm"
+
+
+def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
+    sheet.append(titles)
+    for index, width in enumerate(widths, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _local(moment: datetime, d: Digest) -> datetime:
+    return moment.astimezone(d.tz).replace(tzinfo=None)  # Excel has no time zones
+
+
+def render(d: Digest) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Tình hình")
+    indicators = sorted({code for item in d.items for code in item.values})
+    _header(sheet, [_("Mã đơn vị"), _("Đơn vị"), _("Mã nhiệm vụ"), _("Nhiệm vụ"), _("Kỳ báo cáo"), _("Hạn"),
+                    _("Trạng thái"), _("% hoàn thành"), *indicators, _("Ghi chú"), _("Vướng mắc"), _("Đề xuất"),
+                    _("Ngày báo cáo"), _("Bản"), _("Nộp muộn")],
+            [11, 34, 11, 50, 26, 12, 16, 12, *[10] * len(indicators), 40, 40, 30, 17, 6, 10])
+    for item in sorted(d.items, key=lambda i: (i.obligation.unit_code, i.obligation.task_code, i.obligation.due)):
+        o, report = item.obligation, item.report
+        sheet.append([
+            o.unit_code, o.unit_name, o.task_code, o.task_title, period_of(o), o.due,
+            status_label(report.status) if report else _("Chưa báo cáo"),
+            report.percent if report else None,
+            *[float(item.values[c]) if c in item.values else None for c in indicators],
+            report.note if report else None, report.obstacles if report else None,
+            report.proposals if report else None,
+            _local(report.submitted_at, d) if report else None, report.version if report else None,
+            (_("có") if report.late else _("không")) if report else None,
+        ])
+        row = sheet.max_row
+        sheet.cell(row=row, column=6).number_format = DATE
+        sheet.cell(row=row, column=9 + len(indicators) + 3).number_format = DATETIME
+        for column in (4, 9 + len(indicators), 10 + len(indicators), 11 + len(indicators)):
+            sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.auto_filter.ref = sheet.dimensions
+    for target in d.targets:
+        tab = book.create_sheet(title=f"{_('Mục tiêu')} {target.code}"[:31])
+        _header(tab, [_("Đơn vị"), _("Nhiệm vụ"), _("Kỳ"), _("Hạn"), _("Giá trị"), _("Ngày báo cáo")],
+                [12, 12, 14, 12, 12, 17])
+        for unit, task, key, due, value, submitted in target.contributions:
+            tab.append([unit, task, key, due, float(value), _local(submitted, d)])
+            tab.cell(row=tab.max_row, column=4).number_format = DATE
+            tab.cell(row=tab.max_row, column=6).number_format = DATETIME
+        tab.append([])
+        tab.append([target.name])
+        total = _("Tổng cộng dồn") if target.aggregate == "sum" else _("Số mới nhất")
+        tab.append([total, None, None, None, float(target.value) if target.value is not None else None,
+                    target.measure])
+        for year, goal, op in target.milestones:
+            reached = target.value_for(year)
+            tab.append([_("Mốc {year}").format(year=year), OP.get(op, op), None, None, float(goal),
+                        float(reached) if reached is not None else None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
