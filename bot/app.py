@@ -134,7 +134,8 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
     if jobs:
         senders = {channel.channel: channel for channel in channels}
         running.jobs = Jobs(services.sessions, tick_config(settings, frozenset(senders)), senders,
-                            tick_seconds=settings.tick_seconds, send_rate=settings.send_rate, clock=clock)
+                            tick_seconds=settings.tick_seconds, send_rate=settings.send_rate,
+                            lease_seconds=settings.send_lease_seconds, clock=clock)
         await running.jobs.start(single_process=services.engine.url.get_backend_name() == "sqlite")
     if server is not None and receive:
         await server.start()

@@ -491,3 +491,7 @@ def digest(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

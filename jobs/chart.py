@@ -12,7 +12,7 @@ matplotlib.use("Agg")  # no screen on a server
 from matplotlib import pyplot as plt
 
 from handlers.texts import STATUS
-from jobs.digest import Digest
+from jobs.digest import OP, Digest, number
 from locales import _
 from models.tables import ReportStatus
 
@@ -37,17 +37,18 @@ def render(d: Digest) -> bytes:
     left.invert_yaxis()
     left.set_title(_("Tình trạng theo đơn vị (kỳ đang mở và quá hạn)"))
     left.legend(loc="lower right", fontsize=8)
-    names, shares = [], []
+    names, shares, notes = [], [], []
     for target in d.targets:
-        if not target.milestones:
-            continue
-        year, goal, _op = target.milestones[-1]
-        reached = target.value_for(year)
-        names.append(f"{target.code} ({year})")
-        shares.append(float(reached * 100 / goal) if reached is not None and goal else 0.0)
-    right.barh(names, shares, color="#5e35b1")
+        for year, goal, op in target.milestones:  # every milestone: 2025 and 2030 are both worth seeing
+            reached = target.value_for(year)
+            names.append(f"{target.code} {OP.get(op, op)}{number(goal)} ({year})")
+            shares.append(float(reached * 100 / goal) if reached is not None and goal else 0.0)
+            notes.append(f"{number(reached) if reached is not None else '–'} / {number(goal)}")
+    bars = right.barh(names, shares, color="#5e35b1", height=0.5)
+    for bar, note in zip(bars, notes, strict=True):
+        right.text(bar.get_width() + 2, bar.get_y() + bar.get_height() / 2, note, va="center", fontsize=8)
     right.axvline(100, color="#333333", linewidth=1)
-    right.set_xlim(0, max(110.0, *shares) if shares else 110.0)
+    right.set_xlim(0, max(125.0, *(s + 25 for s in shares)) if shares else 125.0)
     right.invert_yaxis()
     right.set_title(_("Tiến độ mục tiêu (% mốc)"))
     figure.tight_layout()

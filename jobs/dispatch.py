@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiolimiter import AsyncLimiter
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -89,7 +89,7 @@ class Dispatcher:
         async with self.sessions() as session:
             result = await session.exec(update(DELIVERY).where(
                 DELIVERY.c.status == DeliveryStatus.sending, DELIVERY.c.sending_since <= cutoff)
-                .values(status=DeliveryStatus.pending, sending_since=None))
+                .values(status=DeliveryStatus.pending, sending_since=None, next_attempt_at=self.clock()))
             await session.commit()
             if result.rowcount:
                 log.warning("dispatch: %d deliveries were in flight when a process stopped; sending again",
@@ -131,14 +131,27 @@ class Dispatcher:
             await asyncio.gather(*(one(row) for row in rows))
 
     async def run_forever(self, stop: asyncio.Event, *, idle: float = 5.0) -> None:
+        """Send what is due, then sleep until the next row is due, a tick wakes us, or `idle` passes
+        (rows claimed by another process, or by a coordinator's /nhacnho, are found then)."""
         while not stop.is_set():
+            wait = idle
             try:
+                await self.recover()  # rows left "sending" by a process that died, once their lease ran out
                 await self.run_once()
+                wait = await self._until_next(idle)
             except Exception:  # the outbox must outlive a bad row or a database hiccup
                 log.exception("dispatch: a round failed; trying again shortly")
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=idle)
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def _until_next(self, idle: float) -> float:
+        async with self.sessions() as session:
+            nxt = (await session.exec(select(func.min(DELIVERY.c.next_attempt_at)).where(
+                DELIVERY.c.status == DeliveryStatus.pending))).scalar()
+        if nxt is None:
+            return idle
+        return max(0.05, min(idle, (nxt - self.clock()).total_seconds()))
 
     async def _deliver(self, row: dict[str, Any]) -> str:
         channel, chat_id, kind = row["channel"], row["chat_id"], row["kind"]

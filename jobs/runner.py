@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -59,12 +59,14 @@ class DigestReplies:
 
 class Jobs:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], config: TickConfig, senders: Mapping[str, Sender],
-                 *, tick_seconds: int = 30, send_rate: float = 25.0, clock: Callable[[], datetime] = utcnow) -> None:
+                 *, tick_seconds: int = 30, send_rate: float = 25.0, lease_seconds: int = 120,
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
         self.tick_seconds = tick_seconds
         self.dispatcher = Dispatcher(sessions, senders, rate=send_rate, clock=clock,
+                                     lease=timedelta(seconds=lease_seconds),
                                      digest=DigestReplies(sessions, config), tick_config=config)
         self.scheduler = AsyncIOScheduler(timezone=config.tz)
         self._stop = asyncio.Event()

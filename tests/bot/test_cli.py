@@ -163,3 +163,21 @@ def test_chat_console_registers_and_reports(loaded):
 def test_run_without_a_token_suggests_the_console(loaded):
     result = nhacviec("run", env=loaded)
     assert result.exit_code == 0 and "nhacviec chat" in result.output
+
+
+def test_reminders_preview_says_what_and_why_without_sending(loaded):
+    assert nhacviec("invite", "SCT", env=loaded).exit_code == 0
+    # Nobody is registered yet: nothing would be sent.
+    out = nhacviec("reminders", "preview", "--at", "2026-12-09 08:00", env=loaded).output
+    assert "Nếu bot chạy vào 08:00 09/12/2026, lần quét sẽ:" in out and "không gửi gì" in out
+
+
+def test_digest_print_and_files(loaded, tmp_path):
+    out = nhacviec("digest", "--print", env=loaded).output
+    assert "📰 Bản tin tuần — kế hoạch VL-3064-2023" in out and "🎯 Mục tiêu:" in out
+    xlsx, png = tmp_path / "tonghop.xlsx", tmp_path / "bieudo.png"
+    result = nhacviec("digest", "--xlsx", str(xlsx), "--png", str(png), env=loaded)
+    assert result.exit_code == 0, result.output
+    assert xlsx.read_bytes()[:2] == b"PK" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    no_channel = nhacviec("digest", "--send", env=loaded)
+    assert no_channel.exit_code == 2 and "NHACVIEC_TELEGRAM_TOKEN" in no_channel.output

@@ -6,13 +6,14 @@ from sqlmodel import func, select
 from models.tables import AuditLog
 
 COMMANDS = ["/start", "/trogiup", "/huy", "/ngonngu vi", "/baocao", "/bc IV.2.a 50%", "/tinhhinh", "/quahan",
-            "/chuabaocao", "/moi SCT"]
+            "/chuabaocao", "/moi SCT", "/nhacnho SCT", "/xuat", "/nhomtonghop"]
+READ = {"/start", "/trogiup", "/huy", "/ngonngu vi", "/tinhhinh", "/quahan", "/chuabaocao", "/xuat"}
 ALLOWED = {
     "unregistered": {"/start", "/trogiup", "/huy"},
     "focal": {"/start", "/trogiup", "/huy", "/ngonngu vi", "/baocao", "/bc IV.2.a 50%", "/tinhhinh"},
     "coordinator": set(COMMANDS),
-    "leader": {"/start", "/trogiup", "/huy", "/ngonngu vi", "/tinhhinh", "/quahan", "/chuabaocao"},
-    "admin": {"/start", "/trogiup", "/huy", "/ngonngu vi", "/tinhhinh", "/quahan", "/chuabaocao", "/moi SCT"},
+    "leader": READ,
+    "admin": READ | {"/moi SCT", "/nhomtonghop"},
 }
 
 

@@ -139,7 +139,7 @@ async def test_a_blocked_bot_marks_the_account_and_tells_the_coordinator_once(
         await tick(session, config, at("2025-12-12 08:00"))
     await run.run_once()
     assert len([s for s in fake.to_chat("300") if "📵" in s.text]) == 1 and fake.to_chat("500") == []
-    reminder = [r for r in await deliveries(sessions) if r.kind == "reminder" and r.step == -2][0]
+    reminder = next(r for r in await deliveries(sessions) if r.kind == "reminder" and r.step == -2)
     assert reminder.status == "failed" and "no reachable account" in reminder.reason
 
 
@@ -197,3 +197,33 @@ async def test_a_reply_to_a_delivered_reminder_reports(fake, telegram, sessions,
     clock.now = at("2025-12-09 09:00")
     answer = await focal.say("90% dn=3 đã xong phần lớn", reply_to=str(reminder.message_id))
     assert "Đã ghi nhận báo cáo IV.2.a · năm 2025 của SCT" in answer
+
+
+async def test_a_flaky_api_loses_nothing_and_duplicates_nothing(fake, telegram, sessions, config, register):
+    from collections import Counter
+
+    from sqlalchemy import insert
+
+    async with sessions() as session:  # 120 people due a reminder at once
+        rows = [{"claim_key": f"reminder:x:{n}", "kind": "reminder", "channel": "telegram", "chat_id": str(9000 + n),
+                 "payload": {"text": f"Nhắc việc số {n}"}, "status": "pending", "reason": "", "attempts": 0,
+                 "created_at": at("2025-12-09 08:00"), "next_attempt_at": at("2025-12-09 08:00")}
+                for n in range(120)]
+        await session.exec(insert(Delivery.__table__), params=rows)
+        await session.commit()
+    fake.error_rate, fake.timeout_rate, fake.timeout_seconds = 0.10, 0.05, 0.6
+    fake.faults += [Fault("sendMessage", "429", count=4, retry_after=2)]
+    clock = Clock(at("2025-12-09 08:00"))
+    run = dispatcher(sessions, await telegram(read_timeout=0.3), clock, config, concurrency=8)
+    for _round in range(20):
+        await run.run_once()
+        clock.now += timedelta(minutes=15)
+        if all(r.status in ("sent", "unknown", "failed") for r in await deliveries(sessions)):
+            break
+    statuses = Counter(r.status for r in await deliveries(sessions))
+    received = Counter(s.chat_id for s in fake.sent)
+    assert statuses["failed"] == 0 and statuses["pending"] == 0
+    assert set(received) == {str(9000 + n) for n in range(120)}  # everyone got their reminder …
+    assert max(received.values()) == 1  # … once: timed-out reminders are not sent again
+    assert statuses["unknown"] == len(fake.timed_out) > 0 and fake.status_counts[502] > 0
+    assert fake.status_counts[429] == 4
