@@ -204,7 +204,7 @@ def text(d: Digest, *, attachments: bool = True) -> str:
             report = item.report
             assert report is not None
             what = report.obstacles or report.note or status_label(report.status)
-            extra = f" — {_('đề xuất')}: {short(report.proposals, 80)}" if report.proposals else ""
+            extra = " — " + _("đề xuất: {text}").format(text=short(report.proposals, 80)) if report.proposals else ""
             lines.append(f"• {item.obligation.unit_code} · {item.obligation.task_code}: {short(what, 140)}{extra}")
     if d.targets:
         lines += ["", _("🎯 Mục tiêu:")]

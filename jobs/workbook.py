@@ -66,7 +66,7 @@ def render(d: Digest) -> bytes:
             sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.auto_filter.ref = sheet.dimensions
     for target in d.targets:
-        tab = book.create_sheet(title=f"{_('Mục tiêu')} {target.code}"[:31])
+        tab = book.create_sheet(title=_("Mục tiêu {code}").format(code=target.code)[:31])
         _header(tab, [_("Đơn vị"), _("Nhiệm vụ"), _("Kỳ"), _("Hạn"), _("Giá trị"), _("Ngày báo cáo")],
                 [12, 12, 14, 12, 12, 17])
         for unit, task, key, due, value, submitted in target.contributions:
