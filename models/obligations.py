@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, or_
+from sqlalchemy import and_, bindparam, exists, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -80,7 +80,7 @@ _FILTERS = {"unit_ids": Unit.id, "task_ids": Task.id, "assignment_ids": Assignme
 
 
 @cache
-def _statement(filters: frozenset[str], with_report: bool):
+def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool = False):
     """One statement object per shape, parameters bound at execution: SQLAlchemy then reuses the
     statement's cache key and compiled form instead of rebuilding them on every message."""
     query = (
@@ -106,16 +106,19 @@ def _statement(filters: frozenset[str], with_report: bool):
     if with_report:
         query = query.add_columns(Report).outerjoin(
             Report, and_(Report.assignment_id == Assignment.id, Report.period_id == Period.id, Report.is_latest))
+    if unreported_only:  # overdue lists: let the database skip the (many) reported ones
+        query = query.where(~exists().where(Report.assignment_id == Assignment.id, Report.period_id == Period.id))
     return query
 
 
 async def obligation_rows(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
-                          with_report: bool = False, **filters: list[int] | None) -> list:
+                          with_report: bool = False, unreported_only: bool = False,
+                          **filters: list[int] | None) -> list:
     """Rows of obligations (and, with `with_report`, the latest report of each) for `obligation_from_row`."""
     given = {name: list(values) for name, values in filters.items() if values is not None}
     if unknown := set(given) - set(_FILTERS):
         raise TypeError(f"unknown filters {unknown}")
-    statement = _statement(frozenset(given), with_report)
+    statement = _statement(frozenset(given), with_report, unreported_only)
     params = {"plan_id": plan.id, "due_from": due_from, "due_to": due_to, **given}
     return list((await session.exec(statement, params=params)).all())
 

@@ -106,7 +106,10 @@ def _current_only(found: Iterable[Obligation], today: date) -> list[Obligation]:
 async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: list[int] | None = None,
                    task_ids: list[int] | None = None, values: bool = True) -> Snapshot:
     # The obligations and their latest reports in one round trip; indicator values in a second if asked.
-    rows = await obligation_rows(session, plan, due_from=plan.track_from,
+    # Two questions, two queries, both bounded by the province's size and not by its history:
+    # the rounds around today (with their latest reports), and what is overdue (unreported, in SQL).
+    recent_from = max(plan.track_from, today - timedelta(days=RECENT_DAYS))
+    rows = await obligation_rows(session, plan, due_from=recent_from,
                                  due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), with_report=True,
                                  unit_ids=unit_ids, task_ids=task_ids)
     latest: dict[tuple[int, int], Report] = {}
@@ -116,10 +119,13 @@ async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: 
         found.append(o)
         if row[-1] is not None:
             latest[(o.assignment_id, o.period_id)] = row[-1]
+    overdue = []
+    if today > plan.track_from:
+        overdue = [obligation_from_row(plan, row) for row in await obligation_rows(
+            session, plan, due_from=plan.track_from, due_to=today - timedelta(days=1), unreported_only=True,
+            unit_ids=unit_ids, task_ids=task_ids)]
     by_report = await _values(session, list(latest.values())) if values else {}
     current = _current_only(found, today)
-    recent_from = today - timedelta(days=RECENT_DAYS)
-    past = [o for o in found if o.due < today]
 
     def item(o: Obligation) -> Item:
         report = latest.get((o.assignment_id, o.period_id))
@@ -127,8 +133,8 @@ async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: 
 
     return Snapshot(
         current=[item(o) for o in current],
-        recent=[item(o) for o in past if o.due >= recent_from],
-        overdue=[item(o) for o in past if not item(o).reported],
+        recent=[item(o) for o in found if o.due < today],
+        overdue=[Item(o, None) for o in overdue],
     )
 
 
