@@ -473,7 +473,7 @@ def digest(
         now = datetime.now(settings.tz)
         async with services.sessions() as session:
             plan = await find_plan(session)
-            data = await digest_data.build(session, plan, now, settings.tz)
+            data = await digest_data.build(session, plan, now, settings.tz, contributions=bool(xlsx))
         if print_:
             typer.echo(digest_data.text(data, attachments=False))
         if xlsx:

@@ -80,7 +80,7 @@ async def export(ctx: Context, args: str) -> list[Reply]:
     if ctx.incoming.channel == "zalo":
         return [Reply(_("Zalo chưa nhận được tệp Excel qua bot. Vui lòng dùng /xuat trên Telegram, hoặc nhờ quản "
                         "trị viên chạy `nhacviec digest --xlsx`."))]
-    data = await digest.build(ctx.session, ctx.plan, ctx.now, ctx.config.tz)
+    data = await digest.build(ctx.session, ctx.plan, ctx.now, ctx.config.tz, contributions=True)
     day = format_date(data.today)
     name = f"nhacviec-{data.today.isoformat()}.xlsx"
     return [Reply(_("Bảng tổng hợp tình hình ngày {day}.").format(day=day),

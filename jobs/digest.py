@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, extract, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.texts import deadline_phrase, round_title, short, status_label
@@ -57,14 +57,17 @@ class TargetProgress:
     value: Decimal | None
     as_of: date | None
     milestones: list[tuple[int, Decimal, str]]  # (year, value, op)
+    by_year: dict[int, Decimal] = field(default_factory=dict)  # `sum` targets: reported per deadline year
     contributions: list[tuple[str, str, str, date, Decimal, datetime]] = field(default_factory=list)
-    # (unit, task, period, due, value, submitted)
+    # (unit, task, period, due, value, submitted): only loaded for the workbook
 
     def value_for(self, year: int) -> Decimal | None:
+        """Progress toward the milestone of `year`. A year's reports are due by the next January
+        (statistics), so they count toward that year's milestone."""
         if self.aggregate != "sum":
             return self.value
-        total = [c[4] for c in self.contributions if c[3].year <= year + 1]
-        return sum(total, Decimal(0)) if total else None
+        counted = [v for y, v in self.by_year.items() if y <= year + 1]
+        return sum(counted, Decimal(0)) if counted else None
 
 
 @dataclass
@@ -85,7 +88,9 @@ class Digest:
         return self.now.astimezone(self.tz).date()
 
 
-async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo) -> Digest:
+async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, *,
+                contributions: bool = False) -> Digest:
+    """The digest's data; `contributions` (every report behind each target) only for the workbook."""
     today = now.astimezone(tz).date()
     calendar = await plan_calendar(session, plan.id)
     state = await snapshot(session, plan, today)
@@ -107,11 +112,24 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo) 
     completed = [i for i in items if i.report and i.report.status == ReportStatus.done
                  and i.report.submitted_at >= week_ago]
     obstacles = [i for i in items if i.report and (i.report.status == ReportStatus.blocked or i.report.obstacles)]
-    return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles,
-                  await _targets(session, plan))
+    targets = await _targets(session, plan)
+    if contributions:
+        await _contributions(session, plan, targets)
+    return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles, targets)
+
+
+def _target_values():
+    """Latest report versions' values for the plan's targets (joined once, filtered by the caller)."""
+    return (select(Indicator.target_id, ReportValue.value, Period.due, Report.submitted_at)
+            .select_from(ReportValue)
+            .join(Indicator, Indicator.id == ReportValue.indicator_id)
+            .join(Report, Report.id == ReportValue.report_id)
+            .join(Period, Period.id == Report.period_id)
+            .where(Report.is_latest, Indicator.target_id == bindparam("target_id")))
 
 
 async def _targets(session: AsyncSession, plan: Plan) -> list[TargetProgress]:
+    """Progress per target, aggregated by the database (a province holds tens of thousands of reports)."""
     targets = (await session.exec(select(Target).where(Target.plan_id == plan.id, Target.active)
                                   .order_by(Target.id))).scalars().all()
     milestones: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
@@ -119,36 +137,46 @@ async def _targets(session: AsyncSession, plan: Plan) -> list[TargetProgress]:
         for m in (await session.exec(select(TargetMilestone).where(
                 TargetMilestone.target_id.in_([t.id for t in targets])).order_by(TargetMilestone.year))).scalars():
             milestones[m.target_id].append((m.year, Decimal(m.value), m.op))
+    result = []
+    for target in targets:
+        values = _target_values().subquery()
+        by_year: dict[int, Decimal] = {}
+        value, as_of = None, None
+        if target.aggregate == "sum":
+            year = extract("year", values.c.due)
+            rows = (await session.exec(select(year, func.sum(values.c.value), func.max(values.c.due))
+                                       .group_by(year), params={"target_id": target.id})).all()
+            by_year = {int(y): Decimal(total) for y, total, _last in rows}
+            if rows:
+                value, as_of = sum(by_year.values(), Decimal(0)), max(last for _y, _t, last in rows)
+        else:
+            order = values.c.value.desc() if target.aggregate == "max" else values.c.due.desc()
+            row = (await session.exec(select(values.c.value, values.c.due)
+                                      .order_by(order, values.c.submitted_at.desc()).limit(1),
+                                      params={"target_id": target.id})).first()
+            if row is not None:
+                value, as_of = Decimal(row[0]), row[1]
+        result.append(TargetProgress(target.code, target.name, target.measure, target.aggregate, value, as_of,
+                                     milestones.get(target.id, []), by_year))
+    return result
+
+
+async def _contributions(session: AsyncSession, plan: Plan, targets: list[TargetProgress]) -> None:
+    codes = {t.code: t for t in targets}
     rows = (await session.exec(
-        select(Indicator.target_id, ReportValue.value, Report.submitted_at, Period.due, Period.key, Unit.code,
-               Task.code)
+        select(Target.code, ReportValue.value, Report.submitted_at, Period.due, Period.key, Unit.code, Task.code)
         .join(Indicator, Indicator.id == ReportValue.indicator_id)
+        .join(Target, Target.id == Indicator.target_id)
         .join(Report, Report.id == ReportValue.report_id)
         .join(Period, Period.id == Report.period_id)
         .join(Assignment, Assignment.id == Report.assignment_id)
         .join(Unit, Unit.id == Assignment.unit_id)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Report.is_latest, Indicator.plan_id == plan.id, Indicator.target_id.is_not(None))
+        .where(Report.is_latest, Target.plan_id == plan.id)
         .order_by(Period.due, Report.submitted_at))).all()
-    by_target: dict[int, list] = defaultdict(list)
-    for target_id, value, submitted, due, key, unit, task in rows:
-        by_target[target_id].append((unit, task, key, due, Decimal(value), submitted))
-    result = []
-    for target in targets:
-        contributions = by_target.get(target.id, [])
-        values = [c[4] for c in contributions]
-        if not values:
-            value, as_of = None, None
-        elif target.aggregate == "sum":
-            value, as_of = sum(values, Decimal(0)), contributions[-1][3]
-        elif target.aggregate == "max":
-            best = max(contributions, key=lambda c: c[4])
-            value, as_of = best[4], best[3]
-        else:
-            value, as_of = contributions[-1][4], contributions[-1][3]
-        result.append(TargetProgress(target.code, target.name, target.measure, target.aggregate, value, as_of,
-                                     milestones.get(target.id, []), contributions))
-    return result
+    for code, value, submitted, due, key, unit, task in rows:
+        if code in codes:
+            codes[code].contributions.append((unit, task, key, due, Decimal(value), submitted))
 
 
 # --- text -----------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ class DigestReplies:
                 plan = await find_plan(session, self.config.plan_code)
             except PlanNotFound:
                 return []
-            data = await digest.build(session, plan, now, self.config.tz)
+            data = await digest.build(session, plan, now, self.config.tz, contributions=True)
         with use_locale(locale):
             day = data.today.isoformat()
             return [Reply(digest.text(data)),

@@ -47,7 +47,11 @@ def render(d: Digest) -> bytes:
                     _("Trạng thái"), _("% hoàn thành"), *indicators, _("Ghi chú"), _("Vướng mắc"), _("Đề xuất"),
                     _("Ngày báo cáo"), _("Bản"), _("Nộp muộn")],
             [11, 34, 11, 50, 26, 12, 16, 12, *[10] * len(indicators), 40, 40, 30, 17, 6, 10])
-    for item in sorted(d.items, key=lambda i: (i.obligation.unit_code, i.obligation.task_code, i.obligation.due)):
+    wrap = Alignment(wrap_text=True, vertical="top")
+    # Row numbers are counted here: openpyxl's max_row scans every cell, which is quadratic over a
+    # province's tens of thousands of rows.
+    for row, item in enumerate(sorted(d.items, key=lambda i: (i.obligation.unit_code, i.obligation.task_code,
+                                                               i.obligation.due)), start=2):
         o, report = item.obligation, item.report
         sheet.append([
             o.unit_code, o.unit_name, o.task_code, o.task_title, period_of(o), o.due,
@@ -59,20 +63,19 @@ def render(d: Digest) -> bytes:
             _local(report.submitted_at, d) if report else None, report.version if report else None,
             (_("có") if report.late else _("không")) if report else None,
         ])
-        row = sheet.max_row
         sheet.cell(row=row, column=6).number_format = DATE
         sheet.cell(row=row, column=9 + len(indicators) + 3).number_format = DATETIME
         for column in (4, 9 + len(indicators), 10 + len(indicators), 11 + len(indicators)):
-            sheet.cell(row=row, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.cell(row=row, column=column).alignment = wrap
     sheet.auto_filter.ref = sheet.dimensions
     for target in d.targets:
         tab = book.create_sheet(title=_("Mục tiêu {code}").format(code=target.code)[:31])
         _header(tab, [_("Đơn vị"), _("Nhiệm vụ"), _("Kỳ"), _("Hạn"), _("Giá trị"), _("Ngày báo cáo")],
                 [12, 12, 14, 12, 12, 17])
-        for unit, task, key, due, value, submitted in target.contributions:
+        for row, (unit, task, key, due, value, submitted) in enumerate(target.contributions, start=2):
             tab.append([unit, task, key, due, float(value), _local(submitted, d)])
-            tab.cell(row=tab.max_row, column=4).number_format = DATE
-            tab.cell(row=tab.max_row, column=6).number_format = DATETIME
+            tab.cell(row=row, column=4).number_format = DATE
+            tab.cell(row=row, column=6).number_format = DATETIME
         tab.append([])
         tab.append([target.name])
         total = _("Tổng cộng dồn") if target.aggregate == "sum" else _("Số mới nhất")

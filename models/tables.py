@@ -183,7 +183,7 @@ class Task(SQLModel, table=True):
 
 class TaskSchedule(SQLModel, table=True):
     task_id: int = Field(foreign_key="task.id", primary_key=True)
-    schedule_id: int = Field(foreign_key="schedule.id", primary_key=True)
+    schedule_id: int = Field(foreign_key="schedule.id", primary_key=True, index=True)  # a plan's schedules → tasks
 
 
 class TaskIndicator(SQLModel, table=True):
@@ -288,7 +288,7 @@ class Report(SQLModel, table=True):
 
 class ReportValue(SQLModel, table=True):
     report_id: int = Field(foreign_key="report.id", primary_key=True)
-    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", primary_key=True, index=True)  # a target's figures
     value: Decimal = Field(sa_type=Numeric(18, 4))
 
 

@@ -294,6 +294,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_taskschedule_task_id_task')),
     sa.PrimaryKeyConstraint('task_id', 'schedule_id', name=op.f('pk_taskschedule'))
     )
+    with op.batch_alter_table('taskschedule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_taskschedule_schedule_id'), ['schedule_id'], unique=False)
+
     op.create_table('unitalias',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -380,10 +383,16 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], name=op.f('fk_reportvalue_report_id_report')),
     sa.PrimaryKeyConstraint('report_id', 'indicator_id', name=op.f('pk_reportvalue'))
     )
+    with op.batch_alter_table('reportvalue', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reportvalue_indicator_id'), ['indicator_id'], unique=False)
+
 
 
 
 def downgrade() -> None:
+
+    with op.batch_alter_table('reportvalue', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reportvalue_indicator_id'))
 
     op.drop_table('reportvalue')
     op.drop_table('taskindicator')
@@ -401,6 +410,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_unitalias_norm'))
 
     op.drop_table('unitalias')
+    with op.batch_alter_table('taskschedule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_taskschedule_schedule_id'))
+
     op.drop_table('taskschedule')
     op.drop_table('targetmilestone')
     with op.batch_alter_table('rolegrant', schema=None) as batch_op:
