@@ -219,7 +219,8 @@ def main() -> None:
             started = time.perf_counter()
             asyncio.run(build(url, provinces))
             built = time.perf_counter() - started
-            results[label] = {"provinces": provinces, "build_s": round(built, 1), **asyncio.run(measure(url, args.repeat))}
+            timings = asyncio.run(measure(url, args.repeat))
+            results[label] = {"provinces": provinces, "build_s": round(built, 1), **timings}
     ratio_status = results["full"]["tinhhinh"]["p95_ms"] / results["tenth"]["tinhhinh"]["p95_ms"]
     ratio_digest = results["full"]["digest"]["p95_ms"] / results["tenth"]["digest"]["p95_ms"]
     backend = "postgresql" if args.database_url else "sqlite"
