@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
 from bot.webhook import WebhookServer
-from handlers import coordination, registration, reporting, status
+from handlers import accounts, coordination, registration, reporting, status
 from handlers import help as help_handlers
 from handlers.app import Handlers
 from handlers.core import HandlerConfig, Router
@@ -65,7 +66,7 @@ def local_today(settings: Settings) -> date:
 
 # Order matters for plain text: an invite code is tried before a quick report.
 ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, coordination.router,
-                               help_handlers.router)
+                               accounts.router, help_handlers.router)
 
 
 def handler_config(settings: Settings, *, bot_username: str | None = None) -> HandlerConfig:
@@ -130,6 +131,21 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
             secret = settings.telegram_webhook_secret.get_secret_value()
             server.route(urlsplit(settings.telegram_webhook_url).path or "/", header="X-Telegram-Bot-Api-Secret-Token",
                          secret=secret, feed=telegram.feed, name="telegram")
+    if settings.zalo_token:
+        webhook = bool(settings.zalo_webhook_url)
+        if webhook or settings.public_url:
+            server = server or WebhookServer(settings.webhook_listen)
+        if server is not None and settings.public_url:
+            server.public_url = settings.public_url
+        zalo = ZaloChannel(settings.zalo_token.get_secret_value(), settings.zalo_api_url, handlers, services.sessions,
+                           webhook=webhook, public_files=server.publish if server and settings.public_url else None)
+        await zalo.start(receive=receive)
+        channels.append(zalo)
+        if webhook:
+            assert server is not None and settings.zalo_webhook_url and settings.zalo_webhook_secret
+            server.route(urlsplit(settings.zalo_webhook_url).path or "/", header="X-Bot-Api-Secret-Token",
+                         secret=settings.zalo_webhook_secret.get_secret_value(), feed=zalo.feed, name="zalo",
+                         missing_status=401)
     running = Running(services, handlers, channels, server)
     if jobs:
         senders = {channel.channel: channel for channel in channels}
@@ -139,11 +155,12 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
         await running.jobs.start(single_process=services.engine.url.get_backend_name() == "sqlite")
     if server is not None and receive:
         await server.start()
+        hooks = {"telegram": (settings.telegram_webhook_url, settings.telegram_webhook_secret),
+                 "zalo": (settings.zalo_webhook_url, settings.zalo_webhook_secret)}
         for channel in channels:
-            if getattr(channel, "webhook", False) and settings.telegram_webhook_url and \
-                    settings.telegram_webhook_secret:
-                await channel.set_webhook(settings.telegram_webhook_url,
-                                          settings.telegram_webhook_secret.get_secret_value())
+            url, secret = hooks[channel.channel]
+            if channel.webhook and url and secret:
+                await channel.set_webhook(url, secret.get_secret_value())
     return running
 
 
@@ -165,8 +182,8 @@ async def serve_forever(settings: Settings) -> None:
 async def send_digest_now(services: Services, now: datetime) -> int:
     """`nhacviec digest --send`: claim this moment's digest for every recipient and send it."""
     settings = services.settings
-    if not settings.telegram_token:
-        raise UserFacingError(_("Chưa cấu hình kênh nào để gửi (NHACVIEC_TELEGRAM_TOKEN)."))
+    if not (settings.telegram_token or settings.zalo_token):
+        raise UserFacingError(_("Chưa cấu hình kênh nào để gửi (NHACVIEC_TELEGRAM_TOKEN, NHACVIEC_ZALO_TOKEN)."))
     running = await start_bot(services, receive=False)
     try:
         senders = {channel.channel: channel for channel in running.channels}

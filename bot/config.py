@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     zalo_api_url: str = "https://bot-api.zaloplatforms.com"
     zalo_webhook_url: str | None = None
     zalo_webhook_secret: SecretStr | None = None
+    public_url: str | None = None  # https base where Zalo can fetch the digest chart (served by the webhook server)
     webhook_listen: str = "0.0.0.0:8080"
     admins: Annotated[list[str], NoDecode] = []
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -73,7 +74,7 @@ class Settings(BaseSettings):
     def _api_url(cls, value: str) -> str:
         return _http_url(value)
 
-    @field_validator("telegram_webhook_url", "zalo_webhook_url")
+    @field_validator("telegram_webhook_url", "zalo_webhook_url", "public_url")
     @classmethod
     def _webhook_url(cls, value: str | None) -> str | None:
         return _http_url(value, https=True) if value else None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import secrets
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,17 +28,40 @@ class WebhookServer:
         self.host, self.port = host, int(port)
         self.app = web.Application(client_max_size=MAX_BODY)
         self.app.router.add_get("/healthz", self._health)
+        self.app.router.add_get("/files/{name}", self._file)
         self._runner: web.AppRunner | None = None
+        self._files: dict[str, tuple[bytes, str, float]] = {}
+        self.public_url: str | None = None
+
+    def publish(self, content: bytes, filename: str) -> str:
+        """Serve `content` under an unguessable name for a week (the digest chart for Zalo); its URL."""
+        assert self.public_url, "publishing needs NHACVIEC_PUBLIC_URL"
+        now = time.time()
+        self._files = {k: v for k, v in self._files.items() if v[2] > now}
+        name = f"{secrets.token_urlsafe(16)}-{filename}"
+        kind = "image/png" if filename.endswith(".png") else "application/octet-stream"
+        self._files[name] = (content, kind, now + 7 * 24 * 3600)
+        return f"{self.public_url.rstrip('/')}/files/{name}"
+
+    async def _file(self, request: web.Request) -> web.Response:
+        entry = self._files.get(request.match_info["name"])
+        if entry is None or entry[2] < time.time():
+            return web.Response(status=404)
+        return web.Response(body=entry[0], content_type=entry[1])
 
     def route(self, path: str, *, header: str, secret: str, feed: Feed, name: str,
-              reject_status: int = 403) -> None:
+              missing_status: int = 403) -> None:
+        """POST `path`: `header` must carry `secret` (compared in constant time): 403 when wrong,
+        `missing_status` when absent (Zalo's docs say 401)."""
         expected = secret.encode()
 
         async def receive(request: web.Request) -> web.Response:
-            given = request.headers.get(header, "").encode()
-            if not hmac.compare_digest(given, expected):
-                log.warning("%s webhook: request from %s without the right secret", name, request.remote)
-                return web.Response(status=reject_status)
+            if header not in request.headers:
+                log.warning("%s webhook: request from %s without a secret", name, request.remote)
+                return web.Response(status=missing_status)
+            if not hmac.compare_digest(request.headers[header].encode(), expected):
+                log.warning("%s webhook: request from %s with a wrong secret", name, request.remote)
+                return web.Response(status=403)
             try:
                 body = await request.read()
                 data = json.loads(body)

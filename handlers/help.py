@@ -36,6 +36,8 @@ async def help_(ctx: Context, args: str) -> list[Reply]:
                        "cho nhiệm vụ đó."))
     if ctx.incoming.channel != "telegram" and ctx.identity.registered:
         lines.append(_("Trên kênh này các lựa chọn hiện thành danh sách đánh số: trả lời bằng số."))
+    if ctx.incoming.channel == "zalo" and ctx.identity.roles & {"coordinator", "leader", "admin"}:
+        lines.append(_("Zalo không nhận tệp qua bot: bảng Excel (/xuat) và biểu đồ của bản tin tuần có trên Telegram."))
     return [Reply("\n".join(lines))]
 
 

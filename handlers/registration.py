@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import accounts
 from handlers.core import ANYONE, STAFF, Context, Router
 from handlers.texts import deadline_phrase, period_of, role_label, short
 from handlers.types import Option, Reply
@@ -11,6 +12,7 @@ from models.people import (
     InviteRejected,
     create_invite,
     identify,
+    is_link_code,
     looks_like_code,
     parse_role,
     redeem_invite,
@@ -54,6 +56,8 @@ async def _redeem(ctx: Context, code: str) -> list[Reply]:
             ctx.session, code, channel=incoming.channel, user_id=incoming.user_id, chat_id=incoming.chat_id,
             display_name=incoming.display_name, username=incoming.username, now=ctx.now)
     except InviteRejected as rejected:
+        if rejected.reason == "unknown" and await is_link_code(ctx.session, code):
+            return await accounts.link(ctx, code)  # the same shape of code, made by /lienket
         who = await ctx.who_to_ask()
         message = {
             "unknown": _("Mã mời “{code}” không đúng. Vui lòng kiểm tra lại (mã gồm 12 ký tự, ví dụ "

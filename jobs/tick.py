@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +35,7 @@ from models.tables import (
     Delivery,
     DeliveryStatus,
     GrantStatus,
+    InboundSeen,
     Member,
     Plan,
     Role,
@@ -305,5 +306,7 @@ async def tick(session: AsyncSession, config: TickConfig, now: datetime) -> Tick
     """Claim what is due at `now` (committing); the dispatcher sends the pending rows."""
     actions = await plan_actions(session, config, now)
     result = TickResult(await claim(session, actions))
+    # Redelivered platform messages come within minutes; a month of remembered ids is plenty.
+    await session.exec(delete(InboundSeen).where(InboundSeen.seen_at < now - timedelta(days=30)))
     await session.commit()
     return result

@@ -183,7 +183,8 @@ async def redeem_invite(session: AsyncSession, code: str, *, channel: str, user_
     actor = f"{channel}:{user_id}"
     if await failed_redemptions(session, actor, now) >= MAX_FAILED_REDEMPTIONS_PER_HOUR:
         raise InviteRejected("throttled")
-    invite = (await session.exec(select(Invite).where(Invite.code_hash == hash_code(code)))).first()
+    invite = (await session.exec(select(Invite).where(Invite.code_hash == hash_code(code),
+                                                      Invite.role != "link"))).first()
     reason = None
     if invite is None:
         reason = "unknown"
@@ -218,3 +219,70 @@ async def redeem_invite(session: AsyncSession, code: str, *, channel: str, user_
                  {"role": invite.role, "unit_id": invite.unit_id}, member_id=member.id)
     unit = await session.get(Unit, invite.unit_id) if invite.unit_id else None
     return Redeemed(member, account, grant, unit, new_member=existing is None)
+
+
+# --- one person, several channels -----------------------------------------------------------
+
+LINK_MINUTES = 15
+
+
+async def create_link_code(session: AsyncSession, *, member_id: int, actor: str, now: datetime) -> tuple[Invite, str]:
+    """A short-lived code that joins another channel account to this member."""
+    code = new_code()
+    invite = Invite(code_hash=hash_code(code), role="link", member_id=member_id, created_by=actor, created_at=now,
+                    expires_at=now + timedelta(minutes=LINK_MINUTES))
+    session.add(invite)
+    await session.flush()
+    return invite, code
+
+
+async def is_link_code(session: AsyncSession, code: str) -> bool:
+    return (await session.exec(select(Invite.id).where(Invite.code_hash == hash_code(code),
+                                                       Invite.role == "link"))).first() is not None
+
+
+async def redeem_link_code(session: AsyncSession, code: str, *, channel: str, user_id: str, chat_id: str,
+                           display_name: str, username: str, now: datetime) -> Member:
+    """Attach this channel account to the code's member. If the account already belonged to someone (a
+    second invite used on the other channel), that person's roles move over: they are one person."""
+    actor = f"{channel}:{user_id}"
+    if await failed_redemptions(session, actor, now) >= MAX_FAILED_REDEMPTIONS_PER_HOUR:
+        raise InviteRejected("throttled")
+    invite = (await session.exec(select(Invite).where(Invite.code_hash == hash_code(code),
+                                                      Invite.role == "link"))).first()
+    reason = None if invite else "unknown"
+    if invite and invite.used_at is not None:
+        reason = "used"
+    elif invite and invite.expires_at <= now:
+        reason = "expired"
+    if reason:
+        await record(session, actor, "invite.rejected", "link", invite.id if invite else "", {"reason": reason})
+        raise InviteRejected(reason)
+    assert invite is not None and invite.member_id is not None
+    claimed = await session.exec(update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+                                 .values(used_at=now))
+    if claimed.rowcount != 1:
+        raise InviteRejected("used")
+    target = await session.get(Member, invite.member_id)
+    assert target is not None
+    account = (await session.exec(select(ChannelAccount).where(
+        ChannelAccount.channel == channel, ChannelAccount.external_id == user_id))).first()
+    if account is None:
+        session.add(ChannelAccount(member_id=target.id, channel=channel, external_id=user_id, chat_id=chat_id,
+                                   display_name=display_name, username=username))
+    elif account.member_id != target.id:
+        previous = account.member_id
+        account.member_id = target.id
+        for grant in (await session.exec(select(RoleGrant).where(RoleGrant.member_id == previous,
+                                                                 RoleGrant.status != GrantStatus.revoked))).all():
+            duplicate = (await session.exec(select(RoleGrant).where(
+                RoleGrant.member_id == target.id, RoleGrant.role == grant.role, RoleGrant.unit_id == grant.unit_id,
+                RoleGrant.status == grant.status))).first()
+            if duplicate is None:
+                grant.member_id = target.id
+            else:
+                grant.status, grant.revoked_at = GrantStatus.revoked, now
+    invite.used_by_member_id = target.id
+    await session.flush()
+    await record(session, actor, "member.link", "member", target.id, {"channel": channel}, member_id=target.id)
+    return target

@@ -248,7 +248,8 @@ class RoleGrant(SQLModel, table=True):
 class Invite(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code_hash: str = Field(unique=True)  # sha256 of the code: a leaked database leaks no usable code
-    role: str
+    role: str  # focal | coordinator | leader, or "link": join another channel account to `member_id`
+    member_id: int | None = Field(default=None, foreign_key="member.id")
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
     created_by: str
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -359,6 +360,14 @@ class AuditLog(SQLModel, table=True):
     entity: str = ""
     entity_id: str = ""
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class InboundSeen(SQLModel, table=True):
+    """Message ids already handled, for platforms that may deliver a message twice (Zalo)."""
+
+    channel: str = Field(primary_key=True)
+    message_id: str = Field(primary_key=True)
+    seen_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
 class KeyValue(SQLModel, table=True):

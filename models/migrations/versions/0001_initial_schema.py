@@ -29,6 +29,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_conversation')),
     sa.UniqueConstraint('channel', 'chat_id', 'user_id', name=op.f('uq_conversation_channel_chat_id_user_id'))
     )
+    op.create_table('inboundseen',
+    sa.Column('channel', sa.String(), nullable=False),
+    sa.Column('message_id', sa.String(), nullable=False),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('channel', 'message_id', name=op.f('pk_inboundseen'))
+    )
+    with op.batch_alter_table('inboundseen', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inboundseen_seen_at'), ['seen_at'], unique=False)
+
     op.create_table('keyvalue',
     sa.Column('key', sa.String(), nullable=False),
     sa.Column('value', sa.String(), nullable=False),
@@ -235,12 +244,14 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code_hash', sa.String(), nullable=False),
     sa.Column('role', sa.String(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('created_by', sa.String(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('used_by_member_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_invite_member_id_member')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_invite_unit_id_unit')),
     sa.ForeignKeyConstraint(['used_by_member_id'], ['member.id'], name=op.f('fk_invite_used_by_member_id_member')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invite')),
@@ -468,5 +479,9 @@ def downgrade() -> None:
     op.drop_table('plan')
     op.drop_table('member')
     op.drop_table('keyvalue')
+    with op.batch_alter_table('inboundseen', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inboundseen_seen_at'))
+
+    op.drop_table('inboundseen')
     op.drop_table('conversation')
 

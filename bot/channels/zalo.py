@@ -1,0 +1,344 @@
+"""Zalo through its Bot Platform: a small httpx client of our own, polling or webhook.
+
+What is known of the API and where sources disagree is in shared/research/zalo.md. The code
+tolerates each uncertainty rather than betting on one reading:
+- updates arrive wrapped (`{ok, result: {…}}`) or flat (`{event_name, message}`), with or without
+  `event_name`; the sender's name as `display_name`, `first_name` or `name`;
+- `getUpdates` returns one update per call; error 408 means "nothing yet", not a failure;
+- ids are strings, dates milliseconds; there are no buttons, so options become a numbered list;
+- messages are limited to 2,000 characters; no rate limits are published: 429 is retried;
+  403 ("internal server error") is transient by the docs' word and retried too;
+- redelivery is possible: a message id is processed once, remembered in the database.
+The token is in every URL, so no URL or httpx error text ever reaches a log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.channels.numbered import choice_for, render
+from handlers.app import Handlers
+from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Option, Reply, Sent
+from locales import _
+from models import kv
+from models.tables import InboundSeen
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 2000
+TEXT_EVENT = "message.text.received"
+OTHER_EVENTS = {"message.image.received", "message.sticker.received", "message.unsupported.received",
+                "message.voice.received", "message.file.received", "message.link.received"}
+
+
+class ZaloError(Exception):
+    """An `ok: false` answer (or a failed request), without the token."""
+
+    def __init__(self, method: str, code: int | None, description: str) -> None:
+        super().__init__(f"zalo {method}: {code} {description}")
+        self.method, self.code, self.description = method, code, description
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Cut at line breaks, then spaces; a word is only cut when it alone is longer than the limit."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n ")
+    chunks.append(rest.rstrip())
+    return [c for c in chunks if c] or [""]
+
+
+class ZaloClient:
+    def __init__(self, token: str, api_url: str, *, timeout: float = 15.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._base = f"{api_url.rstrip('/')}/bot{token}"
+        self._client = httpx.AsyncClient(timeout=timeout, transport=transport)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def call(self, method: str, payload: dict[str, Any] | None = None, *, read_seconds: float | None = None
+                   ) -> Any:
+        try:
+            response = await self._client.post(f"{self._base}/{method}", json=payload or {},
+                                               timeout=read_seconds or httpx.USE_CLIENT_DEFAULT)
+        except httpx.TimeoutException:  # `from None`: httpx errors carry the URL, and so the token
+            raise ZaloError(method, None, "timeout") from None
+        except httpx.HTTPError as error:
+            raise ZaloError(method, None, f"network error ({type(error).__name__})") from None
+        try:
+            body = response.json()
+        except ValueError:
+            raise ZaloError(method, response.status_code, "answer is not JSON") from None
+        if not isinstance(body, dict):
+            raise ZaloError(method, response.status_code, "unexpected answer")
+        if body.get("ok") is True:
+            return body.get("result")
+        # Two error shapes are seen in the wild: {ok, error_code, description} and {error, message}.
+        code = body.get("error_code") or body.get("error") or response.status_code
+        description = body.get("description") or body.get("message") or ""
+        raise ZaloError(method, int(code) if str(code).lstrip("-").isdigit() else None, str(description))
+
+    async def get_me(self) -> dict[str, Any]:
+        return await self.call("getMe")
+
+    async def get_update(self, hold_seconds: int = 30) -> dict[str, Any] | None:
+        """One update, or None when the long poll ends empty (error 408)."""
+        try:
+            # The docs type `timeout` as a string; openclaw sends it so.
+            return await self.call("getUpdates", {"timeout": str(hold_seconds)}, read_seconds=hold_seconds + 10)
+        except ZaloError as error:
+            if error.code == 408:
+                return None
+            raise
+
+    async def send_message(self, chat_id: str, text: str) -> dict[str, Any]:
+        return await self.call("sendMessage", {"chat_id": chat_id, "text": text})
+
+    async def send_photo(self, chat_id: str, url: str, caption: str = "") -> dict[str, Any]:
+        payload = {"chat_id": chat_id, "photo": url}
+        if caption:
+            payload["caption"] = caption[:MAX_TEXT]
+        return await self.call("sendPhoto", payload)
+
+    async def send_chat_action(self, chat_id: str, action: str = "typing") -> Any:
+        return await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
+    async def set_webhook(self, url: str, secret: str) -> Any:
+        return await self.call("setWebhook", {"url": url, "secret_token": secret})
+
+    async def delete_webhook(self) -> Any:
+        return await self.call("deleteWebhook")
+
+    async def get_webhook_info(self) -> Any:
+        return await self.call("getWebhookInfo")
+
+
+def unwrap(body: Any) -> dict[str, Any] | None:
+    """The update inside either body shape, or None if it is not an update at all."""
+    if not isinstance(body, dict):
+        return None
+    if "result" in body and isinstance(body["result"], dict):
+        body = body["result"]
+    if isinstance(body.get("message"), dict):
+        return body
+    return None
+
+
+class ZaloChannel:
+    channel = "zalo"
+
+    def __init__(self, token: str, api_url: str, handlers: Handlers, sessions: async_sessionmaker[AsyncSession], *,
+                 webhook: bool = False, poll_timeout: int = 30, public_files: Callable[[bytes, str], str] | None = None,
+                 client: ZaloClient | None = None) -> None:
+        self.client = client or ZaloClient(token, api_url)
+        self.handlers = handlers
+        self.sessions = sessions
+        self.webhook = webhook
+        self.poll_timeout = poll_timeout
+        self.public_files = public_files  # stores a file where Zalo can fetch it, returns its https URL
+        self.bot_id: str | None = None
+        self._last: dict[str, Reply] = {}  # per chat: the options a bare number may pick (cache of the database)
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._poller: asyncio.Task | None = None
+        self._stopping = asyncio.Event()
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def start(self, *, receive: bool = True) -> None:
+        me = await self.client.get_me()
+        self.bot_id = str(me.get("id")) if isinstance(me, dict) and me.get("id") is not None else None
+        log.info("zalo: connected as %s (%s mode)", (me or {}).get("account_name", "?"),
+                 "webhook" if self.webhook else "polling")
+        if receive and not self.webhook:
+            with contextlib.suppress(ZaloError):  # polling and a webhook exclude each other
+                await self.client.delete_webhook()
+            self._poller = asyncio.create_task(self._poll())
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.client.set_webhook(url, secret)
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
+        await self.client.close()
+
+    async def _poll(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                update = await self.client.get_update(self.poll_timeout)
+                failures = 0
+            except ZaloError as error:  # transient trouble: back off, never stop polling
+                failures += 1
+                delay = min(60.0, 2.0 ** min(failures, 6))
+                log.warning("zalo: getUpdates failed (%s %s); retrying in %.0f s", error.code, error.description,
+                            delay)
+                await asyncio.sleep(delay)
+                continue
+            if update is not None:
+                await self.feed(update)
+
+    # -- incoming ---------------------------------------------------------------------------------
+
+    async def feed(self, body: Any) -> None:
+        """An update from polling or from the webhook: handled in the background, in order per chat."""
+        update = unwrap(body)
+        if update is None:
+            log.warning("zalo: ignored a body that is not an update")
+            return
+        task = asyncio.create_task(self._process(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def process(self, body: Any) -> None:
+        """Handle one update now (tests and the polling loop's order)."""
+        update = unwrap(body)
+        if update is not None:
+            await self._process(update)
+
+    async def _process(self, update: dict[str, Any]) -> None:
+        message = update["message"]
+        event = update.get("event_name") or (TEXT_EVENT if isinstance(message.get("text"), str) else "")
+        sender = message.get("from") if isinstance(message.get("from"), dict) else {}
+        chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+        user_id = str(sender.get("id") or "")
+        chat_id = str(chat.get("id") or user_id)
+        if not user_id or sender.get("is_bot") or (self.bot_id and user_id == self.bot_id):
+            return  # our own messages echoed back, or nobody
+        message_id = str(message.get("message_id") or "")
+        if message_id and not await self._first_time(message_id):
+            log.info("zalo: message %s was delivered again; already handled", message_id)
+            return
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        async with lock:
+            if event != TEXT_EVENT:
+                if event not in OTHER_EVENTS:
+                    log.info("zalo: ignored event %r", event)
+                    return
+                if str(chat.get("chat_type", "PRIVATE")).upper() == "PRIVATE":
+                    await self._send_all(chat_id, [Reply(_(
+                        "Bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
+                return
+            text = message.get("text") or ""
+            choice = choice_for(text, await self._options(chat_id)) if text.strip().rstrip(".").isdigit() else None
+            incoming = Incoming(
+                channel="zalo", chat_id=chat_id, user_id=user_id,
+                display_name=str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or ""),
+                text="" if choice else text, choice=choice, message_id=message_id or None,
+                chat_type="private" if str(chat.get("chat_type", "PRIVATE")).upper() == "PRIVATE" else "group",
+                at=_moment(message.get("date")))
+            outcome = await self.handlers.handle(incoming)
+            await self._send_all(chat_id, outcome.replies)
+
+    async def _first_time(self, message_id: str) -> bool:
+        """Remember a message id; False if it was seen before (Zalo may deliver twice)."""
+        async with self.sessions() as session:
+            dialect = (await session.connection()).dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = insert(InboundSeen.__table__).values(
+                channel="zalo", message_id=message_id, seen_at=datetime.now(UTC)).on_conflict_do_nothing()
+            result = await session.exec(statement)
+            await session.commit()
+            return bool(result.rowcount)
+
+    # -- outgoing ---------------------------------------------------------------------------------
+
+    async def _send_all(self, chat_id: str, replies: list[Reply]) -> None:
+        for reply in replies:
+            try:
+                await self.send(chat_id, reply)
+            except (DeliveryRefused, DeliveryRetry, DeliveryUnknown) as error:
+                log.warning("zalo: reply to %s not delivered: %s", chat_id, error)
+                return
+
+    async def send(self, chat_id: str, reply: Reply) -> Sent:
+        """Replies: one attempt each (Sender protocol shape, used by the outbox too)."""
+        return await self.deliver(chat_id, reply)
+
+    async def deliver(self, chat_id: str, reply: Reply) -> Sent:
+        text = render(reply)
+        attachment = reply.attachment
+        if attachment is not None:
+            if attachment.mime == "image/png" and self.public_files is not None:
+                url = self.public_files(attachment.content, attachment.filename)
+                result = await self._call(self.client.send_photo, chat_id, url, attachment.caption or text)
+                return Sent(str((result or {}).get("message_id", "")))
+            if not text:  # workbooks (and charts without a public address) are Telegram and console features
+                text = _("📎 {name}: tệp này chỉ gửi được trên Telegram (hoặc lấy bằng `nhacviec digest`).").format(
+                    name=attachment.filename)
+        message_id = ""
+        for chunk in split_text(text):
+            result = await self._call(self.client.send_message, chat_id, chunk)
+            message_id = message_id or str((result or {}).get("message_id", ""))
+        await self._remember(chat_id, reply)
+        return Sent(message_id)
+
+    async def _remember(self, chat_id: str, reply: Reply) -> None:
+        """The latest numbered list sent to a chat, so that "1" tomorrow still means its first option."""
+        numbered = reply if reply.options and reply.numbered else None
+        if self._last.get(chat_id) == numbered:
+            return
+        value = json.dumps([[o.label, o.value] for o in numbered.options]) if numbered else "[]"
+        async with self.sessions() as session:
+            await kv.put(session, f"zalo.options.{chat_id}", value)
+            await session.commit()
+        if numbered:
+            self._last[chat_id] = numbered
+        else:
+            self._last.pop(chat_id, None)
+
+    async def _options(self, chat_id: str) -> Reply | None:
+        if chat_id in self._last:
+            return self._last[chat_id]
+        async with self.sessions() as session:
+            stored = await kv.get(session, f"zalo.options.{chat_id}")
+        options = tuple(Option(label, value) for label, value in json.loads(stored or "[]"))
+        return Reply("", options) if options else None
+
+    async def _call(self, method: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+        try:
+            return await method(*args)
+        except ZaloError as error:
+            if error.description == "timeout":
+                raise DeliveryUnknown(f"zalo {error.method} timed out") from None
+            if error.code in (None, 403, 429) or (error.code or 0) >= 500:
+                raise DeliveryRetry(f"zalo {error.method}: {error.code} {error.description}") from None
+            if error.code in (401, 404):  # unknown chat, or the token was revoked: retrying will not help
+                raise DeliveryRefused(f"zalo {error.method}: {error.code} {error.description}") from None
+            raise DeliveryRetry(f"zalo {error.method}: {error.code} {error.description}") from None
+
+
+def _moment(value: Any) -> datetime:
+    """Zalo dates are epoch milliseconds (sometimes as a string)."""
+    try:
+        milliseconds = int(value)
+    except (TypeError, ValueError):
+        return datetime.now(UTC)
+    if milliseconds < 10_000_000_000:  # seconds, despite the docs
+        milliseconds *= 1000
+    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
