@@ -18,7 +18,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
 from bot.webhook import WebhookServer
-from handlers import accounts, coordination, registration, reporting, status
+from handlers import accounts, coordination, registration, reporting, status, succession
 from handlers import help as help_handlers
 from handlers.app import Handlers
 from handlers.core import HandlerConfig, Router
@@ -66,7 +66,7 @@ def local_today(settings: Settings) -> date:
 
 # Order matters for plain text: an invite code is tried before a quick report.
 ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, coordination.router,
-                               accounts.router, help_handlers.router)
+                               accounts.router, succession.router, help_handlers.router)
 
 
 def handler_config(settings: Settings, *, bot_username: str | None = None) -> HandlerConfig:

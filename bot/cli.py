@@ -14,7 +14,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import func, select
+from sqlmodel import select
 
 from bot import cli_text, logs
 from bot.app import (
@@ -33,7 +33,7 @@ from bot.config import CHANNELS, Settings, SettingsError, load_settings
 from jobs import chart, workbook
 from jobs import digest as digest_data
 from jobs.tick import plan_actions, unclaimed
-from locales import _
+from locales import _, format_date
 from models import db, kv
 from models.db import DatabaseUnavailable
 from models.matching import find_units
@@ -42,6 +42,9 @@ from models.people import create_invite, parse_role
 from models.planfile import read_plan
 from models.planload import load_plan
 from models.plans import PlanNotFound, find_plan
+from models.registry import focal_points, lead_counts, unit_history, units_at
+from models.reorg import load_reorg, plan_state
+from models.reorgfile import LoadedReorg, check_against, read_reorg
 from models.tables import (
     Assignment,
     CalendarOverride,
@@ -49,7 +52,6 @@ from models.tables import (
     Indicator,
     Member,
     Role,
-    RoleGrant,
     Schedule,
     Target,
     TargetMilestone,
@@ -367,31 +369,111 @@ def plan_show(plan: PlanOption = None) -> None:
 # --- units, schedule ------------------------------------------------------------------------------
 
 
-@app.command(help=_("Danh sách đơn vị chịu trách nhiệm, số nhiệm vụ chủ trì và số đầu mối đã đăng ký."))
-def units(plan: PlanOption = None) -> None:
+units_app = typer.Typer(help=_("Đơn vị chịu trách nhiệm: danh sách (theo ngày) và lịch sử sắp xếp."))
+app.add_typer(units_app, name="units")
+
+
+@units_app.callback(invoke_without_command=True)
+def units(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option("--at", help=_("Các đơn vị hoạt động vào ngày này (2025-08-01)."))] = None,
+    plan: PlanOption = None,
+) -> None:
+    """Danh sách đơn vị chịu trách nhiệm, số nhiệm vụ chủ trì và số đầu mối đã đăng ký."""
+    if ctx.invoked_subcommand is not None:
+        return
+    day = parse_day(at) if at else None
 
     async def work(services: Services) -> None:
         async with services.sessions() as s:
             p = await find_plan(s, plan)
-            rows = (await s.exec(select(Unit).where(Unit.plan_id == p.id, Unit.active).order_by(Unit.id))).all()
+            if day is None:
+                rows = (await s.exec(select(Unit).where(Unit.plan_id == p.id, Unit.active).order_by(Unit.id))).all()
+            else:
+                rows = await units_at(s, p, day)
             ids = [u.id for u in rows]
             aliases: dict[int, list[str]] = defaultdict(list)
             for a in (await s.exec(select(UnitAlias).where(UnitAlias.unit_id.in_(ids)).order_by(UnitAlias.id))).all():
                 aliases[a.unit_id].append(a.alias)
-            leads = dict((await s.exec(
-                select(Assignment.unit_id, func.count(func.distinct(Assignment.task_id)))
-                .join(Task, Task.id == Assignment.task_id)
-                .where(Assignment.unit_id.in_(ids), Assignment.role == "lead", Assignment.active, Task.active)
-                .group_by(Assignment.unit_id))).all())
-            focals = dict((await s.exec(
-                select(RoleGrant.unit_id, func.count(RoleGrant.id))
-                .where(RoleGrant.unit_id.in_(ids), RoleGrant.role == Role.focal,
-                       RoleGrant.status == GrantStatus.active)
-                .group_by(RoleGrant.unit_id))).all())
-            code_of = {u.id: u.code for u in rows}
-            successor = {u.id: code_of.get(u.successor_id, "?") for u in rows if u.successor_id}
-            typer.echo(_("Kế hoạch {code}: {n} đơn vị").format(code=p.code, n=len(rows)))
-            typer.echo(cli_text.units_table(rows, aliases, leads, focals, successor))
+            focals: dict[int, int] = defaultdict(int)
+            pending: dict[int, int] = defaultdict(int)
+            for unit_id, _member, status in await focal_points(s, ids):
+                (pending if status == GrantStatus.pending else focals)[unit_id] += 1
+            everyone = {u.id: u.code for u in (await s.exec(select(Unit).where(Unit.plan_id == p.id))).all()}
+            successor = {u.id: everyone.get(u.successor_id, "?") for u in rows if u.successor_id}
+            if day is None:
+                typer.echo(_("Kế hoạch {code}: {n} đơn vị").format(code=p.code, n=len(rows)))
+            else:
+                typer.echo(_("Kế hoạch {code}: {n} đơn vị hoạt động ngày {day}").format(
+                    code=p.code, n=len(rows), day=format_date(day)))
+            typer.echo(cli_text.units_table(rows, aliases, await lead_counts(s, ids, day), focals, successor,
+                                            pending))
+
+    _execute(work)
+
+
+@units_app.command("history", help=_("Lịch sử sắp xếp của một đơn vị: hợp nhất, đổi tên, nhiệm vụ chuyển đến, đi."))
+def units_history(
+    code: Annotated[str, typer.Argument(help=_("Mã đơn vị, ví dụ SKHCN."))],
+    plan: PlanOption = None,
+) -> None:
+
+    async def work(services: Services) -> None:
+        async with services.sessions() as s:
+            p = await find_plan(s, plan)
+            unit = (await s.exec(select(Unit).where(Unit.plan_id == p.id, Unit.code == code.upper()))).first()
+            if unit is None:
+                raise UserError(_("Không có đơn vị mã '{code}'. Xem `nhacviec units`.").format(code=code))
+            typer.echo(cli_text.history_listing(unit, await unit_history(s, p, unit)))
+
+    _execute(work)
+
+
+# --- reorganisation -------------------------------------------------------------------------------
+
+reorg_app = typer.Typer(no_args_is_help=True, help=_("Sắp xếp tổ chức: hợp nhất, đổi tên, tách, giải thể đơn vị."))
+app.add_typer(reorg_app, name="reorg")
+
+
+def _read_reorg(file: Path, intro: str) -> LoadedReorg:
+    try:
+        return read_reorg(file)
+    except SourceError as error:
+        _fail(intro + "\n" + str(error), 2)
+        raise  # not reached: _fail exits
+
+
+@reorg_app.command("check", help=_("Kiểm tra một tệp sắp xếp với kế hoạch đã nạp (không ghi gì)."))
+def reorg_check(file: Annotated[Path, typer.Argument(help=_("Tệp sắp xếp YAML."))]) -> None:
+    loaded = _read_reorg(file, _("Tệp sắp xếp có lỗi:"))
+
+    async def work(services: Services) -> None:
+        async with services.sessions() as s:
+            p = await find_plan(s, loaded.spec.reorganisation.plan)
+            problems = check_against(loaded, await plan_state(s, p))
+        if problems:
+            raise UserError(_("Tệp sắp xếp có lỗi:") + "\n" + str(SourceError(problems)))
+        spec = loaded.spec
+        typer.echo(_("{file}: hợp lệ — {events} sự kiện, {units} đơn vị mới, cho kế hoạch {plan}.").format(
+            file=file, events=len(spec.events), units=len(spec.units), plan=spec.reorganisation.plan))
+
+    _execute(work)
+
+
+@reorg_app.command("load", help=_("Nạp một tệp sắp xếp; --dry-run in mọi nhiệm vụ đổi đơn vị mà không ghi gì."))
+def reorg_load(
+    file: Annotated[Path, typer.Argument(help=_("Tệp sắp xếp YAML."))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Chỉ in những gì sẽ thay đổi."))] = False,
+) -> None:
+    loaded = _read_reorg(file, _("Tệp sắp xếp có lỗi, chưa ghi gì vào cơ sở dữ liệu:"))
+
+    async def work(services: Services) -> None:
+        async with services.sessions() as s:
+            try:
+                result = await load_reorg(s, loaded, actor="cli", dry_run=dry_run)
+            except SourceError as error:
+                raise UserError(_("Tệp sắp xếp có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error)) from error
+        typer.echo(cli_text.reorg_listing(result.changes, dry_run=dry_run))
 
     _execute(work)
 

@@ -117,7 +117,7 @@ def plan_overview(plan: Plan, coordinator: Unit | None, units: Sequence[Unit], t
 
 
 def units_table(units: Sequence[Unit], aliases: dict[int, list[str]], leads: dict[int, int],
-                focals: dict[int, int], successor: dict[int, str]) -> str:
+                focals: dict[int, int], successor: dict[int, str], pending: dict[int, int] | None = None) -> str:
     rows = []
     for unit in units:
         span = ""
@@ -128,9 +128,14 @@ def units_table(units: Sequence[Unit], aliases: dict[int, list[str]], leads: dic
                 span += f" → {successor[unit.id]}"
         extra = [a for a in aliases.get(unit.id, []) if a not in (unit.code, unit.name)]
         rows.append([unit.code, unit.name, _(KIND.get(unit.kind, unit.kind)), str(leads.get(unit.id, 0)),
-                     str(focals.get(unit.id, 0)), span or "–", ", ".join(extra[:4]) + (" …" if len(extra) > 4 else "")])
+                     _focal_count(focals.get(unit.id, 0), (pending or {}).get(unit.id, 0)), span or "–",
+                     ", ".join(extra[:4]) + (" …" if len(extra) > 4 else "")])
     header = [_("Mã"), _("Tên đơn vị"), _("Loại"), _("NV chủ trì"), _("Đầu mối"), _("Hiệu lực"), _("Tên gọi khác")]
     return table(rows, header)
+
+
+def _focal_count(active: int, pending: int) -> str:
+    return str(active) + (" " + _("(+{n} chờ xác nhận)").format(n=pending) if pending else "")
 
 
 def schedule_listing(obligations: Sequence[Obligation], start: date, end: date, calendar: WorkCalendar,
@@ -244,4 +249,75 @@ def preview(actions: Sequence, moment: datetime, tz, names: dict[int, str]) -> s
         text = (action.payload or {}).get("text")
         if text and action.status == "pending":
             out += ["    " + line for line in text.splitlines()]
+    return "\n".join(out)
+
+
+def part_name(role: str) -> str:
+    """A unit's part in a task, in the current language."""
+    return {"lead": _("chủ trì"), "support": _("phối hợp")}.get(role, role)
+
+
+def reorg_listing(changes: Sequence[Change], *, dry_run: bool) -> str:
+    """What a reorganisation changes, every task whose owner changes on its own line."""
+    if not changes:
+        return _("Không có thay đổi: tệp sắp xếp này đã được nạp.")
+    out = [_("Sẽ thay đổi (chạy thử, chưa ghi gì):") if dry_run else _("Đã thay đổi:")]
+    for change in changes:
+        if change.entity == "unit" and change.action == "add":
+            out.append("  + " + _("đơn vị mới {code} từ {day}").format(
+                code=change.key, day=format_date(change.fields["valid_from"][1])))
+        elif change.entity == "unit" and "name" in change.fields:
+            old, new = change.fields["name"]
+            out.append("  ~ " + _("{code}: đổi tên “{old}” → “{new}”").format(code=change.key, old=old, new=new))
+        elif change.entity == "unit":
+            end = change.fields["valid_to"][1]
+            successor = change.fields["successor"][1]
+            out.append("  − " + (_("{code}: hoạt động đến hết {day}, kế thừa: {successor}") if successor else
+                                 _("{code}: hoạt động đến hết {day}")).format(
+                code=change.key, day=format_date(end), successor=successor))
+        elif change.action == "move":
+            task, _sep, role = change.key.partition(" (")
+            old, new = change.fields["owner"]
+            out.append("    " + _("nhiệm vụ {task} ({role}): {old} → {new} từ {day}").format(
+                task=task, role=part_name(role.rstrip(")")), old=old, new=new,
+                day=format_date(date.fromisoformat(change.fields["from"][1]))))
+        else:
+            out.append("    " + _("nhiệm vụ {what}: chờ cán bộ điều phối quyết định").format(what=change.key))
+    moved = sum(1 for c in changes if c.action == "move")
+    out.append(_("Tổng: {moved} phần việc đổi đơn vị, {decided} chờ quyết định.").format(
+        moved=moved, decided=sum(1 for c in changes if c.entity == "assignment" and c.action == "retire")))
+    return "\n".join(out)
+
+
+def history_listing(unit: Unit, entries: Sequence) -> str:
+    out = [f"{unit.code} — {unit.name}"]
+    kinds = {"merge": _("hợp nhất"), "rename": _("đổi tên"), "split": _("tách chức năng"), "retire": _("kết thúc")}
+    for e in entries:
+        day = format_date(e.day)
+        if e.kind == "start":
+            line = _("{day}: bắt đầu hoạt động").format(day=day)
+        elif e.kind == "rename":
+            line = _("{day}: đổi tên “{old}” → “{new}”").format(day=day, old=e.detail.get("old"),
+                                                                 new=e.detail.get("new"))
+        elif e.kind == "merge" and e.other is not None and e.unit.id != unit.id:
+            line = _("{day}: {former} ({name}) hợp nhất vào {current}").format(
+                day=day, former=e.unit.code, name=e.unit.name, current=e.other.code)
+        elif e.kind == "retire" and e.other is not None and e.unit.id != unit.id:
+            line = _("{day}: {former} ({name}) kết thúc hoạt động, nhiệm vụ chuyển về {current}").format(
+                day=day, former=e.unit.code, name=e.unit.name, current=e.other.code)
+        elif e.kind in ("merge", "retire"):
+            line = _("{day}: {kind}; kế thừa: {successor}").format(
+                day=day, kind=kinds[e.kind], successor=e.other.code if e.other else _("cán bộ điều phối quyết định"))
+        else:
+            line = _("{day}: {kind} của {unit}").format(day=day, kind=kinds[e.kind], unit=e.unit.code)
+        out.append("  " + line)
+        for task, role, owner in e.detail.get("tasks", []):
+            out.append("      " + _("nhiệm vụ {task} ({role}) → {owner}").format(
+                task=task, role=part_name(role), owner=owner))
+        for task in e.detail.get("decision", []):
+            out.append("      " + _("nhiệm vụ {task} → chờ quyết định").format(task=task))
+        if e.source:
+            out.append("      " + _("Căn cứ: {source}").format(source=e.source))
+    if len(out) == 1:
+        out.append("  " + _("Không có thay đổi nào được ghi nhận."))
     return "\n".join(out)

@@ -7,14 +7,14 @@ from __future__ import annotations
 from sqlmodel import select
 
 from handlers.core import READERS, STAFF, Context, Router
-from handlers.texts import period_of, short
+from handlers.texts import period_of, short, succession_note, with_note
 from handlers.types import Attachment, Reply
 from jobs import digest, messages, workbook
 from jobs.tick import Action, People, TickConfig, claim
 from locales import N_, _, format_date, use_locale
 from models.audit import record
 from models.status import snapshot
-from models.tables import ChatDestination, DeliveryStatus
+from models.tables import ChatDestination, DeliveryStatus, Unit
 from models.text import fold
 
 router = Router()
@@ -27,12 +27,16 @@ async def nudge(ctx: Context, args: str) -> list[Reply]:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
     if not args:
         return [Reply(_("Ghi đơn vị cần nhắc, ví dụ: /nhacnho SCT"))]
-    units = ctx.catalog.find_units(args, on=ctx.today)
+    units, steps = ctx.catalog.resolve_units(args, on=ctx.today)
     if len(units) != 1:
         found = ", ".join(u.code for u in units[:12])
         return [Reply(_("Chưa xác định được đơn vị “{text}”{found}. Ví dụ: /nhacnho SCT").format(
             text=short(args, 60), found=f" ({found})" if found else ""))]
-    unit = units[0]
+    return with_note(succession_note(steps), await _nudge(ctx, units[0]))
+
+
+async def _nudge(ctx: Context, unit: Unit) -> list[Reply]:
+    assert ctx.plan is not None
     state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit.id], values=False)
     waiting = [i for i in [*state.overdue, *state.current] if not i.reported]
     if not waiting:

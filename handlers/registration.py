@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import accounts
 from handlers.core import ANYONE, STAFF, Context, Router
-from handlers.texts import deadline_phrase, period_of, role_label, short
+from handlers.texts import deadline_phrase, period_of, role_label, short, succession_note, with_note
 from handlers.types import Option, Reply
 from locales import N_, _, format_day
 from models.people import (
@@ -111,7 +111,7 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
         lines.append("")
         lines.append(_("Gõ /tinhhinh để xem tình hình thực hiện, /trogiup để xem các lệnh."))
     if welcome_back and ctx.identity.pending_units:
-        lines.append(_("Có phân công đang chờ anh/chị xác nhận."))
+        lines.append(_("Có phân công đang chờ anh/chị xác nhận: gõ /xacnhan."))
     return [Reply("\n".join(lines))]
 
 
@@ -142,14 +142,14 @@ async def invite(ctx: Context, args: str) -> list[Reply]:
     unit = None
     if unit_text:
         assert ctx.catalog is not None
-        units = ctx.catalog.find_units(unit_text, on=ctx.today)
+        units, steps = ctx.catalog.resolve_units(unit_text, on=ctx.today)
         if not units:
             return [Reply(_("Không tìm thấy đơn vị “{text}”. Gõ tên hoặc mã đơn vị, ví dụ SCT, Sở Công Thương. "
                             "{example}").format(text=unit_text[:80], example=example))]
         if len(units) > 1:
             return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=unit_text[:80]),
                           tuple(Option(f"{u.code} — {u.name}", f"mi:{u.id}:{role}") for u in units[:30]))]
-        unit = units[0]
+        return with_note(succession_note(steps), await _make_invite(ctx, role, units[0]))
     return await _make_invite(ctx, role, unit)
 
 

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from handlers.core import REPORTERS, Context, Router
 from handlers.oneline import LineError, ParsedLine, parse_line, parse_number, parse_percent, parse_status
-from handlers.texts import STATUS, deadline_phrase, period_of, short, status_label
+from handlers.texts import STATUS, deadline_phrase, period_of, short, status_label, succession_note, with_note
 from handlers.types import Reply
 from locales import N_, _, format_day, format_number
 from models.audit import record
@@ -437,7 +437,7 @@ async def _resolve_pair(ctx: Context, assignment_id: int, period_id: int) -> Ite
     """The obligation behind a reminder (its button or a reply to it), if this person may report on it."""
     assert ctx.plan is not None and ctx.catalog is not None
     found = await obligations(ctx.session, ctx.plan, due_from=ctx.plan.start, due_to=ctx.plan.end.replace(
-        year=ctx.plan.end.year + 2), assignment_ids=[assignment_id], period_ids=[period_id])
+        year=ctx.plan.end.year + 2), as_of=ctx.today, assignment_ids=[assignment_id], period_ids=[period_id])
     if not found:
         return [Reply(_("Không tìm thấy nhiệm vụ hoặc kỳ báo cáo này nữa (kế hoạch có thể vừa được cập nhật). "
                         "Gõ /baocao để chọn lại."))]
@@ -530,8 +530,10 @@ async def _from_line(ctx: Context, parsed: ParsedLine, *, raw: str) -> list[Repl
     data["task_ids"] = [t.id for t in tasks]
     units = _reporter_units(ctx)
     allowed = {u.id for u in units}
+    note = ""
     if parsed.unit_text:
-        named = ctx.catalog.find_units(parsed.unit_text, on=ctx.today)
+        named, steps = ctx.catalog.resolve_units(parsed.unit_text, on=ctx.today)
+        note = succession_note(steps)
         if not named:
             return [Reply(_("Không tìm thấy đơn vị “{text}”. Viết mã hoặc tên đơn vị trước mã nhiệm vụ, ví dụ: "
                             "/bc SCT IV.2.a 80%").format(text=short(parsed.unit_text, 60)))]
@@ -547,7 +549,7 @@ async def _from_line(ctx: Context, parsed: ParsedLine, *, raw: str) -> list[Repl
         reporting = set().union(*(t.reporting_units(ctx.today) for t in tasks))
         if reporting and not reporting & allowed:
             return await _refuse_other_unit(ctx, min(reporting), tasks[0].id)
-    return await _with_values(ctx, data, parsed)
+    return with_note(note, await _with_values(ctx, data, parsed))
 
 
 async def _with_values(ctx: Context, data: dict[str, Any], parsed: ParsedLine) -> list[Reply]:

@@ -6,12 +6,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from handlers.core import READERS, REGISTERED, Context, Router
-from handlers.texts import deadline_phrase, period_of, report_summary, round_title, short, status_label
+from handlers.texts import (
+    deadline_phrase,
+    period_of,
+    report_summary,
+    round_title,
+    short,
+    status_label,
+    succession_note,
+    with_note,
+)
 from handlers.types import Option, Reply
 from locales import N_, _, format_datetime
 from models.audit import record
+from models.registry import current_of, focal_points, succession
 from models.status import Item, snapshot
-from models.tables import ReportStatus, Unit
+from models.tables import GrantStatus, ReportStatus, Unit
 
 router = Router()
 LIST_LIMIT = 25  # lines per section; the rest is counted, the Excel export has everything
@@ -34,7 +44,7 @@ async def status(ctx: Context, args: str) -> list[Reply]:
     tasks = ctx.catalog.find_tasks(args)
     if len(tasks) == 1:
         return [await _task_status(ctx, tasks[0].id, limit_to=None if reader else ctx.identity.focal_units)]
-    units = ctx.catalog.find_units(args, on=ctx.today)
+    units, steps = ctx.catalog.resolve_units(args, on=ctx.today)
     if not reader:
         mine = [u for u in units if u.id in ctx.identity.focal_units]
         if units and not mine:
@@ -44,7 +54,7 @@ async def status(ctx: Context, args: str) -> list[Reply]:
                             "{who}.").format(who=who))]
         units = mine
     if len(units) == 1:
-        return [await _unit_status(ctx, units[0].id)]
+        return with_note(succession_note(steps), [await _unit_status(ctx, units[0].id)])
     if len(units) > 1:
         options = tuple(Option(f"{u.code} — {short(u.name, 40)}", f"ti:{u.id}") for u in units[:30])
         return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=short(args, 60)), options)]
@@ -171,27 +181,49 @@ def _counts(items: Sequence[Item]) -> str:
 
 
 async def _unit_status(ctx: Context, unit_id: int) -> Reply:
-    assert ctx.plan is not None
+    """A unit's open and overdue reports, its predecessors' marked "(trước đây: …)", and who reports."""
+    assert ctx.plan is not None and ctx.catalog is not None
     unit = await ctx.session.get(Unit, unit_id)
     assert unit is not None
-    state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id])
+    former = {u.id: u for u in ctx.catalog.predecessors(unit_id)}
+    state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id, *former])
     current, overdue = state.current, state.overdue
     calendar = ctx.calendar
+
+    def was(o) -> str:
+        return " " + _("(trước đây: {name})").format(name=former[o.unit_id].name) if o.unit_id in former else ""
+
     lines = [f"🏢 {unit.name} ({unit.code})"]
+    if unit.valid_to is not None and unit.valid_to < ctx.today:
+        successor = current_of(ctx.catalog.units, unit, ctx.today)
+        if successor is not None:
+            lines.append(succession_note([succession(unit, successor, ctx.catalog.ended_by)]))
+    people = await focal_points(ctx.session, [unit_id])
+    if people:
+        names = [m.display_name + (" " + _("(chờ xác nhận)") if grant_status == GrantStatus.pending else "")
+                 for _unit, m, grant_status in people]
+        lines.append(_("Đầu mối: {names}").format(names=", ".join(names)))
     if overdue:
         lines.append("")
         lines.append(_("⏰ Quá hạn chưa báo cáo:"))
         for item in overdue[:LIST_LIMIT]:
             o = item.obligation
-            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}")
+            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{was(o)}")
     if current:
         lines.append("")
         lines.append(_("Kỳ đang mở:"))
         for item in current[:LIST_LIMIT]:
             o = item.obligation
-            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}")
+            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{was(o)}")
             lines.append(f"  {short(o.task_title, 90)}")
             lines.append(f"  {report_summary(item, ctx.config.tz)}")
+    recent = [i for i in state.recent if i.reported and i.obligation.unit_id in former]
+    if recent:
+        lines.append("")
+        lines.append(_("Đã báo cáo gần đây (đơn vị trước đây):"))
+        for item in recent[:LIST_LIMIT]:
+            o = item.obligation
+            lines.append(f"• {o.task_code} · {period_of(o)}{was(o)}: {report_summary(item, ctx.config.tz)}")
     if not overdue and not current:
         lines.append(_("Đơn vị không có kỳ báo cáo nào đang mở."))
     return Reply("\n".join(lines))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, tzinfo
 
+from handlers.types import Reply
 from locales import N_, _, format_date, format_day, format_number, ngettext
 from models.obligations import Obligation
 from models.periods import period_label
+from models.registry import Succession
 from models.status import Item
 from models.tables import ReportStatus, Role
 from models.workdays import WorkCalendar
@@ -87,3 +91,23 @@ def report_summary(item: Item, tz: tzinfo) -> str:
     if report.late:
         meta.append(_("nộp muộn"))
     return " · ".join(parts) + f" ({', '.join(meta)})"
+
+
+def succession_note(steps: Sequence[Succession]) -> str:
+    """"Sở TT&TT" typed after the merger: say which unit it led to, and since when."""
+    lines = []
+    for step in steps:
+        if step.kind == "retire":
+            lines.append(_("{former} đã kết thúc hoạt động từ {day}; nhiệm vụ chuyển về {current}.").format(
+                former=step.former.name, day=format_date(step.since), current=step.current.name))
+        else:
+            lines.append(_("{former} đã hợp nhất vào {current} từ {day}.").format(
+                former=step.former.name, current=step.current.name, day=format_date(step.since)))
+    return "\n".join(lines)
+
+
+def with_note(note: str, replies: list[Reply]) -> list[Reply]:
+    """The note above the first reply (one message, not two)."""
+    if not note or not replies:
+        return replies
+    return [replace(replies[0], text=f"{note}\n\n{replies[0].text}"), *replies[1:]]

@@ -19,7 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.texts import deadline_phrase, round_title, short, status_label
 from locales import _, format_date, format_datetime, format_number
-from models.obligations import plan_calendar
+from models.obligations import Obligation, plan_calendar
+from models.registry import current_of
 from models.status import Item, snapshot
 from models.tables import (
     Assignment,
@@ -82,10 +83,18 @@ class Digest:
     completed: list[Item]  # reported done in the last week
     obstacles: list[Item]
     targets: list[TargetProgress]
+    # Units that have ended, by id → the unit carrying their work today: old reports stay under the old
+    # unit's name, which alone would read as a unit that no longer exists.
+    now_part_of: dict[int, Unit] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
         return self.now.astimezone(self.tz).date()
+
+    def unit_label(self, o: Obligation) -> str:
+        """"SKHCN", or "STTTT (nay: SKHCN)" for a unit that has merged since."""
+        current = self.now_part_of.get(o.unit_id)
+        return o.unit_code + (" " + _("(nay: {code})").format(code=current.code) if current else "")
 
 
 async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, *,
@@ -115,7 +124,12 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
     targets = await _targets(session, plan)
     if contributions:
         await _contributions(session, plan, targets)
-    return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles, targets)
+    units = {u.id: u for u in (await session.exec(select(Unit).where(Unit.plan_id == plan.id))).scalars()}
+    ended = {o.unit_id for o in (i.obligation for i in items) if units[o.unit_id].valid_to is not None
+             and units[o.unit_id].valid_to < today}
+    now_part_of = {unit_id: current for unit_id in ended
+                   if (current := current_of(units, units[unit_id], today)) is not None}
+    return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles, targets, now_part_of)
 
 
 def _target_values():
@@ -216,7 +230,7 @@ def text(d: Digest, *, attachments: bool = True) -> str:
     if d.overdue:
         by_unit: dict[str, list[str]] = defaultdict(list)
         for item in d.overdue:
-            by_unit[item.obligation.unit_code].append(item.obligation.task_code)
+            by_unit[d.unit_label(item.obligation)].append(item.obligation.task_code)
         lines.append(_("⏰ Quá hạn chưa báo cáo: {n} báo cáo của {units} đơn vị").format(
             n=len(d.overdue), units=len(by_unit)))
         lines += [f"• {unit}: {', '.join(sorted(set(tasks)))}" for unit, tasks in sorted(by_unit.items())[:20]]
@@ -224,7 +238,7 @@ def text(d: Digest, *, attachments: bool = True) -> str:
         lines.append(_("⏰ Không có báo cáo nào quá hạn."))
     if d.completed:
         lines += ["", _("✅ Hoàn thành trong tuần:")]
-        lines += [f"• {i.obligation.unit_code} · {i.obligation.task_code} — {short(i.obligation.task_title, 70)}"
+        lines += [f"• {d.unit_label(i.obligation)} · {i.obligation.task_code} — {short(i.obligation.task_title, 70)}"
                   for i in d.completed[:15]]
     if d.obstacles:
         lines += ["", _("⚠️ Vướng mắc đang mở ({n}):").format(n=len(d.obstacles))]
@@ -233,7 +247,7 @@ def text(d: Digest, *, attachments: bool = True) -> str:
             assert report is not None
             what = report.obstacles or report.note or status_label(report.status)
             extra = " — " + _("đề xuất: {text}").format(text=short(report.proposals, 80)) if report.proposals else ""
-            lines.append(f"• {item.obligation.unit_code} · {item.obligation.task_code}: {short(what, 140)}{extra}")
+            lines.append(f"• {d.unit_label(item.obligation)} · {item.obligation.task_code}: {short(what, 140)}{extra}")
     if d.targets:
         lines += ["", _("🎯 Mục tiêu:")]
         lines += [target_line(t) for t in d.targets]

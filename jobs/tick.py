@@ -26,9 +26,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers import succession
 from jobs import messages
 from locales import _, use_locale
 from models.obligations import Obligation, obligation_from_row, obligation_rows, plan_calendar
+from models.registry import pending_successions
 from models.tables import (
     ChannelAccount,
     ChatDestination,
@@ -114,15 +116,19 @@ class People:
         self.groups: list[ChatDestination] = []
 
     async def load(self, session: AsyncSession) -> People:
-        grants = (await session.exec(select(RoleGrant).where(RoleGrant.status == GrantStatus.active))).scalars()
+        grants = (await session.exec(select(RoleGrant).where(
+            RoleGrant.status.in_([GrantStatus.active, GrantStatus.pending])))).scalars()
+        pending: list[int] = []
         for grant in grants:
-            if grant.role == Role.focal and grant.unit_id:
+            if grant.status == GrantStatus.pending:
+                pending.append(grant.member_id)  # asked to confirm a successor unit: must be reachable
+            elif grant.role == Role.focal and grant.unit_id:
                 self.focal[grant.unit_id].append(grant.member_id)
             elif grant.role == Role.coordinator:
                 self.coordinators.append(grant.member_id)
             elif grant.role == Role.leader:
                 self.leaders.append(grant.member_id)
-        ids = set(self.coordinators) | set(self.leaders) | {m for ms in self.focal.values() for m in ms}
+        ids = set(self.coordinators) | set(self.leaders) | {m for ms in self.focal.values() for m in ms} | set(pending)
         if ids:
             for member in (await session.exec(select(Member).where(Member.id.in_(ids)))).scalars():
                 self.members[member.id] = member
@@ -174,6 +180,7 @@ async def plan_actions(session: AsyncSession, config: TickConfig, now: datetime)
     actions: list[Action] = []
     for plan in plans:
         actions += await _plan_reminders(session, plan, config, people, now)
+    actions += await _succession_questions(session, config, people, now)
     actions += _digests(config, people, now)
     return actions
 
@@ -184,7 +191,7 @@ async def _plan_reminders(session: AsyncSession, plan: Plan, config: TickConfig,
     today = now.astimezone(tz).date()
     calendar = await plan_calendar(session, plan.id)
     rows = await obligation_rows(session, plan, due_from=max(plan.track_from, today - WINDOW),
-                                 due_to=today + WINDOW, with_report=True)
+                                 due_to=today + WINDOW, as_of=today, with_report=True)
     actions: list[Action] = []
     overdue_by_round: dict[tuple[int, int], list[Obligation]] = defaultdict(list)
     for row in rows:
@@ -253,6 +260,28 @@ def digest_moments(cron: str, tz: ZoneInfo, now: datetime, since: datetime) -> l
         if previous == current:
             break
     return found
+
+
+async def _succession_questions(session: AsyncSession, config: TickConfig, people: People,
+                                now: datetime) -> list[Action]:
+    """Focal points of a merged or retired unit are asked once whether they carry on for its successor."""
+    today = now.astimezone(config.tz).date()
+    actions = []
+    for pending in await pending_successions(session, today):
+        when = moment(max(pending.event.day, today), config.reminder_time, config.tz)
+        if when > now:
+            continue
+        recipient = people.recipient(pending.grant.member_id)
+        key = f"succession:{pending.grant.id}"
+        if recipient is None:
+            actions.append(Action("notice", key, DeliveryStatus.failed, "no reachable account on a running channel",
+                                  None, when))
+            continue
+        with use_locale(recipient.locale):
+            reply = succession.question(pending)
+        actions.append(Action("notice", key, DeliveryStatus.pending, "", recipient, when, payload={
+            "text": reply.text, "options": [[o.label, o.value] for o in reply.options]}))
+    return actions
 
 
 def _digests(config: TickConfig, people: People, now: datetime) -> list[Action]:

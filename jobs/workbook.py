@@ -38,6 +38,11 @@ def _local(moment: datetime, d: Digest) -> datetime:
     return moment.astimezone(d.tz).replace(tzinfo=None)  # Excel has no time zones
 
 
+def _part_of(d: Digest, o) -> str:
+    current = d.now_part_of.get(o.unit_id)
+    return " " + _("(nay: {name})").format(name=current.name) if current else ""
+
+
 def render(d: Digest) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -54,7 +59,7 @@ def render(d: Digest) -> bytes:
                                                                i.obligation.due)), start=2):
         o, report = item.obligation, item.report
         sheet.append([
-            o.unit_code, o.unit_name, o.task_code, o.task_title, period_of(o), o.due,
+            o.unit_code, o.unit_name + _part_of(d, o), o.task_code, o.task_title, period_of(o), o.due,
             status_label(report.status) if report else _("Chưa báo cáo"),
             report.percent if report else None,
             *[float(item.values[c]) if c in item.values else None for c in indicators],

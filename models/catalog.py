@@ -16,7 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.matching import task_keys
 from models.obligations import plan_calendar
-from models.tables import Assignment, Indicator, Plan, Task, TaskIndicator, Unit, UnitAlias
+from models.registry import Succession, current_of, in_force, predecessors, succession
+from models.tables import Assignment, Indicator, Plan, Task, TaskIndicator, Unit, UnitAlias, UnitEvent
 from models.text import fold
 from models.workdays import WorkCalendar
 
@@ -67,6 +68,7 @@ class PlanCatalog:
     coordinator: Unit | None
     _task_keys: dict[str, list[int]] = field(default_factory=dict)
     _aliases: dict[str, list[int]] = field(default_factory=dict)
+    ended_by: dict[int, str] = field(default_factory=dict)  # unit id → "merge" | "retire"
 
     def is_task_key(self, token: str) -> bool:
         return fold(token) in self._task_keys
@@ -75,25 +77,36 @@ class PlanCatalog:
         return [self.tasks[i] for i in self._task_keys.get(fold(text), [])]
 
     def find_units(self, text: str, *, on: date | None = None) -> list[Unit]:
-        """Units whose code, name or alias is `text` (loosely); failing that, whose names contain it."""
+        """Units whose code, name or alias is `text` (loosely); failing that, whose names contain it.
+        On a day, a unit that has ended stands for its successor ("Sở TT&TT" finds Sở KH&CN)."""
+        return self.resolve_units(text, on=on)[0]
+
+    def resolve_units(self, text: str, *, on: date | None = None) -> tuple[list[Unit], list[Succession]]:
+        """`find_units`, with the successions it followed (for saying so to the person)."""
         key = fold(text)
         if not key:
-            return []
+            return [], []
         ids = self._aliases.get(key)
         if ids is None and len(key) >= 2:
             ids = sorted({i for norm, owners in self._aliases.items() if key in norm for i in owners})
-        return [u for u in (self.units[i] for i in ids or []) if _in_force(u, on)]
+        found: dict[int, Unit] = {}
+        followed: list[Succession] = []
+        for unit in (self.units[i] for i in ids or []):
+            if in_force(unit, on):
+                found.setdefault(unit.id, unit)
+            elif on is not None and unit.active and (current := current_of(self.units, unit, on)) is not None:
+                followed.append(succession(unit, current, self.ended_by))
+        direct = set(found)
+        for step in followed:
+            found.setdefault(step.current.id, step.current)
+        # Only say "… đã hợp nhất vào …" when the old name is what led to the unit.
+        return list(found.values()), [s for s in followed if s.current.id not in direct]
+
+    def predecessors(self, unit_id: int) -> list[Unit]:
+        return predecessors(self.units, unit_id)
 
     def unit(self, unit_id: int) -> Unit | None:
         return self.units.get(unit_id)
-
-
-def _in_force(unit: Unit, day: date | None) -> bool:
-    if not unit.active:
-        return False
-    if day is None:
-        return True
-    return (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_to is None or unit.valid_to >= day)
 
 
 async def load_catalog(session: AsyncSession, plan: Plan) -> PlanCatalog:
@@ -125,8 +138,11 @@ async def load_catalog(session: AsyncSession, plan: Plan) -> PlanCatalog:
         for key in info.keys:
             keys[key].append(info.id)
     coordinator = next((u for u in units.values() if u.code == plan.coordinator_code), None)
+    ended_by = {unit_id: kind for unit_id, kind in (await session.exec(
+        select(UnitEvent.unit_id, UnitEvent.kind).where(UnitEvent.plan_id == plan.id,
+                                                        UnitEvent.kind.in_(["merge", "retire"])))).all()}
     return PlanCatalog(plan.id, plan.loaded_at, infos, units, await plan_calendar(session, plan.id), coordinator,
-                       dict(keys), dict(aliases))
+                       dict(keys), dict(aliases), ended_by)
 
 
 class CatalogCache:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, exists, or_
+from sqlalchemy import and_, bindparam, case, exists, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -76,6 +76,11 @@ _COLUMNS = (
 )
 
 
+# Who owes a period: for an open one, the unit responsible today (a report due in December belongs to the
+# old unit in June and to its successor in August); for a past one, the unit responsible on its deadline.
+_OWNED_ON = case((Period.due < bindparam("as_of"), Period.due), else_=bindparam("as_of"))
+FAR_FUTURE = date(9999, 12, 31)  # `as_of` for "whoever owns it on the deadline" (plans, schedules)
+
 _FILTERS = {"unit_ids": Unit.id, "task_ids": Task.id, "assignment_ids": Assignment.id, "period_ids": Period.id}
 
 
@@ -96,8 +101,8 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
             Period.active, Schedule.active, Task.active, Assignment.active, Unit.active,
             Period.due >= bindparam("due_from"), Period.due <= bindparam("due_to"),
             or_(Assignment.role == "lead", Task.report_by == "all"),
-            _effective(Assignment.valid_from, Assignment.valid_to, Period.due),
-            _effective(Unit.valid_from, Unit.valid_to, Period.due),
+            _effective(Assignment.valid_from, Assignment.valid_to, _OWNED_ON),
+            _effective(Unit.valid_from, Unit.valid_to, _OWNED_ON),
         )
         .order_by(Period.due, Schedule.code, Period.key, Unit.code, Task.code)
     )
@@ -112,14 +117,14 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
 
 
 async def obligation_rows(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
-                          with_report: bool = False, unreported_only: bool = False,
+                          as_of: date = FAR_FUTURE, with_report: bool = False, unreported_only: bool = False,
                           **filters: list[int] | None) -> list:
     """Rows of obligations (and, with `with_report`, the latest report of each) for `obligation_from_row`."""
     given = {name: list(values) for name, values in filters.items() if values is not None}
     if unknown := set(given) - set(_FILTERS):
         raise TypeError(f"unknown filters {unknown}")
     statement = _statement(frozenset(given), with_report, unreported_only)
-    params = {"plan_id": plan.id, "due_from": due_from, "due_to": due_to, **given}
+    params = {"plan_id": plan.id, "due_from": due_from, "due_to": due_to, "as_of": as_of, **given}
     return list((await session.exec(statement, params=params)).all())
 
 
@@ -134,13 +139,13 @@ def obligation_from_row(plan: Plan, row) -> Obligation:
 
 
 async def obligations(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
-                      **filters: list[int] | None) -> list[Obligation]:
+                      as_of: date = FAR_FUTURE, **filters: list[int] | None) -> list[Obligation]:
     """Reporting obligations of `plan` whose deadline lies in [due_from, due_to], optionally only some
     units, tasks, assignments or periods.
 
     The owner is the unit assigned on the deadline day (assignments and units are effective-dated).
     """
-    rows = await obligation_rows(session, plan, due_from=due_from, due_to=due_to, **filters)
+    rows = await obligation_rows(session, plan, due_from=due_from, due_to=due_to, as_of=as_of, **filters)
     return [obligation_from_row(plan, row) for row in rows]
 
 

@@ -33,6 +33,7 @@ from models.tables import (
     TaskSchedule,
     Unit,
     UnitAlias,
+    UnitEvent,
 )
 from models.text import fold
 from models.workdays import WorkCalendar
@@ -178,16 +179,24 @@ class _Loader:
         return rows[header.code]
 
     async def _units(self, plan: Plan) -> dict[str, Unit]:
-        existing = {u.code: u for u in await self._all(Unit, Unit.plan_id == plan.id)}
-        desired = {
-            u.code.upper(): {"plan_id": plan.id, "code": u.code.upper(), "name": u.name, "kind": u.kind,
-                             "valid_from": u.valid_from, "valid_to": u.valid_to, "active": True}
-            for u in self.spec.units
-        }
+        # Units a reorganisation file created, and what such files changed (names, end dates, successors),
+        # belong to that layer: reloading the plan file must not undo the 2025 reorganisation.
+        existing = {u.code: u for u in await self._all(Unit, Unit.plan_id == plan.id, Unit.origin == "plan")}
+        changed = set(await self.session.exec(select(UnitEvent.unit_id).where(UnitEvent.plan_id == plan.id)))
+        desired = {}
+        for u in self.spec.units:
+            values = {"plan_id": plan.id, "code": u.code.upper(), "name": u.name, "kind": u.kind,
+                      "valid_from": u.valid_from, "valid_to": u.valid_to, "active": True, "origin": "plan"}
+            current = existing.get(u.code.upper())
+            if current is not None and current.id in changed:
+                values.update(name=current.name, valid_to=current.valid_to)
+            desired[u.code.upper()] = values
         units: dict[str, Unit] = await self._sync("unit", Unit, existing, desired)  # type: ignore[assignment]
         for spec_unit in self.spec.units:
             unit = units[spec_unit.code.upper()]
             successor = units[spec_unit.successor.upper()].id if spec_unit.successor else None
+            if unit.id in changed and successor is None:
+                continue  # the successor came from a reorganisation
             if unit.successor_id != successor:
                 self.changes.append(Change("update", "unit", unit.code,
                                            {"successor_id": (unit.successor_id, successor)}))
@@ -197,7 +206,7 @@ class _Loader:
         wanted: dict[Hashable, dict[str, Any]] = {}
         for spec_unit in self.spec.units:
             unit = units[spec_unit.code.upper()]
-            for alias in (spec_unit.code, spec_unit.name, *spec_unit.aliases):
+            for alias in (spec_unit.code, spec_unit.name, unit.name, *spec_unit.aliases):
                 norm = fold(alias)
                 if norm and (unit.id, norm) not in wanted:
                     wanted[(unit.id, norm)] = {"unit_id": unit.id, "alias": alias, "norm": norm}

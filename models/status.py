@@ -110,7 +110,7 @@ async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: 
     # the rounds around today (with their latest reports), and what is overdue (unreported, in SQL).
     recent_from = max(plan.track_from, today - timedelta(days=RECENT_DAYS))
     rows = await obligation_rows(session, plan, due_from=recent_from,
-                                 due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), with_report=True,
+                                 due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), as_of=today, with_report=True,
                                  unit_ids=unit_ids, task_ids=task_ids)
     latest: dict[tuple[int, int], Report] = {}
     found: list[Obligation] = []
@@ -122,8 +122,8 @@ async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: 
     overdue = []
     if today > plan.track_from:
         overdue = [obligation_from_row(plan, row) for row in await obligation_rows(
-            session, plan, due_from=plan.track_from, due_to=today - timedelta(days=1), unreported_only=True,
-            unit_ids=unit_ids, task_ids=task_ids)]
+            session, plan, due_from=plan.track_from, due_to=today - timedelta(days=1), as_of=today,
+            unreported_only=True, unit_ids=unit_ids, task_ids=task_ids)]
     by_report = await _values(session, list(latest.values())) if values else {}
     current = _current_only(found, today)
 

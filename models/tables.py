@@ -91,6 +91,23 @@ class Unit(SQLModel, table=True):
     valid_to: date | None = None  # last day the unit exists
     successor_id: int | None = Field(default=None, foreign_key="unit.id")
     active: bool = True  # False once the plan file no longer lists it (history is kept)
+    origin: str = "plan"  # "plan", or the reorganisation file that created it
+
+
+class UnitEvent(SQLModel, table=True):
+    """A dated change to the registry, as a reorganisation file recorded it (with its legal source)."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "unit_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    day: date  # the first day of the new arrangement
+    kind: str  # merge | rename | split | retire
+    unit_id: int = Field(foreign_key="unit.id", index=True)  # the unit the event happens to
+    target_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # merged into, or successor
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # tasks moved, old name, decision list
+    source: str = ""
+    origin: str = ""  # the reorganisation file's code
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class UnitAlias(SQLModel, table=True):

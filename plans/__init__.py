@@ -4,3 +4,4 @@ from pathlib import Path
 
 PLANS_DIR = Path(__file__).parent
 DEFAULT_PLAN = PLANS_DIR / "vinh-long-3064.yaml"
+DEFAULT_REORG = PLANS_DIR / "vinh-long-2025-reorg.yaml"  # the 2025 reorganisation of its units

@@ -3,6 +3,8 @@
 from sqlmodel import select
 
 from jobs.tick import digest_moments, plan_actions, tick, unclaimed
+from models.reorg import load_reorg
+from models.reorgfile import read_reorg
 from models.tables import Delivery
 from tests.jobs.conftest import VN, at
 
@@ -124,3 +126,25 @@ async def test_preview_shows_what_would_be_claimed_and_writes_nothing(sessions, 
     assert {(a.step, a.status) for a in preview if a.kind == "reminder"} == {(-5, "stale"), (-2, "pending")}
     assert await rows(sessions) == []
     assert str(VN) == "Asia/Ho_Chi_Minh"
+
+
+async def test_reminders_follow_the_owner_on_the_day_they_are_sent(sessions, config, register, tmp_path):
+    # A district committee retires on Monday 15/12/2025, the day before the annual deadline (16/12).
+    path = tmp_path / "reorg.yaml"
+    path.write_text(
+        "reorganisation: {code: T, plan: VL-3064-2023, title: thử}\n"
+        "units:\n  - {code: UBND-CAPXA, name: \"UBND các xã, phường\", kind: ubnd, valid_from: 2025-12-15, source: x}\n"
+        "events:\n  - {date: 2025-12-15, retire: UBND-LH, tasks_to: UBND-CAPXA, source: x}\n", encoding="utf-8")
+    await register("focal", "UBND-LH", user_id="601")
+    async with sessions() as session:
+        await load_reorg(session, read_reorg(path), actor="test")
+    await register("focal", "UBND-CAPXA", user_id="602")
+
+    def iv8a(result) -> set[str]:
+        return {a.recipient.chat_id for a in result.claimed if a.kind == "reminder" and a.status == "pending"
+                and "IV.8.a" in a.payload["text"]}
+
+    # Tuesday 09/12: the district committee still holds the task; its focal point is reminded.
+    assert iv8a(await run(sessions, config, "2025-12-09 08:00")) == {"601"}
+    # Tuesday 16/12, deadline day: the task is the communes' now.
+    assert iv8a(await run(sessions, config, "2025-12-16 08:00")) == {"602"}

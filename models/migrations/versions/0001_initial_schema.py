@@ -15,7 +15,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-
     op.create_table('conversation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.String(), nullable=False),
@@ -198,6 +197,7 @@ def upgrade() -> None:
     sa.Column('valid_to', sa.Date(), nullable=True),
     sa.Column('successor_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('origin', sa.String(), nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], name=op.f('fk_unit_plan_id_plan')),
     sa.ForeignKeyConstraint(['successor_id'], ['unit.id'], name=op.f('fk_unit_successor_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_unit')),
@@ -321,6 +321,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_unitalias_norm'), ['norm'], unique=False)
         batch_op.create_index(batch_op.f('ix_unitalias_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('unitevent',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('source', sa.String(), nullable=False),
+    sa.Column('origin', sa.String(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['plan.id'], name=op.f('fk_unitevent_plan_id_plan')),
+    sa.ForeignKeyConstraint(['target_id'], ['unit.id'], name=op.f('fk_unitevent_target_id_unit')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_unitevent_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_unitevent')),
+    sa.UniqueConstraint('plan_id', 'unit_id', 'day', name=op.f('uq_unitevent_plan_id_unit_id_day'))
+    )
+    with op.batch_alter_table('unitevent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_unitevent_plan_id'), ['plan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_unitevent_target_id'), ['target_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_unitevent_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('delivery',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('claim_key', sa.String(), nullable=False),
@@ -399,9 +421,7 @@ def upgrade() -> None:
 
 
 
-
 def downgrade() -> None:
-
     with op.batch_alter_table('reportvalue', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reportvalue_indicator_id'))
 
@@ -416,6 +436,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_delivery_chat_message')
 
     op.drop_table('delivery')
+    with op.batch_alter_table('unitevent', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_unitevent_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_unitevent_target_id'))
+        batch_op.drop_index(batch_op.f('ix_unitevent_plan_id'))
+
+    op.drop_table('unitevent')
     with op.batch_alter_table('unitalias', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unitalias_unit_id'))
         batch_op.drop_index(batch_op.f('ix_unitalias_norm'))
@@ -484,4 +510,3 @@ def downgrade() -> None:
 
     op.drop_table('inboundseen')
     op.drop_table('conversation')
-

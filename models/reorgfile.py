@@ -1,0 +1,281 @@
+"""The reorganisation file: dated changes to a plan's units, each with its legal source.
+
+```yaml
+reorganisation: {code: VL-2025, plan: VL-3064-2023, title: "…"}
+units:                      # units that appear with the reorganisation
+  - {code: SNV, name: "Sở Nội vụ", kind: so, valid_from: 2025-03-01, aliases: [SNV], source: "…"}
+events:
+  - {date: 2025-03-01, merge: [SNNPTNT], into: SNNMT, source: "…"}
+  - {date: 2025-03-01, merge: [STTTT], into: SKHCN, tasks: {IV.5.a: SVHTTDL}, source: "…"}  # a function moves
+  - {date: 2025-03-01, rename: CTK, name: "Thống kê tỉnh Vĩnh Long", source: "…"}
+  - {date: 2025-03-01, split: SLDTBXH, tasks: {IV.2.b: SNV}, source: "…"}  # the unit stays, a task moves
+  - {date: 2025-07-01, retire: UBND-LH, tasks_to: UBND-CAPXA, source: "…"}  # or tasks_to: decision
+```
+
+`read_reorg` checks the file alone; `check_against` checks it against the loaded plan (unknown units,
+cycles, dates outside the plan, two events for one unit on one day, tasks left without an owner).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, model_validator
+
+from locales import _
+from models import yamlsource
+from models.planfile import Code, Text, UnitKind, _pydantic_problems, _Strict
+from models.text import fold
+from models.yamlsource import Located, Path_, SourceError
+
+DECISION = "decision"  # tasks_to: the coordinator decides later (the tasks go on a decision list)
+
+
+class ReorgHeader(_Strict):
+    code: Code
+    plan: Code
+    title: Text
+
+
+class NewUnit(_Strict):
+    code: Code
+    name: Text
+    kind: UnitKind = "khac"
+    aliases: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(default_factory=list)
+    valid_from: date
+    source: Text
+
+
+class EventSpec(_Strict):
+    date: date
+    merge: Annotated[list[Code], Field(min_length=1)] | None = None
+    into: Code | None = None
+    rename: Code | None = None
+    name: Text | None = None
+    split: Code | None = None
+    retire: Code | None = None
+    tasks: dict[str, Code] = Field(default_factory=dict)
+    tasks_to: Code | None = None
+    source: Text
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> EventSpec:
+        kinds = [k for k in ("merge", "rename", "split", "retire") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(_("mỗi sự kiện là đúng một trong: merge, rename, split, retire"))
+        if self.merge is not None and not self.into:
+            raise ValueError(_("merge cần `into`: đơn vị nhận sau hợp nhất"))
+        if self.rename is not None and not self.name:
+            raise ValueError(_("rename cần `name`: tên mới"))
+        if self.split is not None and not self.tasks:
+            raise ValueError(_("split cần `tasks`: nhiệm vụ nào chuyển sang đơn vị nào"))
+        if self.retire is not None and not self.tasks_to:
+            raise ValueError(_("retire cần `tasks_to`: đơn vị nhận nhiệm vụ, hoặc `decision`"))
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("merge", "rename", "split", "retire") if getattr(self, k) is not None)
+
+    @property
+    def subjects(self) -> list[str]:
+        """The units the event happens to."""
+        if self.merge is not None:
+            return [c.upper() for c in self.merge]
+        return [str(getattr(self, self.kind)).upper()]
+
+
+class ReorgFile(_Strict):
+    reorganisation: ReorgHeader
+    units: list[NewUnit] = Field(default_factory=list)
+    events: Annotated[list[EventSpec], Field(min_length=1)]
+
+
+@dataclass(frozen=True)
+class LoadedReorg:
+    spec: ReorgFile
+    path: str
+    sha256: str
+    located: Located = field(compare=False)
+
+
+def read_reorg(path: Path | str) -> LoadedReorg:
+    located = yamlsource.read(path)
+    if not isinstance(located.value, dict):
+        raise SourceError([located.problem((), _(
+            "tệp sắp xếp phải là một bảng khoá: giá trị (reorganisation:, units:, events: …)"))])
+    try:
+        spec = ReorgFile.model_validate(located.value)
+    except ValidationError as error:
+        raise SourceError(_pydantic_problems(error, located)) from error
+    return LoadedReorg(spec, str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(), located)
+
+
+# --- against the plan ------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanState:
+    """What the checks need to know of the loaded plan."""
+
+    code: str
+    start: date
+    end: date
+    units: dict[str, tuple[date | None, date | None]]  # code → (valid_from, valid_to)
+    successors: dict[str, str]  # code → successor code
+    names: dict[str, str]  # folded name or alias → unit code
+    leads: dict[str, list[tuple[str, str, date | None, date | None]]]  # task → [(unit, role, from, to)]
+
+
+def check_against(loaded: LoadedReorg, plan: PlanState) -> list[yamlsource.Problem]:
+    spec, located = loaded.spec, loaded.located
+    problems: list[tuple[Path_, str]] = []
+    if spec.reorganisation.plan != plan.code:
+        problems.append((("reorganisation", "plan"), _("kế hoạch '{code}' chưa được nạp (đang có: {loaded})").format(
+            code=spec.reorganisation.plan, loaded=plan.code)))
+    units = dict(plan.units)
+    for index, unit in enumerate(spec.units):
+        code = unit.code.upper()
+        if code in units:
+            problems.append((("units", index, "code"), _("mã '{code}' đã có trong kế hoạch").format(code=unit.code)))
+        for alias in (unit.code, unit.name, *unit.aliases):
+            owner = plan.names.get(fold(alias))
+            if owner and owner != code:
+                problems.append((("units", index, "aliases"), _(
+                    "tên gọi '{alias}' đã trỏ tới đơn vị {other}").format(alias=alias, other=owner)))
+        units[code] = (unit.valid_from, None)
+    tasks = {code: list(rows) for code, rows in plan.leads.items()}
+    successors = dict(plan.successors)
+    seen: dict[tuple[str, date], int] = {}
+    decision: set[str] = set()
+    order = sorted(range(len(spec.events)), key=lambda i: spec.events[i].date)
+
+    def in_force(code: str, day: date) -> bool:
+        start, end = units.get(code, (None, None))
+        return (start is None or start <= day) and (end is None or end >= day)
+
+    for index in order:
+        event = spec.events[index]
+        day = event.date
+        where: Path_ = ("events", index)
+        if not plan.start <= day <= plan.end:
+            problems.append(((*where, "date"), _("ngày {day} nằm ngoài thời gian kế hoạch ({start} – {end})").format(
+                day=day, start=plan.start, end=plan.end)))
+        for code in event.subjects:
+            if (code, day) in seen:
+                problems.append((where, _("đơn vị {code} đã có một sự kiện cùng ngày {day} (sự kiện {first})").format(
+                    code=code, day=day, first=seen[(code, day)])))
+            seen.setdefault((code, day), index)
+            if code not in units:
+                problems.append((where, _("đơn vị '{code}' không có trong kế hoạch hay trong units").format(code=code)))
+            elif not in_force(code, day - timedelta(days=1)):
+                problems.append((where, _("đơn vị {code} đã không còn hoạt động trước ngày {day}").format(
+                    code=code, day=day)))
+        for task, owner in event.tasks.items():
+            if owner.lower() == DECISION:
+                problems.append(((*where, "tasks", task), _(
+                    "nhiệm vụ {task} sẽ không còn đơn vị chủ trì: ghi mã đơn vị nhận (nếu chưa rõ, dùng "
+                    "retire với tasks_to: decision)").format(task=task)))
+        targets = {t.upper() for t in event.tasks.values() if t.lower() != DECISION}
+        target = (event.into or (event.tasks_to if event.tasks_to != DECISION else None) or "").upper()
+        for code in sorted({target, *targets} - {""}):
+            chain = _chain(successors, code)
+            looped = next((subject for subject in event.subjects if subject in chain), None)
+            if looped:
+                cycle = [looped, *chain[:chain.index(looped) + 1]]
+                problems.append((where, _("vòng kế thừa: {cycle}").format(cycle=" → ".join(cycle))))
+            elif code not in units:
+                problems.append((where, _("đơn vị nhận '{code}' không có trong kế hoạch hay trong units").format(
+                    code=code)))
+            elif not in_force(code, day):
+                problems.append((where, _("đơn vị nhận {code} không hoạt động vào ngày {day}").format(
+                    code=code, day=day)))
+        for task in event.tasks:
+            if task not in tasks:
+                problems.append(((*where, "tasks", task), _("nhiệm vụ '{code}' không có trong kế hoạch").format(
+                    code=task)))
+        if problems:
+            continue
+        # Apply the event to the simulated registry, to find what it leaves without an owner.
+        end = day - timedelta(days=1)
+        for code in event.subjects:
+            if event.kind == "rename":
+                continue
+            moving = {t for t, rows in tasks.items() if any(u == code and _open(f, to, day) for u, _r, f, to in rows)}
+            if event.kind == "split":
+                for task in event.tasks:
+                    if task not in moving:
+                        problems.append(((*where, "tasks", task), _(
+                            "đơn vị {code} không phụ trách nhiệm vụ {task} vào ngày {day}").format(
+                            code=code, task=task, day=day)))
+                moving &= set(event.tasks)
+            for task in moving:
+                rows = tasks[task]
+                new_owner = event.tasks.get(task, target).upper() if (event.tasks.get(task) or target) else ""
+                for position, (unit, role, start, stop) in enumerate(list(rows)):
+                    if unit == code and _open(start, stop, day):
+                        rows[position] = (unit, role, start, end)
+                        if new_owner:
+                            rows.append((new_owner, role, day, None))
+                if not new_owner:
+                    decision.add(task)
+            if event.kind in ("merge", "retire"):
+                units[code] = (units[code][0], end)
+                if target:
+                    successors[code] = target
+    problems.extend(_cycles(successors, spec))
+    if not problems:
+        problems.extend(_orphans(tasks, spec, decision))
+    return [located.problem(path, message) for path, message in problems]
+
+
+def _chain(successors: dict[str, str], code: str) -> list[str]:
+    """`code` and the units its work passed to, in order."""
+    chain = [code]
+    while (code := successors.get(code, "")) and code not in chain:
+        chain.append(code)
+    return chain
+
+
+def _open(start: date | None, stop: date | None, day: date) -> bool:
+    return (start is None or start <= day) and (stop is None or stop >= day)
+
+
+def _cycles(successors: dict[str, str], spec: ReorgFile) -> list[tuple[Path_, str]]:
+    index_of = {code: i for i, e in enumerate(spec.events) for code in e.subjects}
+    problems: list[tuple[Path_, str]] = []
+    reported: set[str] = set()
+    for start in successors:
+        chain, current = [start], successors.get(start)
+        while current and current not in chain:
+            chain.append(current)
+            current = successors.get(current)
+        if current and current not in reported:
+            cycle = chain[chain.index(current):]
+            reported.update(cycle)
+            problems.append((("events", index_of.get(current, 0)), _("vòng kế thừa: {cycle}").format(
+                cycle=" → ".join([*cycle, current]))))
+    return problems
+
+
+def _orphans(tasks: dict[str, list[tuple[str, str, date | None, date | None]]], spec: ReorgFile,
+             decision: set[str]) -> list[tuple[Path_, str]]:
+    problems: list[tuple[Path_, str]] = []
+    days = sorted({e.date for e in spec.events})
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for index, event in enumerate(spec.events):
+        by_day[event.date].append(index)
+    for task, rows in sorted(tasks.items()):
+        if task in decision or not any(r == "lead" for _u, r, _f, _t in rows):
+            continue
+        for day in days:
+            if not any(r == "lead" and _open(f, t, day) for _u, r, f, t in rows):
+                problems.append((("events", by_day[day][0]), _(
+                    "nhiệm vụ {task} không còn đơn vị chủ trì từ ngày {day}").format(task=task, day=day)))
+                break
+    return problems

@@ -1,0 +1,138 @@
+"""After the 2025 reorganisation: old names lead to the new units, history shows under the successor,
+and a merged unit's focal point is asked once whether they carry on."""
+
+from datetime import date, datetime
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from bot.app import ROUTERS
+from handlers.app import Handlers
+from handlers.core import HandlerConfig
+from jobs import digest, workbook
+from jobs.tick import TickConfig, tick
+from models.planload import load_plan
+from models.reorg import load_reorg
+from models.reorgfile import read_reorg
+from models.tables import Assignment, Delivery, Plan, Report, RoleGrant, Unit
+from plans import DEFAULT_REORG
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+async def plan(sessions, shipped_plan) -> Plan:
+    """Followed since November 2024, so that the 2024 round is part of the history."""
+    async with sessions() as session:
+        await load_plan(session, shipped_plan, actor="test", today=date(2024, 11, 1))
+    async with sessions() as session:
+        return (await session.exec(select(Plan))).one()
+
+
+@pytest.fixture
+def bot(sessions, plan, clock) -> Handlers:
+    # The reorganisation is loaded mid-dialog here; the bot rereads the plan row at most every 5 s
+    # (HandlerConfig.plan_recheck_seconds), which in a test is "never". Ask it to reread every message.
+    config = HandlerConfig(admins=("telegram:900",), tz=VN, bot_username="nhacviec_test_bot", plan_recheck_seconds=0)
+    return Handlers(sessions, config, ROUTERS, clock)
+
+
+@pytest.fixture
+def reorganise(sessions):
+    async def run() -> None:
+        async with sessions() as session:
+            await load_reorg(session, read_reorg(DEFAULT_REORG), actor="test")
+    return run
+
+
+@pytest.fixture
+async def press_officer(person, invite, clock, reorganise):
+    """A focal point of Sở TT&TT who reported in December 2024, before the merger."""
+    clock.now = datetime(2024, 12, 10, 9, 0, tzinfo=VN)
+    someone = person("500", "Võ Thị Hạnh")
+    await someone.say(f"/start {await invite('STTTT')}")
+    assert "Đã ghi nhận báo cáo" in await someone.say("/bc IV.5.a 50% phóng sự truyền hình")
+    await reorganise()
+    clock.now = datetime(2025, 8, 1, 9, 0, tzinfo=VN)  # Friday, after both 2025 events
+    return someone
+
+
+async def test_old_names_lead_to_the_successor_and_say_so(press_officer, coordinator):
+    answer = await coordinator.say("/tinhhinh Sở TT&TT")
+    assert "Sở Thông tin và Truyền thông đã hợp nhất vào Sở Khoa học và Công nghệ từ 01/03/2025." in answer
+    assert "🏢 Sở Khoa học và Công nghệ (SKHCN)" in answer
+    # The old unit's unreported 2024 report is still owed, shown under the successor with its origin.
+    assert "• IV.2.a · năm 2024 — hạn" in answer and "(trước đây: Sở Thông tin và Truyền thông)" in answer
+    assert "Đầu mối: Võ Thị Hạnh (chờ xác nhận)" in answer
+    answer = await coordinator.say("/nhacnho UBND huyện Long Hồ")
+    assert "UBND huyện Long Hồ đã kết thúc hoạt động từ 01/07/2025; nhiệm vụ chuyển về UBND các xã, phường." in answer
+    assert "UBND các xã, phường chưa có đầu mối đăng ký" in answer
+    answer = await coordinator.say("/tinhhinh Sở Nông nghiệp")
+    assert "đã hợp nhất vào Sở Nông nghiệp và Môi trường" in answer and "(SNNMT)" in answer
+
+
+async def test_before_the_merger_the_old_unit_is_itself(person, invite, clock, coordinator, reorganise):
+    await reorganise()
+    clock.now = datetime(2025, 2, 3, 9, 0, tzinfo=VN)
+    answer = await coordinator.say("/tinhhinh Sở TT&TT")
+    assert "🏢 Sở Thông tin và Truyền thông (STTTT)" in answer and "hợp nhất" not in answer
+    clock.now = datetime(2025, 6, 2, 9, 0, tzinfo=VN)
+    answer = await coordinator.say("/tinhhinh Long Hồ")
+    assert "🏢 UBND huyện Long Hồ (UBND-LH)" in answer and "kết thúc" not in answer
+    assert "IV.8.a · năm 2025" in answer
+
+
+async def test_the_report_filed_before_stays_with_the_old_unit(press_officer, sessions):
+    async with sessions() as session:
+        report = (await session.exec(select(Report))).one()
+        unit_id = (await session.exec(select(Assignment.unit_id).where(Assignment.id == report.assignment_id))).one()
+        assert (await session.get(Unit, unit_id)).code == "STTTT"
+        assert report.raw_text.endswith("phóng sự truyền hình")
+
+
+async def test_focal_point_is_asked_once_and_confirms(press_officer, coordinator, sessions, clock):
+    config = TickConfig(tz=VN, channels=frozenset({"telegram"}))
+    async with sessions() as session:
+        claimed = [a for a in (await tick(session, config, clock())).claimed if a.claim_key.startswith("succession:")]
+    (asked,) = claimed
+    assert asked.recipient.chat_id == "500"
+    assert "Từ 01/03/2025, Sở Thông tin và Truyền thông đã hợp nhất vào Sở Khoa học và Công nghệ." in \
+        asked.payload["text"]
+    assert [label for label, _value in asked.payload["options"]] == ["Có, tôi tiếp tục", "Không, người khác phụ trách"]
+    async with sessions() as session:  # asked once: the next tick does not ask again
+        assert not [a for a in (await tick(session, config, clock())).claimed if a.claim_key.startswith("succ")]
+        assert (await session.exec(select(Delivery).where(Delivery.claim_key == asked.claim_key))).one()
+    yes = asked.payload["options"][0][1]
+    assert "Lựa chọn không hợp lệ" in await coordinator.press_value(yes)  # someone else's question
+    assert "Anh/chị có tiếp tục làm đầu mối báo cáo cho Sở Khoa học và Công nghệ không?" in \
+        await press_officer.say("/xacnhan")
+    answer = await press_officer.press("Có, tôi tiếp tục")
+    assert "Đã xác nhận: anh/chị là đầu mối báo cáo của Sở Khoa học và Công nghệ." in answer
+    assert "đã xác nhận trước đó" in await press_officer.press_value(yes)
+    assert "không có phân công nào đang chờ" in await press_officer.say("/xacnhan")
+    answer = await coordinator.say("/tinhhinh SKHCN")
+    assert "Đầu mối: Võ Thị Hạnh" in answer and "chờ xác nhận" not in answer
+    assert "🏢 Sở Khoa học và Công nghệ (SKHCN)" in await press_officer.say("/tinhhinh SKHCN")
+
+
+async def test_declining_keeps_history_and_points_to_who_invites(press_officer, sessions):
+    await press_officer.say("/xacnhan")
+    answer = await press_officer.press("Không")
+    assert "không làm đầu mối của Sở Khoa học và Công nghệ" in answer and "mã mời" in answer
+    async with sessions() as session:
+        statuses = {g.status for g in (await session.exec(select(RoleGrant))).all()}
+    assert "revoked" in statuses and "active" in statuses  # the old unit's grant (and its history) remains
+    assert "chỉ xem được tình hình của đơn vị mình" in await press_officer.say("/tinhhinh SKHCN")
+
+
+async def test_digest_names_the_old_unit_and_its_successor(press_officer, sessions, clock, plan):
+    async with sessions() as session:
+        data = await digest.build(session, plan, clock(), VN, contributions=True)
+    text = digest.text(data)
+    assert "• STTTT (nay: SKHCN): IV.2.a" in text
+    sheet = load_workbook(BytesIO(workbook.render(data))).active
+    names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "STTTT"}
+    assert names == {"Sở Thông tin và Truyền thông (nay: Sở Khoa học và Công nghệ)"}
