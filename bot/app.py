@@ -30,6 +30,8 @@ from models import db, kv
 from models.base import utcnow
 from models.planfile import read_plan
 from models.planload import LoadResult, load_plan
+from models.reorg import load_reorg
+from models.reorgfile import read_reorg
 from models.tables import DeliveryStatus
 
 
@@ -52,12 +54,17 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
         await engine.dispose()
 
 
-async def prepare(services: Services) -> LoadResult:
-    """Bring the database to the current schema and load the configured plan (a no-op when unchanged)."""
+async def prepare(services: Services) -> list[LoadResult]:
+    """Bring the database to the current schema, load the configured plan, then its reorganisation
+    files (each a no-op when unchanged). The plan's result comes first."""
     await db.upgrade(services.engine)
     loaded = read_plan(services.settings.plan)
     async with services.sessions() as session:
-        return await load_plan(session, loaded, actor="system:startup", today=local_today(services.settings))
+        results = [await load_plan(session, loaded, actor="system:startup", today=local_today(services.settings))]
+    for path in services.settings.reorg_files():
+        async with services.sessions() as session:
+            results.append(await load_reorg(session, read_reorg(path), actor="system:startup"))
+    return results
 
 
 def local_today(settings: Settings) -> date:

@@ -149,16 +149,20 @@ def run() -> None:
         except DatabaseUnavailable as error:
             _fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
         except SourceError as error:
-            _fail(_("Tệp kế hoạch có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
+            _fail(_("Tệp kế hoạch hoặc tệp sắp xếp có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
         return
 
     async def work(services: Services) -> bool:
-        result = await prepare(services)
+        result, *reorgs = await prepare(services)
         typer.echo(_("Cơ sở dữ liệu: {url}").format(url=db.safe_url(services.engine.url)))
         if result.changed:
             typer.echo(cli_text.change_listing(result.changes, dry_run=False))
         else:
             typer.echo(_("Kế hoạch {code}: đã nạp, không có thay đổi.").format(code=result.plan_code))
+        for path, reorg in zip(services.settings.reorg_files(), reorgs, strict=True):
+            if reorg.changed:
+                typer.echo(_("Sắp xếp tổ chức {file}:").format(file=path.name))
+                typer.echo(cli_text.reorg_listing(reorg.changes, dry_run=False))
         typer.echo(_("Chưa cấu hình kênh chat nào (NHACVIEC_TELEGRAM_TOKEN, NHACVIEC_ZALO_TOKEN)."))
         if not interactive():
             typer.echo(_("Thử bot ngay trên console: nhacviec chat --as focal:SCT"))
@@ -406,8 +410,8 @@ def units(
             else:
                 typer.echo(_("Kế hoạch {code}: {n} đơn vị hoạt động ngày {day}").format(
                     code=p.code, n=len(rows), day=format_date(day)))
-            typer.echo(cli_text.units_table(rows, aliases, await lead_counts(s, ids, day), focals, successor,
-                                            pending))
+            leads = await lead_counts(s, ids, day or local_today(services.settings))
+            typer.echo(cli_text.units_table(rows, aliases, leads, focals, successor, pending))
 
     _execute(work)
 

@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from locales import _
 from models.db import normalise_url
-from plans import DEFAULT_PLAN
+from plans import DEFAULT_PLAN, DEFAULT_REORG
 
 CHANNELS = ("telegram", "zalo", "console")
 _TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -38,6 +38,9 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///nhacviec.db"
     plan: Path = DEFAULT_PLAN
+    # Reorganisation files applied after the plan at start-up, comma-separated. Unset: the shipped 2025
+    # reorganisation when the shipped plan is used (the plan's units as they are today); "none": none.
+    reorgs: Annotated[list[str], NoDecode] | None = None
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str | None = None
@@ -100,6 +103,19 @@ class Settings(BaseSettings):
         if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:  # 0: any free port
             raise ValueError(_("viết theo dạng máy:cổng, ví dụ 0.0.0.0:8080"))
         return value
+
+    @field_validator("reorgs", mode="before")
+    @classmethod
+    def _reorgs(cls, value: object) -> list[str] | None:
+        if value is None:
+            return None
+        items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        return [str(item).strip() for item in items if str(item).strip()]
+
+    def reorg_files(self) -> list[Path]:
+        if self.reorgs is None:
+            return [DEFAULT_REORG] if Path(self.plan).resolve() == DEFAULT_PLAN.resolve() else []
+        return [Path(item) for item in self.reorgs if item.lower() != "none"]
 
     @field_validator("admins", mode="before")
     @classmethod

@@ -139,7 +139,6 @@ async def invite(ctx: Context, args: str) -> list[Reply]:
     role = role or Role.focal
     if not unit_text and role == Role.focal:
         return [Reply(_("Cần ghi đơn vị cho mã mời đầu mối. {example}").format(example=example))]
-    unit = None
     if unit_text:
         assert ctx.catalog is not None
         units, steps = ctx.catalog.resolve_units(unit_text, on=ctx.today)
@@ -150,7 +149,7 @@ async def invite(ctx: Context, args: str) -> list[Reply]:
             return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=unit_text[:80]),
                           tuple(Option(f"{u.code} — {u.name}", f"mi:{u.id}:{role}") for u in units[:30]))]
         return with_note(succession_note(steps), await _make_invite(ctx, role, units[0]))
-    return await _make_invite(ctx, role, unit)
+    return await _make_invite(ctx, role, None)
 
 
 @router.choice("mi", roles=STAFF)

@@ -30,17 +30,62 @@ def test_run_on_a_fresh_directory_creates_the_database_and_loads_the_plan(monkey
     assert result.exit_code == 0, result.output
     assert (tmp_path / "nhacviec.db").exists()
     assert "đơn vị: thêm 27" in result.output and "nhiệm vụ: thêm 23" in result.output
+    assert "Sắp xếp tổ chức vinh-long-2025-reorg.yaml:" in result.output and "UBND-CAPXA" in result.output
     assert "NHACVIEC_TELEGRAM_TOKEN" in result.output
     again = nhacviec("run")
     assert "không có thay đổi" in again.output
 
 
-def test_units_lists_all_27(loaded):
+def test_units_lists_every_unit_of_the_plan_and_of_the_reorganisation(loaded):
     result = nhacviec("units", env=loaded)
     assert result.exit_code == 0
+    assert "30 đơn vị" in result.output  # the plan's 27 and the three the 2025 reorganisation created
+    # Today Sở KH&CN also leads the two IV.2 tasks of the former Sở TT&TT.
+    assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+12\s+0", result.output)
+    assert re.search(r"UBND-VLI\s+UBND huyện Vũng Liêm\s+UBND\s+0\s+0\s+… – 30/06/2025 → UBND-CAPXA",
+                     result.output)
+
+
+def test_plan_only_when_reorganisations_are_turned_off(db_url):
+    env = {"NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_REORGS": "none"}
+    assert nhacviec("run", env=env).exit_code == 0
+    result = nhacviec("units", env=env)
     assert "27 đơn vị" in result.output
     assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+10\s+0", result.output)
-    assert "UBND huyện Vũng Liêm" in result.output
+
+
+def test_registry_on_a_date_and_a_units_history(loaded):
+    june = nhacviec("units", "--at", "01/06/2025", env=loaded).output
+    assert "24 đơn vị hoạt động ngày 01/06/2025" in june and "UBND huyện Vũng Liêm" in june
+    assert "Sở Thông tin và Truyền thông" not in june and "Sở Nông nghiệp và Môi trường" in june
+    august = nhacviec("units", "--at", "2025-08-01", env=loaded).output
+    assert "17 đơn vị hoạt động ngày 01/08/2025" in august
+    assert "UBND các xã, phường" in august and "Vũng Liêm" not in august
+    history = nhacviec("units", "history", "skhcn", env=loaded).output
+    assert "01/03/2025: STTTT (Sở Thông tin và Truyền thông) hợp nhất vào SKHCN" in history
+    assert "nhiệm vụ IV.5.a (chủ trì) → SVHTTDL" in history and "Căn cứ: NQ 207/NQ-HĐND" in history
+    unknown = nhacviec("units", "history", "SXYZ", env=loaded)
+    assert unknown.exit_code == 2 and "Không có đơn vị mã 'SXYZ'" in unknown.output
+
+
+def test_reorganisation_check_dry_run_and_load(db_url, tmp_path):
+    env = {"NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_REORGS": "none"}
+    assert nhacviec("run", env=env).exit_code == 0
+    shipped = str(DEFAULT_PLAN.parent / "vinh-long-2025-reorg.yaml")
+    assert "hợp lệ — 14 sự kiện, 3 đơn vị mới" in nhacviec("reorg", "check", shipped, env=env).output
+    dry = nhacviec("reorg", "load", shipped, "--dry-run", env=env).output
+    assert "Sẽ thay đổi (chạy thử, chưa ghi gì):" in dry
+    assert "nhiệm vụ IV.8.a (chủ trì): UBND-LH → UBND-CAPXA từ 01/07/2025" in dry
+    assert "Tổng: 49 phần việc đổi đơn vị, 0 chờ quyết định." in dry
+    assert "27 đơn vị" in nhacviec("units", env=env).output  # the dry run wrote nothing
+    assert "Đã thay đổi:" in nhacviec("reorg", "load", shipped, env=env).output
+    assert "đã được nạp" in nhacviec("reorg", "load", shipped, env=env).output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("reorganisation: {code: X, plan: VL-3064-2023, title: x}\n"
+                   "events:\n  - {date: 2025-03-01, merge: [SCT], into: SKHCM, source: x}\n", encoding="utf-8")
+    result = nhacviec("reorg", "check", str(bad), env=env)
+    assert result.exit_code == 2
+    assert "bad.yaml:3: events[0]: đơn vị nhận 'SKHCM' không có trong kế hoạch hay trong units" in result.output
 
 
 def test_plan_show_reads_like_the_plan(loaded):
@@ -63,7 +108,8 @@ def test_schedule_2025_in_vietnamese_dates(loaded):
             in out)
     assert "Nhắc quá hạn: Thứ Tư, 17/12/2025 (+1) · Thứ Sáu, 19/12/2025 (+3)" in out
     assert "■ Hạn Thứ Sáu, 31/10/2025 — Báo cáo sơ kết giai đoạn 2021–2025" in out
-    assert re.search(r"UBND-VLI\s+UBND huyện Vũng Liêm\s+IV\.8\.c", out)
+    # The district committees ended on 30/06/2025: the mid-term report due in October is the communes'.
+    assert re.search(r"UBND-CAPXA\s+UBND các xã, phường\s+IV\.8\.c", out) and "Vũng Liêm" not in out
     assert "■ Hạn Thứ Hai, 20/01/2025 — Đánh giá tăng trưởng kinh tế, năng suất lao động hằng năm, năm 2024" in out
 
 
@@ -147,7 +193,7 @@ def test_invite_prints_a_code_a_zalo_line_and_expiry(loaded):
     assert "Hiệu lực 14 ngày, dùng một lần." in result.output and f"gửi /start {code}" in result.output
     assert nhacviec("invite", "--role", "leader", "--days", "3", env=loaded).exit_code == 0
     bad = nhacviec("invite", "UBND", env=loaded)
-    assert bad.exit_code == 2 and "UBND-VLI" in bad.output
+    assert bad.exit_code == 2 and "VPUBND, UBND-CAPXA" in bad.output  # units in existence today
     assert nhacviec("invite", "SCT", "--role", "boss", env=loaded).exit_code == 2
 
 
