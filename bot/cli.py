@@ -35,8 +35,8 @@ from jobs import digest as digest_data
 from jobs.tick import plan_actions, unclaimed
 from locales import _, format_date
 from models import db, kv
+from models.catalog import load_catalog
 from models.db import DatabaseUnavailable
-from models.matching import find_units
 from models.obligations import obligations_touching, plan_calendar
 from models.people import create_invite, parse_role
 from models.planfile import read_plan
@@ -220,7 +220,8 @@ async def _new_invite(services: Services, role: str, unit_text: str | None, *, d
         plan = await find_plan(session, plan_code)
         unit_id, unit_name = None, None
         if unit_text:
-            units = await find_units(session, plan.id, unit_text, on=local_today(services.settings))
+            catalog = await load_catalog(session, plan)  # names as the chat understands them, successors included
+            units = catalog.find_units(unit_text, on=local_today(services.settings))
             if len(units) != 1:
                 found = ", ".join(u.code for u in units) or _("không có")
                 raise UserError(_("Đơn vị “{text}” không xác định được (khớp: {found}). Xem `nhacviec units`.")

@@ -193,6 +193,9 @@ async def _unit_status(ctx: Context, unit_id: int) -> Reply:
     def was(o) -> str:
         return " " + _("(trước đây: {name})").format(name=former[o.unit_id].name) if o.unit_id in former else ""
 
+    def due_line(o) -> str:
+        return f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{was(o)}"
+
     lines = [f"🏢 {unit.name} ({unit.code})"]
     if unit.valid_to is not None and unit.valid_to < ctx.today:
         successor = current_of(ctx.catalog.units, unit, ctx.today)
@@ -206,15 +209,13 @@ async def _unit_status(ctx: Context, unit_id: int) -> Reply:
     if overdue:
         lines.append("")
         lines.append(_("⏰ Quá hạn chưa báo cáo:"))
-        for item in overdue[:LIST_LIMIT]:
-            o = item.obligation
-            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{was(o)}")
+        lines += [due_line(item.obligation) for item in overdue[:LIST_LIMIT]]
     if current:
         lines.append("")
         lines.append(_("Kỳ đang mở:"))
         for item in current[:LIST_LIMIT]:
             o = item.obligation
-            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{was(o)}")
+            lines.append(due_line(o))
             lines.append(f"  {short(o.task_title, 90)}")
             lines.append(f"  {report_summary(item, ctx.config.tz)}")
     recent = [i for i in state.recent if i.reported and i.obligation.unit_id in former]

@@ -73,22 +73,27 @@ async def load_plan(session: AsyncSession, loaded: LoadedPlan, *, actor: str, to
     loader = _Loader(session, loaded, today)
     try:
         await loader.run()
-        if loader.changes:  # anything changed: caches keyed on the plan (models/catalog.py) must rebuild
-            loader.plan.loaded_at = utcnow()
-            await session.flush()
-        if loader.changes and not dry_run:
-            await record(session, actor, "plan.load", "plan", loaded.spec.plan.code, {
-                "file": loaded.path, "sha256": loaded.sha256, "changes": len(loader.changes),
-                "summary": summarise(loader.changes),
-            })
-        if dry_run:
-            await session.rollback()
-        else:
-            await session.commit()
+        await finish_load(session, loader.plan, loader.changes, dry_run=dry_run, actor=actor, action="plan.load",
+                          detail={"file": loaded.path, "sha256": loaded.sha256, "changes": len(loader.changes),
+                                  "summary": summarise(loader.changes)})
     except BaseException:
         await session.rollback()
         raise
     return LoadResult(loaded.spec.plan.code, loader.changes, dry_run)
+
+
+async def finish_load(session: AsyncSession, plan: Plan, changes: list[Change], *, dry_run: bool, actor: str,
+                      action: str, detail: dict[str, Any]) -> None:
+    """The end of loading a plan or reorganisation file: commit what changed, audited, or (dry run) nothing."""
+    if changes:  # caches keyed on the plan (models/catalog.py) must rebuild
+        plan.loaded_at = utcnow()
+        await session.flush()
+        if not dry_run:
+            await record(session, actor, action, "plan", plan.code, detail)
+    if dry_run:
+        await session.rollback()
+    else:
+        await session.commit()
 
 
 def summarise(changes: Iterable[Change]) -> dict[str, dict[str, int]]:

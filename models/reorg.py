@@ -15,9 +15,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.audit import record
-from models.base import utcnow
-from models.planload import Change, LoadResult
+from models.planload import Change, LoadResult, finish_load
 from models.reorgfile import DECISION, LoadedReorg, PlanState, check_against
 from models.tables import Assignment, GrantStatus, Plan, Role, RoleGrant, Task, Unit, UnitAlias, UnitEvent
 from models.text import fold
@@ -51,9 +49,13 @@ async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, 
     try:
         units = {u.code: u for u in (await session.exec(select(Unit).where(Unit.plan_id == plan.id))).all()}
         fresh = [u for u in spec.units if u.code.upper() not in units]
-        # Checked against the plan as it stood before this file; a second load finds every event done.
-        if not done:
-            problems = check_against(loaded, await plan_state(session, plan))
+        # A file loaded before and extended since: what it already did is part of the plan's state now,
+        # and only the rest is checked (and applied).
+        applied = frozenset(i for i, e in enumerate(spec.events)
+                            if all(c in units and (units[c].id, e.date) in done for c in e.subjects))
+        if fresh or len(applied) < len(spec.events):
+            created = frozenset(code for code, u in units.items() if u.origin == origin)
+            problems = check_against(loaded, await plan_state(session, plan), applied=applied, created=created)
             if problems:
                 raise SourceError(problems)
         for new in fresh:
@@ -72,16 +74,8 @@ async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, 
                 if (unit.id, event.date) in done:
                     continue
                 changes += await _apply(session, plan, event, unit, units, origin, spec.reorganisation.code)
-        if changes:
-            plan.loaded_at = utcnow()  # the catalog cache (models/catalog.py) rebuilds
-            await session.flush()
-            if not dry_run:
-                await record(session, actor, "reorg.load", "plan", plan.code,
-                             {"file": loaded.path, "sha256": loaded.sha256, "changes": len(changes)})
-        if dry_run:
-            await session.rollback()
-        else:
-            await session.commit()
+        await finish_load(session, plan, changes, dry_run=dry_run, actor=actor, action="reorg.load",
+                          detail={"file": loaded.path, "sha256": loaded.sha256, "changes": len(changes)})
     except BaseException:
         await session.rollback()
         raise

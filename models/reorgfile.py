@@ -132,7 +132,10 @@ class PlanState:
     leads: dict[str, list[tuple[str, str, date | None, date | None]]]  # task → [(unit, role, from, to)]
 
 
-def check_against(loaded: LoadedReorg, plan: PlanState) -> list[yamlsource.Problem]:
+def check_against(loaded: LoadedReorg, plan: PlanState, *, applied: frozenset[int] = frozenset(),
+                  created: frozenset[str] = frozenset()) -> list[yamlsource.Problem]:
+    """Problems of the file against the plan. `applied`: indexes of events, `created`: codes of units this
+    file already put in the plan (a file loaded before and extended since) — part of `plan` already."""
     spec, located = loaded.spec, loaded.located
     problems: list[tuple[Path_, str]] = []
     if spec.reorganisation.plan != plan.code:
@@ -141,6 +144,8 @@ def check_against(loaded: LoadedReorg, plan: PlanState) -> list[yamlsource.Probl
     units = dict(plan.units)
     for index, unit in enumerate(spec.units):
         code = unit.code.upper()
+        if code in created:
+            continue
         if code in units:
             problems.append((("units", index, "code"), _("mã '{code}' đã có trong kế hoạch").format(code=unit.code)))
         for alias in (unit.code, unit.name, *unit.aliases):
@@ -163,6 +168,10 @@ def check_against(loaded: LoadedReorg, plan: PlanState) -> list[yamlsource.Probl
         event = spec.events[index]
         day = event.date
         where: Path_ = ("events", index)
+        if index in applied:
+            for code in event.subjects:
+                seen.setdefault((code, day), index)
+            continue
         if not plan.start <= day <= plan.end:
             problems.append(((*where, "date"), _("ngày {day} nằm ngoài thời gian kế hoạch ({start} – {end})").format(
                 day=day, start=plan.start, end=plan.end)))

@@ -20,6 +20,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes import serve_locally
+
 JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "entities", "link_preview_options",
                "reply_parameters", "caption_entities"}
 
@@ -99,12 +101,7 @@ class FakeTelegram:
         app.router.add_post("/_fake/script", self._admin_script)
         app.router.add_get("/_fake/stats", self._admin_stats)
         app.router.add_post("/_fake/reset", self._admin_reset)
-        # Held long polls are cancelled on shutdown instead of being waited for.
-        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_locally(app)
         return self
 
     async def stop(self) -> None:

@@ -211,3 +211,27 @@ async def test_retiring_to_a_decision_list_is_allowed_and_recorded(sessions, ear
     async with sessions() as session:
         event = (await session.exec(select(UnitEvent))).one()
         assert sorted(event.detail["decision"]) == ["IV.8.a", "IV.8.b", "IV.8.c"]
+
+
+async def test_a_file_extended_after_loading_is_checked_and_applied_for_what_is_new(sessions, reorganised, tmp_path):
+    shipped = DEFAULT_REORG.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(shipped + "  - date: 2025-09-01\n    merge: [SYT]\n    into: SKHCM\n    source: x\n",
+                   encoding="utf-8")
+    async with sessions() as session:
+        before = await all_rows(session)
+    with pytest.raises(SourceError) as error:
+        async with sessions() as session:
+            await load_reorg(session, read_reorg(bad), actor="test")
+    assert "đơn vị nhận 'SKHCM' không có" in str(error.value)
+    async with sessions() as session:
+        assert await all_rows(session) == before
+    good = tmp_path / "good.yaml"
+    good.write_text(shipped + "  - date: 2025-09-01\n    merge: [SYT]\n    into: SGDDT\n    source: x\n",
+                    encoding="utf-8")
+    async with sessions() as session:
+        result = await load_reorg(session, read_reorg(good), actor="test")
+    assert {c.key for c in result.changes if c.entity == "unit"} == {"SYT"}  # only the new event
+    async with sessions() as session:
+        syt = (await session.exec(select(Unit).where(Unit.code == "SYT"))).one()
+        assert syt.valid_to == date(2025, 8, 31)
