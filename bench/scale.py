@@ -29,7 +29,7 @@ from sqlalchemy import insert, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.app import ROUTERS  # noqa: E402
+from bot.app import ROUTERS, settle_heap  # noqa: E402
 from handlers.app import Handlers  # noqa: E402
 from handlers.core import HandlerConfig  # noqa: E402
 from handlers.types import Incoming  # noqa: E402
@@ -166,6 +166,7 @@ async def measure(url: str, repeat: int) -> dict:
     engine = db.make_engine(url)
     sessions = db.session_factory(engine)
     handlers = Handlers(sessions, HandlerConfig(tz=VN, plan_code="P01"), ROUTERS, clock=lambda: NOW)
+    settle_heap()  # as `nhacviec run` does once started
     incoming = Incoming(channel="telegram", chat_id="1", user_id="1", text="/tinhhinh", at=NOW)
 
     async def status() -> str:

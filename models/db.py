@@ -11,9 +11,11 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.url import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models.tables  # noqa: F401  (registers every table on the metadata)
+from models import sqlite_inline
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -47,7 +49,9 @@ def make_engine(raw_url: str | URL, **kwargs) -> AsyncEngine:
         database = url.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        # One connection, used from the event loop: see models/sqlite_inline.py for why.
+        engine = create_async_engine(url, async_creator=sqlite_inline.connector(database or ":memory:", timeout=30),
+                                     poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
