@@ -235,13 +235,16 @@ def main() -> None:
     echo, bot, ratio = sorted(runs, key=lambda run: run[2])[len(runs) // 2]  # the median run
     print(json.dumps({"benchmark": "updates", "echo": echo, "bot": bot, "ratio_time_per_update": round(ratio, 3),
                       "ratios_all_runs": [round(r[2], 3) for r in runs],
+                      "cpu_ratios_all_runs": [round(r[1]["cpu_ms_per_update"] / r[0]["cpu_ms_per_update"], 3)
+                                              for r in runs],
                       "updates_per_s_all_runs": [(r[0]["updates_per_s"], r[1]["updates_per_s"]) for r in runs],
                       "goal": 1.5, "cpus": os.cpu_count(),
                       "load_average": os.getloadavg()}, ensure_ascii=False))
     print(f"bot {bot['updates_per_s']}/s (p50 {bot['latency_p50_ms']} ms, p99 {bot['latency_p99_ms']} ms, "
           f"{bot['peak_rss_mb']} MB, {bot['database']}) vs echo {echo['updates_per_s']}/s "
           f"(p50 {echo['latency_p50_ms']} ms, p99 {echo['latency_p99_ms']} ms, {echo['peak_rss_mb']} MB): "
-          f"time per update ×{ratio:.2f}, median of {len(runs)} runs {[round(r[2], 2) for r in runs]} (goal ≤ 1.5)")
+          f"time per update ×{ratio:.2f}, median of {len(runs)} runs {[round(r[2], 2) for r in runs]} (goal ≤ 1.5); "
+          f"CPU per update {bot['cpu_ms_per_update']} vs {echo['cpu_ms_per_update']} ms")
 
 
 if __name__ == "__main__":
