@@ -90,6 +90,7 @@ async def drive(port: int, script: dict[str, list[str]]) -> dict:
         "latency_p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
         "sample_reply": stats["texts"][0] if stats["texts"] else "",
         "replies": stats["first_lines"],
+        "api_calls": stats["calls"],
     }
 
 

@@ -211,9 +211,11 @@ class FakeTelegram:
             "sent": len(self.sent), "first_queued": self._queued_at[0][1] if self._queued_at else None,
             "last_sent": max(times) if times else None, "latencies": self.latencies(),
             "statuses": dict(self.status_counts), "texts": [s.text[:80] for s in self.sent[:3]],
+            "calls": Counter(method for method, _params in self.calls),
             "first_lines": Counter(s.text.split("\n")[0][:50] for s in self.sent).most_common(8)})
 
     async def _admin_reset(self, request: web.Request) -> web.Response:
+        self.calls.clear()
         self.sent.clear()
         self.updates.clear()
         self._queued_at.clear()
