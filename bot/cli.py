@@ -326,8 +326,13 @@ def plan_load(
 
 
 @plan_app.command("show", help=_("Xem kế hoạch đã nạp: mục tiêu, chỉ số, lịch báo cáo, nhiệm vụ."))
-def plan_show(plan: PlanOption = None) -> None:
+def plan_show(
+    plan: PlanOption = None,
+    at: Annotated[str | None, typer.Option("--at", help=_("Đơn vị phụ trách vào ngày này (mặc định: hôm nay)."))]
+    = None,
+) -> None:
     settings = _settings()
+    day = parse_day(at) if at else None
 
     async def work(services: Services) -> None:
         async with services.sessions() as s:
@@ -346,11 +351,9 @@ def plan_show(plan: PlanOption = None) -> None:
                                       .order_by(Schedule.id))).all()
             tasks = (await s.exec(select(Task).where(Task.plan_id == p.id, Task.active).order_by(Task.id))).all()
             task_ids = [t.id for t in tasks]
-            roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-            for a in (await s.exec(select(Assignment).where(Assignment.task_id.in_(task_ids), Assignment.active)
-                                   .order_by(Assignment.id))).all():
-                if a.unit_id in by_id:
-                    roles[a.task_id][a.role].append(by_id[a.unit_id].code)
+            on = day or local_today(services.settings)
+            roles = cli_text.task_parties((await s.exec(select(Assignment).where(
+                Assignment.task_id.in_(task_ids), Assignment.active).order_by(Assignment.id))).all(), by_id, on)
             schedule_code = {x.id: x.code for x in schedules}
             task_schedules: dict[int, list[str]] = defaultdict(list)
             for link in (await s.exec(select(TaskSchedule).where(TaskSchedule.task_id.in_(task_ids)))).all():
@@ -366,7 +369,7 @@ def plan_show(plan: PlanOption = None) -> None:
             coordinator = next((u for u in units if u.code == p.coordinator_code), None)
             typer.echo(cli_text.plan_overview(p, coordinator, units, targets, milestones, indicators, schedules,
                                               tasks, roles, task_schedules, task_indicators, overrides,
-                                              settings.tz))
+                                              settings.tz, on))
 
     _execute(work, settings)
 

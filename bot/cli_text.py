@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from handlers.texts import role_label
 from locales import N_, _, format_date, format_datetime, format_day, format_number, ngettext
 from models.obligations import Obligation
 from models.periods import Every, period_label
 from models.planload import Change, summarise
-from models.tables import CalendarOverride, Indicator, Plan, Schedule, Target, TargetMilestone, Task, Unit
+from models.registry import current_of, in_force
+from models.tables import (
+    Assignment,
+    CalendarOverride,
+    Indicator,
+    Plan,
+    Schedule,
+    Target,
+    TargetMilestone,
+    Task,
+    Unit,
+)
 from models.workdays import WorkCalendar
 
 EVERY = {
@@ -61,11 +72,53 @@ def describe_schedule(s: Schedule) -> str:
     return text
 
 
+def task_parties(assignments: Sequence[Assignment], units: dict[int, Unit], day: date
+                 ) -> dict[int, dict[str, list[str]]]:
+    """Per task, the lead and support units on `day`, each with the units whose part it took over:
+    "STC (trước đây: SKHDT)". A unit that leads is not listed again as supporting."""
+    def current(a: Assignment) -> bool:
+        return (a.valid_from is None or a.valid_from <= day) and (a.valid_to is None or a.valid_to >= day) \
+            and a.unit_id in units and in_force(units[a.unit_id], day)
+
+    parties: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    by_task: dict[int, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_task[a.task_id].append(a)
+    for task_id, found in by_task.items():
+        now = {role: [a for a in found if a.role == role and current(a)] for role in ("lead", "support")}
+        former: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for a in found:
+            if current(a) or a.unit_id not in units or (a.valid_from is not None and a.valid_from > day):
+                continue
+            heir = current_of(units, units[a.unit_id], day)
+            if heir is not None and heir.id in {b.unit_id for b in now[a.role]}:
+                former[(a.role, heir.id)].append(units[a.unit_id].code)
+            elif heir is not None and heir.id in {b.unit_id for b in now["lead"] + now["support"]}:
+                continue  # absorbed by a unit already on the task in the other role
+            elif a.valid_to is not None:  # re-homed elsewhere: the one new party that took over the next day
+                moved = [b.unit_id for b in now[a.role]
+                         if b.origin != "plan" and b.valid_from == a.valid_to + timedelta(days=1)]
+                if len(moved) == 1:
+                    former[(a.role, moved[0])].append(units[a.unit_id].code)
+        leads = {a.unit_id for a in now["lead"]}
+        for role in ("lead", "support"):
+            seen: set[int] = set()
+            for a in now[role]:
+                if a.unit_id in seen or (role == "support" and a.unit_id in leads):
+                    continue
+                seen.add(a.unit_id)
+                label = units[a.unit_id].code
+                if former.get((role, a.unit_id)):
+                    label += " " + _("(trước đây: {units})").format(units=", ".join(former[(role, a.unit_id)]))
+                parties[task_id][role].append(label)
+    return parties
+
+
 def plan_overview(plan: Plan, coordinator: Unit | None, units: Sequence[Unit], targets: Sequence[Target],
                   milestones: dict[int, list[TargetMilestone]], indicators: Sequence[Indicator],
                   schedules: Sequence[Schedule], tasks: Sequence[Task],
                   roles: dict[int, dict[str, list[str]]], task_schedules: dict[int, list[str]],
-                  task_indicators: dict[int, list[str]], overrides: Sequence[CalendarOverride], tz) -> str:
+                  task_indicators: dict[int, list[str]], overrides: Sequence[CalendarOverride], tz, day: date) -> str:
     target_code = {t.id: t.code for t in targets}
     out = [
         _("Kế hoạch {code} — Quyết định {decision} ngày {issued}").format(
@@ -96,7 +149,7 @@ def plan_overview(plan: Plan, coordinator: Unit | None, units: Sequence[Unit], t
     out += ["", _("Lịch báo cáo ({n})").format(n=len(schedules))]
     for schedule in schedules:
         out.append(f"  {schedule.code}  {schedule.name}: {describe_schedule(schedule)}")
-    out += ["", _("Nhiệm vụ ({n})").format(n=len(tasks))]
+    out += ["", _("Nhiệm vụ ({n}), đơn vị phụ trách ngày {day}").format(n=len(tasks), day=format_date(day))]
     for task in tasks:
         parts = roles.get(task.id, {})
         out.append(f"  {task.code}  {task.title}")

@@ -94,8 +94,24 @@ def test_plan_show_reads_like_the_plan(loaded):
     assert "2025: ≥ 30 lượt · 2030: ≥ 40 lượt" in out
     assert "2025: ≥ 8,3 %/năm" in out  # Vietnamese decimal comma
     assert "hạn 2 ngày làm việc sau ngày chốt số liệu [ngày mặc định]" in out
-    assert "Chủ trì: SKHCN · Phối hợp: SCT, SNNPTNT, SYT, HHDN, HDNT, LMHTX" in out
     assert "Thứ Sáu, 02/01/2026: nghỉ" in out and "Thứ Bảy, 10/01/2026: làm việc" in out
+    before = nhacviec("plan", "show", "--at", "2024-06-01", env=loaded).output
+    assert "đơn vị phụ trách ngày 01/06/2024" in before
+    assert "Chủ trì: SKHCN · Phối hợp: SCT, SNNPTNT, SYT, HHDN, HDNT, LMHTX" in before  # II.3, as the seed has it
+
+
+def test_plan_show_names_todays_units_and_whom_they_took_over_from(loaded):
+    out = nhacviec("plan", "show", "--at", "2025-08-01", env=loaded).output
+    lines = {line.split()[0]: next_line for line, next_line in zip(out.splitlines(), out.splitlines()[1:],
+                                                                  strict=False) if line.startswith("  ")}
+    assert "Chủ trì: SKHCN · Phối hợp: SCT, SYT, HHDN, HDNT, LMHTX, SNNMT (trước đây: SNNPTNT)" in lines["II.3"]
+    # A merger: Sở Tài chính leads what Sở KH&ĐT led, and is not listed a second time as supporting.
+    assert "Chủ trì: STC (trước đây: SKHDT) · Phối hợp: SKHCN · Lịch" in lines["IV.3"]
+    # A function moved to another department than the successor (the press, to Sở VHTTDL).
+    assert "Chủ trì: SVHTTDL (trước đây: STTTT) · Phối hợp: DPTTH, BVL" in lines["IV.5.a"]
+    # Sở TT&TT's support of II.2 went to Sở KH&CN, which already leads it: no one else inherits it.
+    assert "SNV (trước đây: SLDTBXH)" in lines["II.2"] and "STTTT" not in lines["II.2"]
+    assert "Chủ trì: UBND-CAPXA (trước đây: UBND-TPVL, UBND-TXBM" in lines["IV.8.a"]
 
 
 def test_schedule_2025_in_vietnamese_dates(loaded):
