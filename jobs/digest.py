@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.texts import deadline_phrase, round_title, short, status_label
 from locales import _, format_date, format_datetime, format_number
 from models.obligations import Obligation, plan_calendar
-from models.registry import current_of
+from models.registry import PendingSuccession, current_of, pending_successions
 from models.status import Item, snapshot
 from models.tables import (
     Assignment,
@@ -86,6 +86,9 @@ class Digest:
     # Units that have ended, by id → the unit carrying their work today: old reports stay under the old
     # unit's name, which alone would read as a unit that no longer exists.
     now_part_of: dict[int, Unit] = field(default_factory=dict)
+    # Focal points of merged or retired units who have not yet said whether they carry on for the
+    # successor: until they do, the successor may have no one answering its reminders.
+    unconfirmed: list[PendingSuccession] = field(default_factory=list)
 
     @property
     def today(self) -> date:
@@ -129,7 +132,9 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
              and units[o.unit_id].valid_to < today}
     now_part_of = {unit_id: current for unit_id in ended
                    if (current := current_of(units, units[unit_id], today)) is not None}
-    return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles, targets, now_part_of)
+    unconfirmed = [p for p in await pending_successions(session, today) if p.current.plan_id == plan.id]
+    return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles, targets, now_part_of,
+                  unconfirmed)
 
 
 def _target_values():
@@ -248,6 +253,10 @@ def text(d: Digest, *, attachments: bool = True) -> str:
             what = report.obstacles or report.note or status_label(report.status)
             extra = " — " + _("đề xuất: {text}").format(text=short(report.proposals, 80)) if report.proposals else ""
             lines.append(f"• {d.unit_label(item.obligation)} · {item.obligation.task_code}: {short(what, 140)}{extra}")
+    if d.unconfirmed:
+        lines += ["", _("🕓 Đầu mối chưa xác nhận sau sắp xếp ({n}):").format(n=len(d.unconfirmed))]
+        lines += [_("• {name}: {former} → {current}").format(
+            name=p.member.display_name, former=p.former.code, current=p.current.code) for p in d.unconfirmed[:15]]
     if d.targets:
         lines += ["", _("🎯 Mục tiêu:")]
         lines += [target_line(t) for t in d.targets]

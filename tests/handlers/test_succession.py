@@ -93,7 +93,7 @@ async def test_the_report_filed_before_stays_with_the_old_unit(press_officer, se
         assert report.raw_text.endswith("phóng sự truyền hình")
 
 
-async def test_focal_point_is_asked_once_and_confirms(press_officer, coordinator, sessions, clock):
+async def test_focal_point_is_asked_once_and_confirms(press_officer, coordinator, sessions, clock, plan):
     config = TickConfig(tz=VN, channels=frozenset({"telegram"}))
     async with sessions() as session:
         claimed = [a for a in (await tick(session, config, clock())).claimed if a.claim_key.startswith("succession:")]
@@ -116,6 +116,8 @@ async def test_focal_point_is_asked_once_and_confirms(press_officer, coordinator
     answer = await coordinator.say("/tinhhinh SKHCN")
     assert "Đầu mối: Võ Thị Hạnh" in answer and "chờ xác nhận" not in answer
     assert "🏢 Sở Khoa học và Công nghệ (SKHCN)" in await press_officer.say("/tinhhinh SKHCN")
+    async with sessions() as session:
+        assert "chưa xác nhận" not in digest.text(await digest.build(session, plan, clock(), VN))
 
 
 async def test_declining_keeps_history_and_points_to_who_invites(press_officer, sessions):
@@ -133,6 +135,8 @@ async def test_digest_names_the_old_unit_and_its_successor(press_officer, sessio
         data = await digest.build(session, plan, clock(), VN, contributions=True)
     text = digest.text(data)
     assert "• STTTT (nay: SKHCN): IV.2.a" in text
+    # The focal point has not answered yet: the coordinator reads it in the digest.
+    assert "🕓 Đầu mối chưa xác nhận sau sắp xếp (1):\n• Võ Thị Hạnh: STTTT → SKHCN" in text
     sheet = load_workbook(BytesIO(workbook.render(data))).active
     names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "STTTT"}
     assert names == {"Sở Thông tin và Truyền thông (nay: Sở Khoa học và Công nghệ)"}
