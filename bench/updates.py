@@ -99,7 +99,7 @@ async def echo_phase(port: int, users: int, per_user: int) -> dict:
     from telegram.ext import Application, ContextTypes, MessageHandler, filters
     from telegram.request import HTTPXRequest
 
-    from bot.channels.telegram import PerChatOrder
+    from bot.channels.telegram import CONCURRENT_UPDATES, CONNECTIONS, PerChatOrder
 
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None
@@ -107,10 +107,10 @@ async def echo_phase(port: int, users: int, per_user: int) -> dict:
 
     application = (
         Application.builder().token(TOKEN).base_url(f"http://127.0.0.1:{port}/bot")
-        .request(HTTPXRequest(connection_pool_size=64, read_timeout=10, write_timeout=10, connect_timeout=5,
-                              pool_timeout=5))
+        .request(HTTPXRequest(connection_pool_size=CONNECTIONS, read_timeout=10, write_timeout=10,
+                              connect_timeout=5, pool_timeout=5))
         .get_updates_request(HTTPXRequest(read_timeout=30, connect_timeout=5))
-        .concurrent_updates(PerChatOrder(64)).build()
+        .concurrent_updates(PerChatOrder(CONCURRENT_UPDATES)).build()
     )
     application.add_handler(MessageHandler(filters.TEXT, echo))
     await application.initialize()

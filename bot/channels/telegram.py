@@ -76,6 +76,14 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([buttons[i:i + columns] for i in range(0, len(buttons), columns)])
 
 
+# Updates of different chats handled at once, and the HTTP connections their replies share. Sixteen
+# connections carry far more than Telegram's 30 messages/s at a few hundred ms a call; more made
+# httpcore rescan every open connection for each request: with 64, the same echo bot swung between
+# 420 and 630 updates/s from run to run, with 16 it holds ~600 (bench/updates.py).
+CONCURRENT_UPDATES = 64
+CONNECTIONS = 16
+
+
 class TelegramChannel:
     channel = "telegram"
 
@@ -87,11 +95,11 @@ class TelegramChannel:
         builder: ApplicationBuilder = (
             Application.builder().token(token).base_url(api_url)
             .base_file_url(api_url.replace("/bot", "/file/bot"))
-            .request(HTTPXRequest(connection_pool_size=64, read_timeout=read_timeout, write_timeout=read_timeout,
-                                  connect_timeout=5.0, pool_timeout=5.0))
+            .request(HTTPXRequest(connection_pool_size=CONNECTIONS, read_timeout=read_timeout,
+                                  write_timeout=read_timeout, connect_timeout=5.0, pool_timeout=5.0))
             .get_updates_request(HTTPXRequest(read_timeout=poll_timeout + 10, connect_timeout=5.0))
             # Updates of different chats are handled concurrently, those of one chat in order.
-            .concurrent_updates(PerChatOrder(64))
+            .concurrent_updates(PerChatOrder(CONCURRENT_UPDATES))
         )
         if rate_limit:  # Telegram's own limits; only a benchmark of our handling cost turns this off
             builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
