@@ -48,7 +48,11 @@ def make_engine(raw_url: str | URL, **kwargs) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseUnavailable(f"{safe_url(url)}: {error.strerror or error}: {Path(database).parent}"
+                                          ) from error
         # One connection, used from the event loop: see models/sqlite_inline.py for why.
         engine = create_async_engine(url, async_creator=sqlite_inline.connector(database or ":memory:", timeout=30),
                                      poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, **kwargs)

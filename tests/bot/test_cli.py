@@ -181,6 +181,18 @@ def test_unreachable_database_is_one_line_without_traceback():
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("where", ["under-a-file", "not-a-database"])
+def test_unusable_sqlite_path_is_one_line_without_traceback(tmp_path, where):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("ghi chú, không phải cơ sở dữ liệu\n" * 50)
+    path = blocker / "nhacviec.db" if where == "under-a-file" else blocker
+    result = nhacviec("run", env={"NHACVIEC_DATABASE_URL": f"sqlite:///{path}"})
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Không kết nối được cơ sở dữ liệu" in lines[0] and "notes.txt" in lines[0]
+    assert blocker.read_text().startswith("ghi chú")  # nothing written over the file
+
+
 def test_bad_setting_is_one_line(monkeypatch):
     result = nhacviec("units", env={"NHACVIEC_TIMEZONE": "Nowhere/Else"})
     assert result.exit_code == 2
