@@ -37,6 +37,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.channels.chunks import split_text
 from handlers.app import Handlers
 from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Outcome, Reply, Sent
 from locales import _
@@ -46,22 +47,6 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 MAX_CALLBACK = 64
 SEND_ATTEMPTS = 3
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Cut at line breaks, then spaces, never inside a word when avoidable."""
-    chunks: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit)
-        if cut < limit // 2:
-            cut = rest.rfind(" ", 0, limit)
-        if cut < limit // 2:
-            cut = limit
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    chunks.append(rest.rstrip())
-    return [c for c in chunks if c] or [""]
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

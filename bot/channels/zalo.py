@@ -20,6 +20,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import httpx
@@ -27,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.channels import chunks
 from bot.channels.numbered import choice_for, render
 from handlers.app import Handlers
 from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Option, Reply, Sent
@@ -50,20 +52,8 @@ class ZaloError(Exception):
         self.method, self.code, self.description = method, code, description
 
 
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Cut at line breaks, then spaces; a word is only cut when it alone is longer than the limit."""
-    chunks: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit)
-        if cut < limit // 2:
-            cut = rest.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    chunks.append(rest.rstrip())
-    return [c for c in chunks if c] or [""]
+# Zalo's limit bound in: the outbox and the tests split with it.
+split_text = partial(chunks.split_text, limit=MAX_TEXT)
 
 
 class ZaloClient:
