@@ -23,12 +23,12 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import succession
 from jobs import messages
 from locales import _, use_locale
+from models.db import insert_new
 from models.obligations import Obligation, obligation_from_row, obligation_rows, plan_calendar
 from models.registry import pending_successions
 from models.tables import (
@@ -320,14 +320,11 @@ async def claim(session: AsyncSession, actions: Iterable[Action]) -> list[Action
     fresh = await unclaimed(session, list(actions))
     if not fresh:
         return []
-    dialect = (await session.connection()).dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = (await insert_new(session, Delivery.__table__, ["claim_key"])).returning(Delivery.__table__.c.claim_key)
     claimed_keys: set[str] = set()
     for start in range(0, len(fresh), 200):
         chunk = fresh[start:start + 200]
-        statement = insert(Delivery.__table__).values([a.row() for a in chunk]).on_conflict_do_nothing(
-            index_elements=["claim_key"]).returning(Delivery.__table__.c.claim_key)
-        claimed_keys |= set((await session.exec(statement)).scalars())
+        claimed_keys |= set((await session.exec(insert.values([a.row() for a in chunk]))).scalars())
     return [a for a in fresh if a.claim_key in claimed_keys]
 
 

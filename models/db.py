@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, exc
+from sqlalchemy import Insert, Table, event, exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.url import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -70,6 +72,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+async def insert_new(session: AsyncSession, table: Table, key: Sequence[str]) -> Insert:
+    """INSERT … ON CONFLICT (key) DO NOTHING for the session's database (both dialects spell it alike,
+    from their own module): rows whose key already exists are skipped, not an error."""
+    dialect = (await session.connection()).dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(key))
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

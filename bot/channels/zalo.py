@@ -24,7 +24,6 @@ from functools import partial
 from typing import Any
 
 import httpx
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,6 +33,7 @@ from handlers.app import Handlers
 from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Option, Reply, Sent
 from locales import _
 from models import kv
+from models.db import insert_new
 from models.tables import InboundSeen
 
 log = logging.getLogger(__name__)
@@ -248,11 +248,9 @@ class ZaloChannel:
     async def _first_time(self, message_id: str) -> bool:
         """Remember a message id; False if it was seen before (Zalo may deliver twice)."""
         async with self.sessions() as session:
-            dialect = (await session.connection()).dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = insert(InboundSeen.__table__).values(
-                channel="zalo", message_id=message_id, seen_at=datetime.now(UTC)).on_conflict_do_nothing()
-            result = await session.exec(statement)
+            insert = await insert_new(session, InboundSeen.__table__, ["channel", "message_id"])
+            result = await session.exec(insert.values(channel="zalo", message_id=message_id,
+                                                      seen_at=datetime.now(UTC)))
             await session.commit()
             return bool(result.rowcount)
 
