@@ -11,7 +11,7 @@ from locales import N_, _, format_date, format_datetime, format_day, format_numb
 from models.obligations import Obligation
 from models.periods import Every, period_label
 from models.planload import Change, summarise
-from models.registry import current_of, in_force
+from models.registry import current_of, in_force, valid_on
 from models.tables import (
     Assignment,
     CalendarOverride,
@@ -77,8 +77,7 @@ def task_parties(assignments: Sequence[Assignment], units: dict[int, Unit], day:
     """Per task, the lead and support units on `day`, each with the units whose part it took over:
     "STC (trước đây: SKHDT)". A unit that leads is not listed again as supporting."""
     def current(a: Assignment) -> bool:
-        return (a.valid_from is None or a.valid_from <= day) and (a.valid_to is None or a.valid_to >= day) \
-            and a.unit_id in units and in_force(units[a.unit_id], day)
+        return valid_on(a.valid_from, a.valid_to, day) and a.unit_id in units and in_force(units[a.unit_id], day)
 
     parties: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     by_task: dict[int, list[Assignment]] = defaultdict(list)

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.matching import task_keys
 from models.obligations import plan_calendar
-from models.registry import Succession, current_of, in_force, predecessors, succession
+from models.registry import Succession, current_of, in_force, predecessors, succession, valid_on
 from models.tables import Assignment, Indicator, Plan, Task, TaskIndicator, Unit, UnitAlias, UnitEvent
 from models.text import fold
 from models.workdays import WorkCalendar
@@ -40,7 +40,7 @@ class AssignmentInfo:
     valid_to: date | None
 
     def in_force(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or self.valid_to >= day)
+        return valid_on(self.valid_from, self.valid_to, day)
 
 
 @dataclass(frozen=True)

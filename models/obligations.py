@@ -15,6 +15,7 @@ from sqlalchemy import and_, bindparam, case, exists, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.registry import effective_on
 from models.tables import Assignment, CalendarOverride, Period, Plan, Report, Schedule, Task, TaskSchedule, Unit
 from models.workdays import WorkCalendar
 
@@ -65,10 +66,6 @@ def steps_for(due: date, before: list[int], after: list[int], calendar: WorkCale
     return tuple(Step(offset, calendar.step_date(due, offset)) for offset in offsets)
 
 
-def _effective(column_from, column_to, day) -> object:
-    return and_(or_(column_from.is_(None), column_from <= day), or_(column_to.is_(None), column_to >= day))
-
-
 _COLUMNS = (
     Assignment.id, Task.id, Task.code, Task.title, Unit.id, Unit.code, Unit.name, Schedule.id, Schedule.code,
     Schedule.name, Schedule.every, Period.id, Period.key, Period.window_start, Period.window_end, Period.due,
@@ -101,8 +98,8 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
             Period.active, Schedule.active, Task.active, Assignment.active, Unit.active,
             Period.due >= bindparam("due_from"), Period.due <= bindparam("due_to"),
             or_(Assignment.role == "lead", Task.report_by == "all"),
-            _effective(Assignment.valid_from, Assignment.valid_to, _OWNED_ON),
-            _effective(Unit.valid_from, Unit.valid_to, _OWNED_ON),
+            effective_on(Assignment.valid_from, Assignment.valid_to, _OWNED_ON),
+            effective_on(Unit.valid_from, Unit.valid_to, _OWNED_ON),
         )
         .order_by(Period.due, Schedule.code, Period.key, Unit.code, Task.code)
     )

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -29,13 +29,21 @@ from models.tables import (
 )
 
 
+def valid_on(valid_from: date | None, valid_to: date | None, day: date) -> bool:
+    """An effective-dated row (unit, assignment) holds on `day`; open ends mean "always"."""
+    return (valid_from is None or valid_from <= day) and (valid_to is None or valid_to >= day)
+
+
+def effective_on(column_from, column_to, day) -> ColumnElement[bool]:
+    """`valid_on` in SQL, for two date columns and a date (or an expression giving one)."""
+    return and_(or_(column_from.is_(None), column_from <= day), or_(column_to.is_(None), column_to >= day))
+
+
 def in_force(unit: Unit, day: date | None) -> bool:
     """The unit exists on `day` (None: at any time) and is still listed by its plan."""
     if not unit.active:
         return False
-    if day is None:
-        return True
-    return (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_to is None or unit.valid_to >= day)
+    return day is None or valid_on(unit.valid_from, unit.valid_to, day)
 
 
 def current_of(units: Mapping[int, Unit], unit: Unit, day: date) -> Unit | None:
@@ -84,16 +92,15 @@ def succession(former: Unit, current: Unit, kinds: Mapping[int, str]) -> Success
 
 async def units_at(session: AsyncSession, plan: Plan, day: date) -> list[Unit]:
     return list((await session.exec(select(Unit).where(
-        Unit.plan_id == plan.id, Unit.active, or_(Unit.valid_from.is_(None), Unit.valid_from <= day),
-        or_(Unit.valid_to.is_(None), Unit.valid_to >= day)).order_by(Unit.id))).all())
+        Unit.plan_id == plan.id, Unit.active, effective_on(Unit.valid_from, Unit.valid_to, day)).order_by(Unit.id))
+    ).all())
 
 
 async def lead_counts(session: AsyncSession, unit_ids: Sequence[int], day: date | None) -> dict[int, int]:
     """Tasks each unit leads on `day` (None: at any time)."""
     where = [Assignment.unit_id.in_(list(unit_ids)), Assignment.role == "lead", Assignment.active, Task.active]
     if day is not None:
-        where += [or_(Assignment.valid_from.is_(None), Assignment.valid_from <= day),
-                  or_(Assignment.valid_to.is_(None), Assignment.valid_to >= day)]
+        where.append(effective_on(Assignment.valid_from, Assignment.valid_to, day))
     return dict((await session.exec(
         select(Assignment.unit_id, func.count(func.distinct(Assignment.task_id)))
         .join(Task, Task.id == Assignment.task_id).where(*where).group_by(Assignment.unit_id))).all())
