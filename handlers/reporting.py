@@ -444,7 +444,7 @@ async def _resolve_pair(ctx: Context, assignment_id: int, period_id: int) -> Ite
     o = found[0]
     if "coordinator" not in ctx.identity.roles and o.unit_id not in ctx.identity.focal_units:
         return await _refuse_other_unit(ctx, o.unit_id, o.task_id)
-    return (await with_reports(ctx.session, found, values=False))[0]
+    return (await with_reports(ctx.session, found))[0]
 
 
 def _indicators(ctx: Context, data: dict[str, Any]) -> tuple[IndicatorInfo, ...]:

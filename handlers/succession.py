@@ -66,4 +66,3 @@ async def answer(ctx: Context, value: str) -> list[Reply]:
     who = await ctx.who_to_ask()
     return [Reply(_("Đã ghi nhận: anh/chị không làm đầu mối của {unit}. Báo cáo cũ của đơn vị trước vẫn được giữ. "
                     "Người phụ trách mới cần mã mời từ {who}.").format(unit=name, who=who))]
-

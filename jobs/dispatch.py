@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiolimiter import AsyncLimiter
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -264,9 +264,3 @@ class Dispatcher:
             await claim(session, actions)
             await session.commit()
         self.wake()
-
-
-async def pending_counts(session: AsyncSession) -> dict[str, int]:
-    rows = await session.exec(text("SELECT status, count(*) FROM delivery GROUP BY status"))
-    return {status: count for status, count in rows}
-

@@ -24,14 +24,14 @@ from typing import Any
 
 
 class InlineCursor:
+    """aiosqlite's cursor shape over a sqlite3 cursor. SQLAlchemy enters what `connection.cursor()`
+    returns with `__aenter__`; here that is the cursor itself."""
+
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self._cursor = cursor
 
     async def __aenter__(self) -> InlineCursor:
         return self
-
-    async def __aexit__(self, *_exc: object) -> None:
-        self._cursor.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> InlineCursor:
         self._cursor.execute(sql, parameters)
@@ -74,22 +74,6 @@ class InlineCursor:
         self._cursor.arraysize = value
 
 
-class _NewCursor:
-    """What `connection.cursor()` returns in aiosqlite: awaitable, or entered with `async with`."""
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._connection = connection
-
-    async def __aenter__(self) -> InlineCursor:
-        return InlineCursor(self._connection.cursor())
-
-    async def __aexit__(self, *_exc: object) -> None:
-        return None
-
-    def __await__(self):
-        return self.__aenter__().__await__()
-
-
 class _RunNow:
     """Stands in for aiosqlite's queue to its thread; SQLAlchemy posts its isolation-level change there."""
 
@@ -112,11 +96,8 @@ class InlineConnection:
         self._connection: sqlite3.Connection | None = connection  # SQLAlchemy checks it before commit/rollback
         self._tx = _RunNow()
 
-    def cursor(self) -> _NewCursor:
-        return _NewCursor(self._conn)
-
-    async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> InlineCursor:
-        return InlineCursor(self._conn.execute(sql, parameters))
+    def cursor(self) -> InlineCursor:
+        return InlineCursor(self._conn.cursor())
 
     async def commit(self) -> None:
         self._conn.commit()
@@ -125,9 +106,7 @@ class InlineConnection:
         self._conn.rollback()
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection = None
-            self._conn.close()
+        self.stop()
 
     def stop(self) -> None:
         """Forced close (a connection SQLAlchemy found unusable, or one being garbage-collected)."""

@@ -76,7 +76,8 @@ async def _values(session: AsyncSession, reports: Sequence[Report]) -> dict[int,
     return by_report
 
 
-async def with_reports(session: AsyncSession, found: Sequence[Obligation], *, values: bool = True) -> list[Item]:
+async def with_reports(session: AsyncSession, found: Sequence[Obligation]) -> list[Item]:
+    """The obligations with their latest reports (without indicator values)."""
     if not found:
         return []
     period_ids = sorted({o.period_id for o in found})
@@ -84,12 +85,7 @@ async def with_reports(session: AsyncSession, found: Sequence[Obligation], *, va
     reports = (await session.exec(select(Report).where(
         Report.is_latest, Report.period_id.in_(period_ids), Report.assignment_id.in_(assignment_ids)))).all()
     latest = {(r.assignment_id, r.period_id): r for r in reports}
-    by_report = await _values(session, reports) if values else {}
-    items = []
-    for o in found:
-        report = latest.get((o.assignment_id, o.period_id))
-        items.append(Item(o, report, by_report.get(report.id, {}) if report else {}))
-    return items
+    return [Item(o, latest.get((o.assignment_id, o.period_id))) for o in found]
 
 
 def _current_only(found: Iterable[Obligation], today: date) -> list[Obligation]:
@@ -141,13 +137,3 @@ async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: 
 async def current_items(session: AsyncSession, plan: Plan, today: date, *, unit_ids: list[int] | None = None
                         ) -> list[Item]:
     return (await snapshot(session, plan, today, unit_ids=unit_ids)).current
-
-
-async def overdue_items(session: AsyncSession, plan: Plan, today: date, *, unit_ids: list[int] | None = None
-                        ) -> list[Item]:
-    return (await snapshot(session, plan, today, unit_ids=unit_ids)).overdue
-
-
-async def reportable_items(session: AsyncSession, plan: Plan, today: date, unit_ids: list[int],
-                           task_ids: list[int] | None = None) -> list[Item]:
-    return (await snapshot(session, plan, today, unit_ids=unit_ids, task_ids=task_ids)).reportable()
