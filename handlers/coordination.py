@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from handlers.core import READERS, STAFF, Context, Router
 from handlers.texts import period_of, short, succession_note, with_note
-from handlers.types import Attachment, Reply
+from handlers.types import Reply
 from jobs import digest, messages, workbook
 from jobs.tick import Action, People, TickConfig, claim
 from locales import N_, _, format_date, use_locale
@@ -86,10 +86,8 @@ async def export(ctx: Context, args: str) -> list[Reply]:
                         "trị viên chạy `nhacviec digest --xlsx`."))]
     data = await digest.build(ctx.session, ctx.plan, ctx.now, ctx.config.tz, contributions=True)
     day = format_date(data.today)
-    name = f"nhacviec-{data.today.isoformat()}.xlsx"
     return [Reply(_("Bảng tổng hợp tình hình ngày {day}.").format(day=day),
-                  attachment=Attachment(name, workbook.render(data), "application/vnd.openxmlformats-officedocument"
-                                        ".spreadsheetml.sheet", _("Tổng hợp ngày {day}").format(day=day)))]
+                  attachment=workbook.attachment(data, _("Tổng hợp ngày {day}").format(day=day)))]
 
 
 @router.command("nhomtonghop", "digestgroup", roles=STAFF, in_groups=True,

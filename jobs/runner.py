@@ -52,9 +52,7 @@ class DigestReplies:
             return [Reply(digest.text(data)),
                     Reply("", attachment=Attachment(f"nhacviec-{day}.png", chart.render(data), "image/png",
                                                     _("Biểu đồ tình hình ngày {day}").format(day=day))),
-                    Reply("", attachment=Attachment(f"nhacviec-{day}.xlsx", workbook.render(data),
-                                                    "application/vnd.openxmlformats-officedocument.spreadsheetml"
-                                                    ".sheet", _("Bảng tổng hợp ngày {day}").format(day=day)))]
+                    Reply("", attachment=workbook.attachment(data, _("Bảng tổng hợp ngày {day}").format(day=day)))]
 
 
 class Jobs:

@@ -15,12 +15,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.texts import period_of, status_label
+from handlers.types import Attachment
 from jobs.digest import OP, Digest
 from locales import _
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 DATE = "dd/mm/yyyy"
 DATETIME = "dd/mm/yyyy hh:mm"
+MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
@@ -93,3 +95,8 @@ def render(d: Digest) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def attachment(d: Digest, caption: str) -> Attachment:
+    """The workbook as a file to send: nhacviec-<day>.xlsx."""
+    return Attachment(f"nhacviec-{d.today.isoformat()}.xlsx", render(d), MIME, caption)
