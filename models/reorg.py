@@ -16,6 +16,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.planload import Change, LoadResult, finish_load
+from models.registry import valid_on
 from models.reorgfile import DECISION, LoadedReorg, PlanState, check_against
 from models.tables import Assignment, GrantStatus, Plan, Role, RoleGrant, Task, Unit, UnitAlias, UnitEvent
 from models.text import fold
@@ -129,9 +130,7 @@ async def _move_tasks(session: AsyncSession, unit: Unit, event, target: Unit | N
     moved: list[tuple[str, str, str]] = []
     decided: list[str] = []
     for assignment, task in rows:
-        if assignment.valid_to is not None and assignment.valid_to < day:
-            continue
-        if assignment.valid_from is not None and assignment.valid_from > day:
+        if not valid_on(assignment.valid_from, assignment.valid_to, day):
             continue
         if event.kind == "split" and task.code not in event.tasks:
             continue
