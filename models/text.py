@@ -24,6 +24,12 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub("", strip_diacritics(text).lower())
 
 
-def fold_words(text: str) -> list[str]:
-    """Words of `text` folded one by one (for matching a name inside a sentence)."""
-    return [w for w in _NON_ALNUM.split(strip_diacritics(text).lower()) if w]
+# C0 controls but tab and newline, DEL, C1 controls, lone surrogates and the non-characters U+FFFE/U+FFFF:
+# nothing a person means to write, and each one breaks some consumer (openpyxl and lxml refuse them,
+# a terminal obeys them). What people typed is kept minus these, silently.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """`text` without the characters no reader can use (see _UNPRINTABLE); everything else kept."""
+    return _UNPRINTABLE.sub("", text)
