@@ -62,10 +62,10 @@ async def bot(port: int, people: int, send_rate: float) -> dict:
     from handlers.core import HandlerConfig
     from jobs.dispatch import Dispatcher
     from jobs.tick import TickConfig, tick
-    from models import db
-    from models.planfile import read_plan
-    from models.planload import load_plan
-    from models.tables import ChannelAccount, Delivery, Member, RoleGrant, Unit
+    from models.planfiles.load_plan import load_plan
+    from models.planfiles.plan_file import read_plan
+    from models.store import db
+    from models.store.tables import ChannelAccount, Delivery, Member, RoleGrant, Unit
     from plans import DEFAULT_PLAN
 
     with tempfile.TemporaryDirectory() as directory:

@@ -35,7 +35,8 @@ from handlers.core import HandlerConfig  # noqa: E402
 from handlers.types import Incoming  # noqa: E402
 from jobs import digest, workbook  # noqa: E402
 from models import db, periods  # noqa: E402
-from models.tables import (  # noqa: E402
+from models.rules.workdays import WorkCalendar  # noqa: E402
+from models.store.tables import (  # noqa: E402
     Assignment,
     ChannelAccount,
     Indicator,
@@ -54,7 +55,6 @@ from models.tables import (  # noqa: E402
     Unit,
     UnitAlias,
 )
-from models.workdays import WorkCalendar  # noqa: E402
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 UNITS, TASKS, PERIODS = 40, 60, 10

@@ -136,7 +136,7 @@ async def bot_phase(port: int, users: int, per_user: int, database_url: str | No
     from bot.app import open_services, prepare, settle_heap, start_bot
     from bot.config import load_settings
     from models.status import current_items
-    from models.tables import ChannelAccount, Member, Plan, Report, RoleGrant
+    from models.store.tables import ChannelAccount, Member, Plan, Report, RoleGrant
 
     with tempfile.TemporaryDirectory() as directory:
         url = database_url or f"sqlite+aiosqlite:///{directory}/bench.db"

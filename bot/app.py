@@ -27,13 +27,13 @@ from jobs.dispatch import Dispatcher
 from jobs.runner import DigestReplies, Jobs
 from jobs.tick import Action, People, TickConfig, claim
 from locales import _, set_default_locale
-from models import db, kv
-from models.base import utcnow
-from models.planfile import read_plan
-from models.planload import LoadResult, load_plan
-from models.reorg import load_reorg
-from models.reorgfile import read_reorg
-from models.tables import DeliveryStatus
+from models.planfiles.load_plan import LoadResult, load_plan
+from models.planfiles.load_reorg import load_reorg
+from models.planfiles.plan_file import read_plan
+from models.planfiles.reorg_file import read_reorg
+from models.store import db, kv
+from models.store.base import utcnow
+from models.store.tables import DeliveryStatus
 
 
 @dataclass

@@ -34,18 +34,19 @@ from jobs import chart, workbook
 from jobs import digest as digest_data
 from jobs.tick import plan_actions, unclaimed
 from locales import _, format_date
-from models import db, kv
 from models.catalog import load_catalog
-from models.db import DatabaseUnavailable
 from models.obligations import obligations_touching, plan_calendar
 from models.people import create_invite, parse_role
-from models.planfile import read_plan
-from models.planload import load_plan
+from models.planfiles.load_plan import load_plan
+from models.planfiles.load_reorg import load_reorg, plan_state
+from models.planfiles.plan_file import read_plan
+from models.planfiles.reorg_file import LoadedReorg, check_against, read_reorg
+from models.planfiles.source import SourceError
 from models.plans import PlanNotFound, find_plan
 from models.registry import focal_points, lead_counts, unit_history, units_at
-from models.reorg import load_reorg, plan_state
-from models.reorgfile import LoadedReorg, check_against, read_reorg
-from models.tables import (
+from models.store import db, kv
+from models.store.db import DatabaseUnavailable
+from models.store.tables import (
     Assignment,
     CalendarOverride,
     GrantStatus,
@@ -61,7 +62,6 @@ from models.tables import (
     Unit,
     UnitAlias,
 )
-from models.yamlsource import SourceError
 
 T = TypeVar("T")
 

@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 from handlers.texts import role_label
 from locales import N_, _, format_date, format_datetime, format_day, format_number, ngettext
 from models.obligations import Obligation
-from models.periods import Every, period_label
-from models.planload import Change, summarise
+from models.planfiles.load_plan import Change, summarise
 from models.registry import current_of, in_force, valid_on
-from models.tables import (
+from models.rules.periods import Every, period_label
+from models.rules.workdays import WorkCalendar
+from models.store.tables import (
     Assignment,
     CalendarOverride,
     Indicator,
@@ -23,7 +24,6 @@ from models.tables import (
     Task,
     Unit,
 )
-from models.workdays import WorkCalendar
 
 EVERY = {
     Every.month: N_("hằng tháng"), Every.quarter: N_("hằng quý"), Every.half_year: N_("6 tháng một lần"),

@@ -14,7 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from locales import _
-from models.db import normalise_url
+from models.store.db import normalise_url
 from plans import DEFAULT_PLAN, DEFAULT_REORG
 
 CHANNELS = ("telegram", "zalo", "console")

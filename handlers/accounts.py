@@ -9,8 +9,8 @@ from handlers.core import ANYONE, REGISTERED, Context, Router
 from handlers.types import Reply
 from locales import N_, _
 from models.people import InviteRejected, create_link_code, identify, redeem_link_code
-from models.tables import ChannelAccount, Member
-from models.text import fold
+from models.rules.text import fold
+from models.store.tables import ChannelAccount, Member
 
 router = Router()
 

@@ -18,13 +18,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.core import ANYONE, ChoiceHandler, Command, Context, Fallback, FlowHandler, HandlerConfig, Router
 from handlers.types import Incoming, Outcome, Reply
 from locales import _, use_locale
-from models.audit import record
-from models.base import utcnow
 from models.catalog import CatalogCache
 from models.people import Identity, ensure_account, identify
 from models.plans import PlanNotFound, find_plan
-from models.tables import Plan
-from models.text import fold
+from models.rules.text import fold
+from models.store.audit import record
+from models.store.base import utcnow
+from models.store.tables import Plan
 
 log = logging.getLogger(__name__)
 

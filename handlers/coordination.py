@@ -12,10 +12,10 @@ from handlers.types import Reply
 from jobs import digest, messages, workbook
 from jobs.tick import Action, People, TickConfig, claim
 from locales import N_, _, format_date, use_locale
-from models.audit import record
+from models.rules.text import fold
 from models.status import snapshot
-from models.tables import ChatDestination, DeliveryStatus, Unit
-from models.text import fold
+from models.store.audit import record
+from models.store.tables import ChatDestination, DeliveryStatus, Unit
 
 router = Router()
 

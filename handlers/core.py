@@ -20,8 +20,8 @@ from handlers.types import Incoming, Option, Reply
 from locales import _
 from models.catalog import PlanCatalog
 from models.people import Identity
-from models.tables import Conversation, Plan, Role
-from models.workdays import WorkCalendar
+from models.rules.workdays import WorkCalendar
+from models.store.tables import Conversation, Plan, Role
 
 ANYONE = "anyone"
 REGISTERED = frozenset({Role.focal, Role.coordinator, Role.leader, Role.admin})

@@ -6,7 +6,7 @@ from handlers.core import ANYONE, REGISTERED, Context, Router
 from handlers.texts import role_label
 from handlers.types import Option, Reply
 from locales import N_, SUPPORTED, _, use_locale
-from models.text import fold
+from models.rules.text import fold
 
 router = Router()
 

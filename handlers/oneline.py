@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from models.tables import ReportStatus
-from models.text import strip_diacritics
+from models.rules.text import strip_diacritics
+from models.store.tables import ReportStatus
 
 
 class LineError(Exception):

@@ -18,7 +18,7 @@ from models.people import (
     redeem_invite,
 )
 from models.status import current_items
-from models.tables import Role, Unit
+from models.store.tables import Role, Unit
 
 router = Router()
 

@@ -20,13 +20,13 @@ from handlers.oneline import LineError, ParsedLine, parse_line, parse_number, pa
 from handlers.texts import STATUS, deadline_phrase, period_of, short, status_label, succession_note, with_note
 from handlers.types import Reply
 from locales import N_, _, format_day, format_number
-from models.audit import record
 from models.catalog import IndicatorInfo
 from models.obligations import obligations
 from models.reports import MAX_TEXT, ReportInput, submit_report
+from models.rules.text import fold
 from models.status import Item, snapshot, with_reports
-from models.tables import Delivery, ReportStatus, Unit
-from models.text import fold
+from models.store.audit import record
+from models.store.tables import Delivery, ReportStatus, Unit
 
 router = Router()
 FLOW = "report"

@@ -18,10 +18,10 @@ from handlers.texts import (
 )
 from handlers.types import Option, Reply
 from locales import N_, _, format_datetime
-from models.audit import record
 from models.registry import current_of, focal_points, succession
 from models.status import Item, snapshot
-from models.tables import GrantStatus, ReportStatus, Unit
+from models.store.audit import record
+from models.store.tables import GrantStatus, ReportStatus, Unit
 
 router = Router()
 LIST_LIMIT = 25  # lines per section; the rest is counted, the Excel export has everything

@@ -10,9 +10,9 @@ from __future__ import annotations
 from handlers.core import REGISTERED, Context, Router
 from handlers.types import Option, Reply
 from locales import N_, _, format_date
-from models.audit import record
 from models.registry import PendingSuccession, pending_successions
-from models.tables import GrantStatus, RoleGrant, Unit
+from models.store.audit import record
+from models.store.tables import GrantStatus, RoleGrant, Unit
 
 router = Router()
 

@@ -9,11 +9,11 @@ from datetime import date, tzinfo
 from handlers.types import Reply
 from locales import N_, _, format_date, format_day, format_number, ngettext
 from models.obligations import Obligation
-from models.periods import period_label
 from models.registry import Succession
+from models.rules.periods import period_label
+from models.rules.workdays import WorkCalendar
 from models.status import Item
-from models.tables import ReportStatus, Role
-from models.workdays import WorkCalendar
+from models.store.tables import ReportStatus, Role
 
 STATUS = {
     ReportStatus.not_started: N_("Chưa triển khai"),

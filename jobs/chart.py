@@ -14,7 +14,7 @@ from matplotlib import pyplot as plt
 from handlers.texts import STATUS
 from jobs.digest import OP, Digest, number
 from locales import _
-from models.tables import ReportStatus
+from models.store.tables import ReportStatus
 
 ORDER = [ReportStatus.done, ReportStatus.in_progress, ReportStatus.blocked, ReportStatus.not_started, None]
 COLOURS = {ReportStatus.done: "#2e7d32", ReportStatus.in_progress: "#1976d2", ReportStatus.blocked: "#f9a825",

@@ -21,8 +21,9 @@ from handlers.texts import deadline_phrase, round_title, short, status_label
 from locales import _, format_date, format_datetime, format_number
 from models.obligations import Obligation, plan_calendar
 from models.registry import PendingSuccession, current_of, pending_successions
+from models.rules.workdays import WorkCalendar
 from models.status import Item, snapshot
-from models.tables import (
+from models.store.tables import (
     Assignment,
     Indicator,
     Period,
@@ -35,7 +36,6 @@ from models.tables import (
     Task,
     Unit,
 )
-from models.workdays import WorkCalendar
 
 OP = {">=": "≥", ">": ">", "~": "≈"}
 

@@ -33,8 +33,8 @@ from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Opti
 from jobs import messages
 from jobs.tick import Action, People, TickConfig, claim
 from locales import use_locale
-from models.base import utcnow
-from models.tables import ChannelAccount, Delivery, DeliveryStatus, Member, Report, RoleGrant, Unit
+from models.store.base import utcnow
+from models.store.tables import ChannelAccount, Delivery, DeliveryStatus, Member, Report, RoleGrant, Unit
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from datetime import date
 from handlers.texts import deadline_phrase, round_title, short, working_days_between
 from locales import _, format_day
 from models.obligations import Obligation
-from models.workdays import WorkCalendar
+from models.rules.workdays import WorkCalendar
 
 
 def reminder(o: Obligation, step: int, today: date, calendar: WorkCalendar, *, can_reply: bool) -> str:

@@ -19,8 +19,8 @@ from jobs import chart, digest, workbook
 from jobs.dispatch import Dispatcher
 from jobs.tick import TickConfig, tick
 from locales import _, use_locale
-from models.base import utcnow
 from models.plans import PlanNotFound, find_plan
+from models.store.base import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers import succession
 from jobs import messages
 from locales import _, use_locale
-from models.db import insert_new
 from models.obligations import Obligation, obligation_from_row, obligation_rows, plan_calendar
 from models.registry import pending_successions
-from models.tables import (
+from models.store.db import insert_new
+from models.store.tables import (
     ChannelAccount,
     ChatDestination,
     Delivery,

@@ -14,12 +14,12 @@ from datetime import date, datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.matching import task_keys
 from models.obligations import plan_calendar
 from models.registry import Succession, current_of, in_force, predecessors, succession, valid_on
-from models.tables import Assignment, Indicator, Plan, Task, TaskIndicator, Unit, UnitAlias, UnitEvent
-from models.text import fold
-from models.workdays import WorkCalendar
+from models.rules.matching import task_keys
+from models.rules.text import fold
+from models.rules.workdays import WorkCalendar
+from models.store.tables import Assignment, Indicator, Plan, Task, TaskIndicator, Unit, UnitAlias, UnitEvent
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.registry import effective_on
-from models.tables import Assignment, CalendarOverride, Period, Plan, Report, Schedule, Task, TaskSchedule, Unit
-from models.workdays import WorkCalendar
+from models.rules.workdays import WorkCalendar
+from models.store.tables import Assignment, CalendarOverride, Period, Plan, Report, Schedule, Task, TaskSchedule, Unit
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from sqlalchemy import and_, bindparam, func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.audit import record
-from models.tables import AuditLog, ChannelAccount, GrantStatus, Invite, Member, Role, RoleGrant, Unit
-from models.text import fold
+from models.rules.text import fold
+from models.store.audit import record
+from models.store.tables import AuditLog, ChannelAccount, GrantStatus, Invite, Member, Role, RoleGrant, Unit
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_LENGTH = 12

@@ -6,7 +6,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
-from models.tables import Plan
+from models.store.tables import Plan
 
 
 class PlanNotFound(LookupError):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.tables import (
+from models.store.tables import (
     Assignment,
     GrantStatus,
     Member,

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, insert, text, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.tables import Indicator, Report, ReportValue, TaskIndicator
+from models.store.tables import Indicator, Report, ReportValue, TaskIndicator
 
 MAX_TEXT = 2000  # per field; longer answers are refused with a request to shorten, never cut
 

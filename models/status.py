@@ -19,7 +19,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.obligations import Obligation, obligation_from_row, obligation_rows
-from models.tables import Indicator, Plan, Report, ReportValue
+from models.store.tables import Indicator, Plan, Report, ReportValue
 
 RECENT_DAYS = 30
 OPEN_DAYS_BEFORE_DUE = 366

@@ -25,11 +25,11 @@ from bot.app import ROUTERS
 from handlers.app import Handlers
 from handlers.core import HandlerConfig
 from locales import set_default_locale
-from models import db
 from models.people import create_invite
-from models.planfile import read_plan
-from models.planload import load_plan
-from models.tables import Plan, Unit
+from models.planfiles.load_plan import load_plan
+from models.planfiles.plan_file import read_plan
+from models.store import db
+from models.store.tables import Plan, Unit
 from plans import DEFAULT_PLAN
 from tests.handlers.dialog import Clock, Person
 

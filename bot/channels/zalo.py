@@ -32,9 +32,9 @@ from bot.channels.numbered import choice_for, render
 from handlers.app import Handlers
 from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Option, Reply, Sent
 from locales import _
-from models import kv
-from models.db import insert_new
-from models.tables import InboundSeen
+from models.store import kv
+from models.store.db import insert_new
+from models.store.tables import InboundSeen
 
 log = logging.getLogger(__name__)
 

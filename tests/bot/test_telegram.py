@@ -15,7 +15,7 @@ from bot.channels.telegram import MAX_TEXT, TelegramChannel, split_text
 from bot.config import load_settings
 from handlers.types import Option, Reply
 from models.people import create_invite
-from models.tables import Report, Unit
+from models.store.tables import Report, Unit
 from tests.fakes.telegram_api import FakeTelegram, Fault
 from tests.handlers.dialog import Clock
 

@@ -14,7 +14,7 @@ from bot.channels.zalo import MAX_TEXT, ZaloClient, split_text
 from bot.config import load_settings
 from jobs.dispatch import Dispatcher
 from jobs.tick import TickConfig, tick
-from models.tables import ChannelAccount, InboundSeen, Report
+from models.store.tables import ChannelAccount, InboundSeen, Report
 from tests.fakes.zalo_api import FakeZalo
 from tests.handlers.dialog import Clock
 

@@ -5,7 +5,7 @@ import io
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from models.tables import ChatDestination, Delivery
+from models.store.tables import ChatDestination, Delivery
 from tests.handlers.dialog import Person
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import func, select
 
-from models.tables import AuditLog
+from models.store.tables import AuditLog
 
 COMMANDS = ["/start", "/trogiup", "/huy", "/ngonngu vi", "/baocao", "/bc IV.2.a 50%", "/tinhhinh", "/quahan",
             "/chuabaocao", "/moi SCT", "/nhacnho SCT", "/xuat", "/nhomtonghop"]

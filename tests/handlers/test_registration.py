@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 
-from models.tables import AuditLog, ChannelAccount, Invite, Member, RoleGrant
+from models.store.tables import AuditLog, ChannelAccount, Invite, Member, RoleGrant
 from tests.handlers.dialog import verify_dialog
 
 

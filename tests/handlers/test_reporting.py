@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.app import ROUTERS
 from handlers.app import Handlers
-from models.tables import Assignment, AuditLog, Delivery, Period, Report, ReportValue, Task, Unit
+from models.store.tables import Assignment, AuditLog, Delivery, Period, Report, ReportValue, Task, Unit
 from tests.handlers.dialog import Person, verify_dialog
 
 

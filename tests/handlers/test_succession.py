@@ -14,10 +14,10 @@ from handlers.app import Handlers
 from handlers.core import HandlerConfig
 from jobs import digest, workbook
 from jobs.tick import TickConfig, tick
-from models.planload import load_plan
-from models.reorg import load_reorg
-from models.reorgfile import read_reorg
-from models.tables import Assignment, Delivery, Plan, Report, RoleGrant, Unit
+from models.planfiles.load_plan import load_plan
+from models.planfiles.load_reorg import load_reorg
+from models.planfiles.reorg_file import read_reorg
+from models.store.tables import Assignment, Delivery, Plan, Report, RoleGrant, Unit
 from plans import DEFAULT_REORG
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from jobs.tick import TickConfig
-from models.tables import ChannelAccount, ChatDestination, Member, RoleGrant, Unit
+from models.store.tables import ChannelAccount, ChatDestination, Member, RoleGrant, Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

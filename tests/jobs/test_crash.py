@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from models.tables import Delivery
+from models.store.tables import Delivery
 from tests.conftest import POSTGRES_URL
 from tests.fakes.telegram_api import FakeTelegram
 

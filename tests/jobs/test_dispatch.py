@@ -14,7 +14,7 @@ from handlers.core import HandlerConfig
 from jobs.dispatch import Dispatcher
 from jobs.runner import DigestReplies
 from jobs.tick import tick
-from models.tables import ChannelAccount, Delivery, Report
+from models.store.tables import ChannelAccount, Delivery, Report
 from tests.fakes.telegram_api import FakeTelegram, Fault
 from tests.handlers.dialog import Clock
 from tests.jobs.conftest import VN, at

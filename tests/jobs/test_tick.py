@@ -3,9 +3,9 @@
 from sqlmodel import select
 
 from jobs.tick import digest_moments, plan_actions, tick, unclaimed
-from models.reorg import load_reorg
-from models.reorgfile import read_reorg
-from models.tables import Delivery
+from models.planfiles.load_reorg import load_reorg
+from models.planfiles.reorg_file import read_reorg
+from models.store.tables import Delivery
 from tests.jobs.conftest import VN, at
 
 

@@ -6,7 +6,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-from models import db
+from models.store import db
 
 
 async def test_migrated_database_matches_the_models(engine):

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from locales import use_locale
-from models.periods import Due, Every, Rule, Window, due_date, period_label, periods, window
-from models.workdays import WorkCalendar
+from models.rules.periods import Due, Every, Rule, Window, due_date, period_label, periods, window
+from models.rules.workdays import WorkCalendar
 
 D = date
 CAL = WorkCalendar()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from models.planfile import read_plan
-from models.yamlsource import SourceError
+from models.planfiles.plan_file import read_plan
+from models.planfiles.source import SourceError
 from plans import DEFAULT_PLAN
 
 SEED = DEFAULT_PLAN.parent / "sources" / "vinh-long-3064-QD-UBND-2023.txt"

@@ -6,9 +6,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import SQLModel, func, select
 
-from models.planfile import read_plan
-from models.planload import load_plan, summarise
-from models.tables import Assignment, Period, Plan, Schedule, Task, Unit, UnitAlias
+from models.planfiles.load_plan import load_plan, summarise
+from models.planfiles.plan_file import read_plan
+from models.store.tables import Assignment, Period, Plan, Schedule, Task, Unit, UnitAlias
 from plans import DEFAULT_PLAN
 
 TODAY = date(2025, 11, 3)  # the day the bot is "installed" in these tests

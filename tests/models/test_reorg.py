@@ -7,13 +7,13 @@ import pytest
 from sqlmodel import select
 
 from models.obligations import obligations
-from models.planload import load_plan
+from models.planfiles.load_plan import load_plan
+from models.planfiles.load_reorg import load_reorg
+from models.planfiles.reorg_file import read_reorg
+from models.planfiles.source import SourceError
 from models.registry import current_of, unit_history, units_at
-from models.reorg import load_reorg
-from models.reorgfile import read_reorg
 from models.status import snapshot
-from models.tables import Assignment, Plan, Task, Unit, UnitEvent
-from models.yamlsource import SourceError
+from models.store.tables import Assignment, Plan, Task, Unit, UnitEvent
 from plans import DEFAULT_REORG
 from tests.models.test_planload import snapshot as all_rows
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.workdays import WorkCalendar
+from models.rules.workdays import WorkCalendar
 
 D = date
 PLAN_OVERRIDES = WorkCalendar(days_off=[D(2026, 1, 2)], working_days=[D(2026, 1, 10)],

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import utcnow
-from models.tables import AuditLog
+from models.store.base import utcnow
+from models.store.tables import AuditLog
 
 
 async def record(

@@ -15,11 +15,13 @@ from typing import Any
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models import periods as rules
-from models.audit import record
-from models.base import utcnow
-from models.planfile import LoadedPlan, PlanFile
-from models.tables import (
+from models.planfiles.plan_file import LoadedPlan, PlanFile
+from models.rules import periods as rules
+from models.rules.text import fold
+from models.rules.workdays import WorkCalendar
+from models.store.audit import record
+from models.store.base import utcnow
+from models.store.tables import (
     Assignment,
     CalendarOverride,
     Indicator,
@@ -35,8 +37,6 @@ from models.tables import (
     UnitAlias,
     UnitEvent,
 )
-from models.text import fold
-from models.workdays import WorkCalendar
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from datetime import date
 from enum import StrEnum
 
 from locales import _, format_date
-from models.workdays import WorkCalendar
+from models.rules.workdays import WorkCalendar
 
 
 class Every(StrEnum):

@@ -28,10 +28,10 @@ from typing import Annotated
 from pydantic import Field, ValidationError, model_validator
 
 from locales import _
-from models import yamlsource
-from models.planfile import Code, Text, UnitKind, _pydantic_problems, _Strict
-from models.text import fold
-from models.yamlsource import Located, Path_, SourceError
+from models.planfiles import source as yamlsource
+from models.planfiles.plan_file import Code, Text, UnitKind, _pydantic_problems, _Strict
+from models.planfiles.source import Located, Path_, SourceError
+from models.rules.text import fold
 
 DECISION = "decision"  # tasks_to: the coordinator decides later (the tasks go on a decision list)
 

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-import models.tables  # noqa: F401  (registers every table on the metadata)
-from models import sqlite_inline
+import models.store.tables  # noqa: F401  (registers every table on the metadata)
+from models.store import sqlite_inline
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

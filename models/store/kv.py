@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import utcnow
-from models.tables import KeyValue
+from models.store.base import utcnow
+from models.store.tables import KeyValue
 
 TELEGRAM_USERNAME = "telegram.username"
 

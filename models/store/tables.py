@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.store.base import UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -115,7 +115,7 @@ class UnitAlias(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     alias: str  # as written, for display
-    norm: str = Field(index=True)  # models.text.fold(alias), for matching
+    norm: str = Field(index=True)  # models.rules.text.fold(alias), for matching
 
 
 class Target(SQLModel, table=True):

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.planload import Change, LoadResult, finish_load
+from models.planfiles.load_plan import Change, LoadResult, finish_load
+from models.planfiles.reorg_file import DECISION, LoadedReorg, PlanState, check_against
+from models.planfiles.source import SourceError
 from models.registry import valid_on
-from models.reorgfile import DECISION, LoadedReorg, PlanState, check_against
-from models.tables import Assignment, GrantStatus, Plan, Role, RoleGrant, Task, Unit, UnitAlias, UnitEvent
-from models.text import fold
-from models.yamlsource import SourceError
+from models.rules.text import fold
+from models.store.tables import Assignment, GrantStatus, Plan, Role, RoleGrant, Task, Unit, UnitAlias, UnitEvent
 
 
 async def plan_state(session: AsyncSession, plan: Plan) -> PlanState:

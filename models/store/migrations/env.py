@@ -1,10 +1,10 @@
-"""Alembic environment. Migrations always run on a connection handed in by models.db, which
+"""Alembic environment. Migrations always run on a connection handed in by models.store.db, which
 keeps them usable from async code (the bot, the tests) without a second event loop."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import models.tables  # noqa: F401
+import models.store.tables  # noqa: F401
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only reached by running the alembic CLI by hand

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from locales import _
-from models import yamlsource
-from models.periods import Due, Every, Rule, Window
-from models.text import fold
-from models.yamlsource import Located, Path_, Problem, SourceError
+from models.planfiles import source as yamlsource
+from models.planfiles.source import Located, Path_, Problem, SourceError
+from models.rules.periods import Due, Every, Rule, Window
+from models.rules.text import fold
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]

@@ -6,7 +6,7 @@ busy with other chats. Measured on a one-line report: 3.4 ms with the thread, 1.
 (`bench/updates.py` has the end-to-end figure). SQLite's own work for one message is tens of
 microseconds, so doing it in the loop costs less than handing it off.
 
-What this asks of the rest of the code, and `models.db.make_engine` provides: one connection per
+What this asks of the rest of the code, and `models.store.db.make_engine` provides: one connection per
 process (a single-connection pool), so two of our own transactions never wait on each other's lock
 inside the loop. The one remaining wait is another process (the CLI loading a plan) holding the
 write lock: the loop then pauses, at most `busy_timeout`, instead of failing the message.
