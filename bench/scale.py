@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 from bot.app import ROUTERS, settle_heap  # noqa: E402
 from handlers.app import Handlers  # noqa: E402
 from handlers.core import HandlerConfig  # noqa: E402
-from handlers.types import Incoming  # noqa: E402
 from jobs import digest, workbook  # noqa: E402
 from models import db, periods  # noqa: E402
+from models.chat import Incoming  # noqa: E402
 from models.rules.workdays import WorkCalendar  # noqa: E402
 from models.store.tables import (  # noqa: E402
     Assignment,

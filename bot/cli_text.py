@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from handlers.texts import role_label
 from locales import N_, _, format_date, format_datetime, format_day, format_number, ngettext
 from models.obligations import Obligation
 from models.planfiles.load_plan import Change, summarise
@@ -24,6 +23,7 @@ from models.store.tables import (
     Task,
     Unit,
 )
+from models.wording import MILESTONE_OP, role_label
 
 EVERY = {
     Every.month: N_("hằng tháng"), Every.quarter: N_("hằng quý"), Every.half_year: N_("6 tháng một lần"),
@@ -34,7 +34,7 @@ KIND = {
     "van_phong": N_("Văn phòng"),
     "ban": N_("Ban"), "khac": N_("Khác"),
 }
-OP = {">=": "≥", ">": ">", "~": "≈"}
+
 AGGREGATE = {"sum": N_("cộng dồn"), "latest": N_("số mới nhất"), "max": N_("lớn nhất")}
 INDICATOR_TYPE = {"int": N_("số nguyên"), "decimal": N_("số thập phân"), "percent": N_("phần trăm")}
 
@@ -136,8 +136,9 @@ def plan_overview(plan: Plan, coordinator: Unit | None, units: Sequence[Unit], t
         _("Mục tiêu ({n})").format(n=len(targets)),
     ]
     for target in targets:
-        marks = " · ".join(f"{m.year}: {OP.get(m.op, m.op)} {format_number(m.value.normalize())} {target.measure}"
-                           .rstrip() for m in milestones.get(target.id, []))
+        marks = " · ".join(
+            f"{m.year}: {MILESTONE_OP.get(m.op, m.op)} {format_number(m.value.normalize())} {target.measure}".rstrip()
+            for m in milestones.get(target.id, []))
         out.append(f"  {target.code}  {target.name}")
         out.append(f"      {marks}  ({_(AGGREGATE.get(target.aggregate, target.aggregate))})")
     out += ["", _("Chỉ số ({n})").format(n=len(indicators))]

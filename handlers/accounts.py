@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from handlers.core import ANYONE, REGISTERED, Context, Router
-from handlers.types import Reply
 from locales import N_, _
+from models.chat import Reply
 from models.people import InviteRejected, create_link_code, identify, redeem_link_code
 from models.rules.text import fold
 from models.store.tables import ChannelAccount, Member

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.core import ANYONE, ChoiceHandler, Command, Context, Fallback, FlowHandler, HandlerConfig, Router
-from handlers.types import Incoming, Outcome, Reply
 from locales import _, use_locale
 from models.catalog import CatalogCache
+from models.chat import Incoming, Outcome, Reply
 from models.people import Identity, ensure_account, identify
 from models.plans import PlanNotFound, find_plan
 from models.rules.text import fold

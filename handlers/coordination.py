@@ -7,15 +7,16 @@ from __future__ import annotations
 from sqlmodel import select
 
 from handlers.core import READERS, STAFF, Context, Router
-from handlers.texts import period_of, short, succession_note, with_note
-from handlers.types import Reply
+from handlers.texts import succession_note, with_note
 from jobs import digest, messages, workbook
 from jobs.tick import Action, People, TickConfig, claim
 from locales import N_, _, format_date, use_locale
+from models.chat import Reply
 from models.rules.text import fold
 from models.status import snapshot
 from models.store.audit import record
 from models.store.tables import ChatDestination, DeliveryStatus, Unit
+from models.wording import period_of, short
 
 router = Router()
 

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.types import Incoming, Option, Reply
 from locales import _
 from models.catalog import PlanCatalog
+from models.chat import Incoming, Option, Reply
 from models.people import Identity
 from models.rules.workdays import WorkCalendar
 from models.store.tables import Conversation, Plan, Role

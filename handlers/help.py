@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from handlers.core import ANYONE, REGISTERED, Context, Router
-from handlers.texts import role_label
-from handlers.types import Option, Reply
 from locales import N_, SUPPORTED, _, use_locale
+from models.chat import Option, Reply
 from models.rules.text import fold
+from models.wording import role_label
 
 router = Router()
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from handlers import accounts
 from handlers.core import ANYONE, STAFF, Context, Router
-from handlers.texts import deadline_phrase, period_of, role_label, short, succession_note, with_note
-from handlers.types import Option, Reply
+from handlers.texts import succession_note, with_note
 from locales import N_, _, format_day
+from models.chat import Option, Reply
 from models.people import (
     INVITE_ROLES,
     InviteRejected,
@@ -19,6 +19,7 @@ from models.people import (
 )
 from models.status import current_items
 from models.store.tables import Role, Unit
+from models.wording import deadline_phrase, period_of, role_label, short
 
 router = Router()
 

@@ -17,16 +17,17 @@ from sqlmodel import select
 
 from handlers.core import REPORTERS, Context, Router
 from handlers.oneline import LineError, ParsedLine, parse_line, parse_number, parse_percent, parse_status
-from handlers.texts import STATUS, deadline_phrase, period_of, short, status_label, succession_note, with_note
-from handlers.types import Reply
+from handlers.texts import succession_note, with_note
 from locales import N_, _, format_day, format_number
 from models.catalog import IndicatorInfo
+from models.chat import Reply
 from models.obligations import obligations
 from models.reports import MAX_TEXT, ReportInput, submit_report
 from models.rules.text import fold
 from models.status import Item, snapshot, with_reports
 from models.store.audit import record
 from models.store.tables import Delivery, ReportStatus, Unit
+from models.wording import STATUS, deadline_phrase, period_of, short, status_label
 
 router = Router()
 FLOW = "report"

@@ -6,22 +6,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from handlers.core import READERS, REGISTERED, Context, Router
-from handlers.texts import (
-    deadline_phrase,
-    period_of,
-    report_summary,
-    round_title,
-    short,
-    status_label,
-    succession_note,
-    with_note,
-)
-from handlers.types import Option, Reply
+from handlers.texts import report_summary, succession_note, with_note
 from locales import N_, _, format_datetime
+from models.chat import Option, Reply
 from models.registry import current_of, focal_points, succession
 from models.status import Item, snapshot
 from models.store.audit import record
 from models.store.tables import GrantStatus, ReportStatus, Unit
+from models.wording import deadline_phrase, period_of, round_title, short, status_label
 
 router = Router()
 LIST_LIMIT = 25  # lines per section; the rest is counted, the Excel export has everything

@@ -8,8 +8,8 @@ whenever they like. Until they answer, coordinators see them as "chờ xác nh�
 from __future__ import annotations
 
 from handlers.core import REGISTERED, Context, Router
-from handlers.types import Option, Reply
 from locales import N_, _, format_date
+from models.chat import Option, Reply
 from models.registry import PendingSuccession, pending_successions
 from models.store.audit import record
 from models.store.tables import GrantStatus, RoleGrant, Unit

@@ -11,10 +11,10 @@ matplotlib.use("Agg")  # no screen on a server
 
 from matplotlib import pyplot as plt
 
-from handlers.texts import STATUS
-from jobs.digest import OP, Digest, number
+from jobs.digest import Digest, number
 from locales import _
 from models.store.tables import ReportStatus
+from models.wording import MILESTONE_OP, STATUS
 
 ORDER = [ReportStatus.done, ReportStatus.in_progress, ReportStatus.blocked, ReportStatus.not_started, None]
 COLOURS = {ReportStatus.done: "#2e7d32", ReportStatus.in_progress: "#1976d2", ReportStatus.blocked: "#f9a825",
@@ -41,7 +41,7 @@ def render(d: Digest) -> bytes:
     for target in d.targets:
         for year, goal, op in target.milestones:  # every milestone: 2025 and 2030 are both worth seeing
             reached = target.value_for(year)
-            names.append(f"{target.code} {OP.get(op, op)}{number(goal)} ({year})")
+            names.append(f"{target.code} {MILESTONE_OP.get(op, op)}{number(goal)} ({year})")
             shares.append(float(reached * 100 / goal) if reached is not None and goal else 0.0)
             notes.append(f"{number(reached) if reached is not None else '–'} / {number(goal)}")
     bars = right.barh(names, shares, color="#5e35b1", height=0.5)

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, extract, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.texts import deadline_phrase, round_title, short, status_label
 from locales import _, format_date, format_datetime, format_number
 from models.obligations import Obligation, plan_calendar
 from models.registry import PendingSuccession, current_of, pending_successions
@@ -36,8 +35,7 @@ from models.store.tables import (
     Task,
     Unit,
 )
-
-OP = {">=": "≥", ">": ">", "~": "≈"}
+from models.wording import MILESTONE_OP, deadline_phrase, round_title, short, status_label
 
 
 @dataclass
@@ -213,9 +211,10 @@ def target_line(t: TargetProgress) -> str:
         reached = t.value_for(year)
         if t.aggregate == "sum" and goal and reached is not None:
             parts.append(_("mốc {year} {op} {goal}: {percent}%").format(
-                year=year, op=OP.get(op, op), goal=number(goal), percent=int(reached * 100 / goal)))
+                year=year, op=MILESTONE_OP.get(op, op), goal=number(goal), percent=int(reached * 100 / goal)))
         else:
-            parts.append(_("mốc {year} {op} {goal}").format(year=year, op=OP.get(op, op), goal=number(goal)))
+            parts.append(_("mốc {year} {op} {goal}").format(year=year, op=MILESTONE_OP.get(op, op),
+                                                             goal=number(goal)))
     kind = _("cộng dồn") if t.aggregate == "sum" else _("số mới nhất")
     return _("• {name}: {value} {measure} ({kind}) — {milestones}").format(
         name=short(t.name, 80), value=number(t.value), measure=t.measure, kind=kind, milestones="; ".join(parts))

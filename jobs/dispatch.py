@@ -29,10 +29,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Option, Reply, Sender
 from jobs import messages
 from jobs.tick import Action, People, TickConfig, claim
 from locales import use_locale
+from models.chat import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Option, Reply, Sender
 from models.store.base import utcnow
 from models.store.tables import ChannelAccount, Delivery, DeliveryStatus, Member, Report, RoleGrant, Unit
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from handlers.texts import deadline_phrase, round_title, short, working_days_between
 from locales import _, format_day
 from models.obligations import Obligation
 from models.rules.workdays import WorkCalendar
+from models.wording import deadline_phrase, round_title, short, working_days_between
 
 
 def reminder(o: Obligation, step: int, today: date, calendar: WorkCalendar, *, can_reply: bool) -> str:

@@ -14,11 +14,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.types import Attachment, Reply, Sender
 from jobs import chart, digest, workbook
 from jobs.dispatch import Dispatcher
 from jobs.tick import TickConfig, tick
 from locales import _, use_locale
+from models.chat import Attachment, Reply, Sender
 from models.plans import PlanNotFound, find_plan
 from models.store.base import utcnow
 

@@ -14,10 +14,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from handlers.texts import period_of, status_label
-from handlers.types import Attachment
-from jobs.digest import OP, Digest
+from jobs.digest import Digest
 from locales import _
+from models.chat import Attachment
+from models.wording import MILESTONE_OP, period_of, status_label
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 DATE = "dd/mm/yyyy"
@@ -90,7 +90,7 @@ def render(d: Digest) -> bytes:
                     target.measure])
         for year, goal, op in target.milestones:
             reached = target.value_for(year)
-            tab.append([_("Mốc {year}").format(year=year), OP.get(op, op), None, None, float(goal),
+            tab.append([_("Mốc {year}").format(year=year), MILESTONE_OP.get(op, op), None, None, float(goal),
                         float(reached) if reached is not None else None])
     buffer = io.BytesIO()
     book.save(buffer)

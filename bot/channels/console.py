@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bot.channels.numbered import choice_for, render
 from handlers.app import Handlers
-from handlers.types import Incoming, Reply
 from locales import _
+from models.chat import Incoming, Reply
 
 QUIT = {"/quit", "/exit", "/thoat"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from handlers.types import Reply
 from locales import _
+from models.chat import Reply
 
 _NUMBERED = re.compile(r"^\s*(\d+)[.)]\s")
 

@@ -39,8 +39,8 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.chunks import split_text
 from handlers.app import Handlers
-from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Outcome, Reply, Sent
 from locales import _
+from models.chat import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Outcome, Reply, Sent
 
 log = logging.getLogger(__name__)
 

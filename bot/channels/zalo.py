@@ -30,8 +30,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.channels import chunks
 from bot.channels.numbered import choice_for, render
 from handlers.app import Handlers
-from handlers.types import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Option, Reply, Sent
 from locales import _
+from models.chat import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Option, Reply, Sent
 from models.store import kv
 from models.store.db import insert_new
 from models.store.tables import InboundSeen

@@ -8,7 +8,7 @@ from bot.channels.console import ConsoleChannel
 from bot.channels.numbered import choice_for, render
 from handlers.app import Handlers
 from handlers.core import HandlerConfig
-from handlers.types import Option, Reply
+from models.chat import Option, Reply
 from tests.handlers.dialog import Clock
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

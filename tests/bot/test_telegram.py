@@ -13,7 +13,7 @@ from sqlmodel import select
 from bot.app import Services, start_bot
 from bot.channels.telegram import MAX_TEXT, TelegramChannel, split_text
 from bot.config import load_settings
-from handlers.types import Option, Reply
+from models.chat import Option, Reply
 from models.people import create_invite
 from models.store.tables import Report, Unit
 from tests.fakes.telegram_api import FakeTelegram, Fault

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from handlers.app import Handlers
-from handlers.types import Incoming, Reply
+from models.chat import Incoming, Reply
 
 
 class Clock:

@@ -1,4 +1,9 @@
-"""What handlers receive and return. No transport types here: channels translate to and from these."""
+"""The channel-neutral shapes of a conversation, shared by every layer above the database.
+
+What a person did (`Incoming`), what the bot says (`Reply`, with `Option`s and an `Attachment`), what
+handling produced for the channel (`Outcome`), and the port a channel offers for messages the bot
+starts itself (`Sender`, with the three ways a send can end badly). Channels translate to and from
+these; handlers and jobs never see a transport."""
 
 from __future__ import annotations
 
