@@ -56,11 +56,11 @@ async def bot(port: int, people: int, send_rate: float) -> dict:
     from sqlalchemy import func
     from sqlmodel import select
 
-    from bot.app import ROUTERS
     from bot.channels.telegram import TelegramChannel
-    from handlers.app import Handlers
+    from bot.root import ROUTERS
     from handlers.core import HandlerConfig
-    from jobs.dispatch import Dispatcher
+    from handlers.dispatcher import Dispatcher
+    from jobs.runner import outbox_sender
     from jobs.tick import TickConfig, tick
     from models.planfiles.load_plan import load_plan
     from models.planfiles.plan_file import read_plan
@@ -87,8 +87,8 @@ async def bot(port: int, people: int, send_rate: float) -> dict:
         moment = datetime(2026, 12, 9, 8, 0, tzinfo=VN)  # the -5 step of the 2026 annual reports
         config = TickConfig(tz=VN, channels=frozenset({"telegram"}))
         async with sessions() as session:
-            claimed = (await tick(session, config, moment)).pending
-        channel = TelegramChannel(TOKEN, f"http://127.0.0.1:{port}/bot", Handlers(sessions, HandlerConfig(tz=VN),
+            claimed = len((await tick(session, config, moment)).queued)
+        channel = TelegramChannel(TOKEN, f"http://127.0.0.1:{port}/bot", Dispatcher(sessions, HandlerConfig(tz=VN),
                                                                                     ROUTERS))
         await channel.start(receive=False)
         started = time.monotonic()
@@ -97,11 +97,11 @@ async def bot(port: int, people: int, send_rate: float) -> dict:
         def clock() -> datetime:
             return clock_start + timedelta(seconds=time.monotonic() - started)
 
-        dispatcher = Dispatcher(sessions, {"telegram": channel}, rate=send_rate, clock=clock, tick_config=config)
+        sender = outbox_sender(sessions, config, {"telegram": channel}, rate=send_rate, clock=clock)
         rounds = 0
         while True:
             rounds += 1
-            await dispatcher.run_once()
+            await sender.run_once()
             async with sessions() as session:
                 waiting = (await session.exec(select(func.count()).select_from(Delivery).where(
                     Delivery.status.in_(["pending", "sending"])))).one()

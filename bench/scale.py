@@ -29,9 +29,9 @@ from sqlalchemy import insert, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.app import ROUTERS, settle_heap  # noqa: E402
-from handlers.app import Handlers  # noqa: E402
+from bot.root import ROUTERS, settle_heap  # noqa: E402
 from handlers.core import HandlerConfig  # noqa: E402
+from handlers.dispatcher import Dispatcher  # noqa: E402
 from jobs import digest, workbook  # noqa: E402
 from models import db, periods  # noqa: E402
 from models.chat import Incoming  # noqa: E402
@@ -165,7 +165,7 @@ async def build(url: str, provinces: int) -> None:
 async def measure(url: str, repeat: int) -> dict:
     engine = db.make_engine(url)
     sessions = db.session_factory(engine)
-    handlers = Handlers(sessions, HandlerConfig(tz=VN, plan_code="P01"), ROUTERS, clock=lambda: NOW)
+    handlers = Dispatcher(sessions, HandlerConfig(tz=VN), ROUTERS, clock=lambda: NOW)
     settle_heap()  # as `nhacviec run` does once started
     incoming = Incoming(channel="telegram", chat_id="1", user_id="1", text="/tinhhinh", at=NOW)
 

@@ -133,8 +133,8 @@ async def bot_phase(port: int, users: int, per_user: int, database_url: str | No
     from sqlalchemy import func
     from sqlmodel import select
 
-    from bot.app import open_services, prepare, settle_heap, start_bot
     from bot.config import load_settings
+    from bot.root import open_services, prepare, settle_heap, start_bot
     from models.status import current_items
     from models.store.tables import ChannelAccount, Member, Plan, Report, RoleGrant
 

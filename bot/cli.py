@@ -17,10 +17,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from bot import cli_text, logs
-from bot.app import (
+from bot.channels import ChannelRejected
+from bot.channels.console import ConsoleChannel, interactive
+from bot.config import CHANNELS, Settings, SettingsError, load_settings
+from bot.errors import UserError
+from bot.root import (
     Services,
-    UserFacingError,
-    build_handlers,
+    build_dispatcher,
     local_today,
     open_services,
     prepare,
@@ -28,11 +31,9 @@ from bot.app import (
     serve_forever,
     tick_config,
 )
-from bot.channels.console import ConsoleChannel, interactive
-from bot.config import CHANNELS, Settings, SettingsError, load_settings
 from jobs import chart, workbook
 from jobs import digest as digest_data
-from jobs.tick import plan_actions, unclaimed
+from jobs.preview import preview
 from locales import _, format_date
 from models.catalog import load_catalog
 from models.obligations import obligations_touching, plan_calendar
@@ -51,7 +52,6 @@ from models.store.tables import (
     CalendarOverride,
     GrantStatus,
     Indicator,
-    Member,
     Role,
     Schedule,
     Target,
@@ -73,10 +73,6 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(db_app, name="db")
 
 PlanOption = Annotated[str | None, typer.Option("--plan", help=_("Mã kế hoạch (khi có nhiều kế hoạch)."))]
-
-
-class UserError(Exception):
-    """A problem the operator can fix; printed as is, exit code 2."""
 
 
 def _fail(message: str, code: int) -> None:
@@ -108,7 +104,7 @@ def _execute(work: Callable[[Services], Awaitable[T]], settings: Settings | None
         _fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
     except SourceError as error:
         _fail(_("Tệp kế hoạch có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
-    except (PlanNotFound, UserError, UserFacingError) as error:
+    except (PlanNotFound, UserError) as error:
         _fail(str(error), 2)
     except DBAPIError as error:
         _fail(_("Lỗi cơ sở dữ liệu: {reason}").format(reason=str(error.orig or error).splitlines()[0]), 1)
@@ -150,6 +146,8 @@ def run() -> None:
             _fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
         except SourceError as error:
             _fail(_("Tệp kế hoạch hoặc tệp sắp xếp có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
+        except ChannelRejected as error:
+            _fail(str(error), 1)
         return
 
     async def work(services: Services) -> bool:
@@ -198,7 +196,7 @@ def _console(settings: Settings, *, user: str | None, name: str | None, as_: str
 
     async def work(services: Services) -> None:
         await prepare(services)
-        handlers = build_handlers(services)
+        handlers = build_dispatcher(services)
         console = ConsoleChannel(handlers, user_id=user_id, name=display)
         if as_:
             role_text, _sep, unit_text = as_.partition(":")
@@ -541,9 +539,8 @@ def reminders_preview(
     async def work(services: Services) -> None:
         config = tick_config(settings, frozenset(CHANNELS) - {"console"})
         async with services.sessions() as session:
-            actions = await unclaimed(session, await plan_actions(session, config, moment))
-            names = {m.id: m.display_name for m in (await session.exec(select(Member))).all()}
-        typer.echo(cli_text.preview(actions, moment, settings.tz, names))
+            planned = await preview(session, config, moment)
+        typer.echo(cli_text.preview(planned, moment, settings.tz))
 
     _execute(work, settings)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
+from jobs.preview import Preview
 from locales import N_, _, format_date, format_datetime, format_day, format_number, ngettext
 from models.obligations import Obligation
 from models.planfiles.load_plan import Change, summarise
@@ -15,6 +16,7 @@ from models.rules.workdays import WorkCalendar
 from models.store.tables import (
     Assignment,
     CalendarOverride,
+    DeliveryKind,
     Indicator,
     Plan,
     Schedule,
@@ -282,26 +284,35 @@ def invite_card(code: str, role: str, unit: str | None, days: int, bot_username:
     return "\n".join(lines)
 
 
-def preview(actions: Sequence, moment: datetime, tz, names: dict[int, str]) -> str:
-    """What a tick would claim at `moment`, and why (nhacviec reminders preview)."""
-    out = [_("Nếu bot chạy vào {at}, lần quét sẽ:").format(at=format_datetime(moment, tz))]
-    if not actions:
-        out.append(_("  không gửi gì (mọi việc đến hạn đã được xử lý, hoặc chưa có gì đến hạn)."))
-        return "\n".join(out)
-    labels = {"pending": _("gửi"), "stale": _("bỏ qua"), "failed": _("không gửi được")}
-    for action in actions:
-        r = action.recipient
-        who = names.get(r.member_id, "?") if r and r.member_id else (f"{r.channel}:{r.chat_id}" if r else "–")
-        if action.recipient is None and action.kind == "reminder":
-            member = action.claim_key.rsplit(":m", 1)[-1]
-            who = names.get(int(member), "?") if member.isdigit() else "?"
-        where = f" ({r.channel})" if r else ""
-        reason = f" — {action.reason}" if action.reason else ""
-        step = f" {action.step:+d}" if action.step else ""
-        out.append(f"• [{labels.get(action.status, action.status)}] {action.kind}{step} → {who}{where}{reason}")
-        text = (action.payload or {}).get("text")
-        if text and action.status == "pending":
-            out += ["    " + line for line in text.splitlines()]
+MESSAGE_KIND = {
+    DeliveryKind.reminder: N_("Nhắc việc"), DeliveryKind.escalation: N_("Báo quá hạn"),
+    DeliveryKind.digest: N_("Bản tin tuần"), DeliveryKind.nudge: N_("Nhắc ngay"), DeliveryKind.notice: N_("Thông báo"),
+    DeliveryKind.succession: N_("Hỏi xác nhận đầu mối"),
+}
+
+
+def preview(planned: Preview, moment: datetime, tz: tzinfo) -> str:
+    """What a tick would send at `moment`: one line per message (`•`, its recipient after `→`, the items it
+    carries), then its text; messages that cannot go are shown with why; what would be skipped, counted."""
+    sendable = [m for m in planned.messages if not m.blocked]
+    out = [ngettext("Nếu bot chạy vào {at}, lần quét sẽ gửi {n} tin nhắn.",
+                    "Nếu bot chạy vào {at}, lần quét sẽ gửi {n} tin nhắn.", len(sendable)).format(
+        at=format_datetime(moment, tz), n=len(sendable))]
+    for message in planned.messages:
+        kind = _(MESSAGE_KIND[message.kind])  # type: ignore[call-overload]
+        items = ", ".join(f"{i.task} · {period_label(i.every, i.period, i.schedule)}" for i in message.items)
+        where = f" ({message.channel})" if message.channel else ""
+        line = f"• {kind} → {message.recipient}{where}" + (f": {items}" if items else "")
+        if message.blocked:
+            line += " — " + _("không gửi được: {why}").format(why=message.blocked)
+        out.append(line)
+        out += ["    " + text for text in message.text.splitlines()]
+    if planned.skipped:
+        reasons = Counter(a.reason for a in planned.skipped)
+        out.append(_("Bỏ qua, không gửi:"))
+        out += [f"  - {reason} ({count})" for reason, count in sorted(reasons.items())]
+    if not planned.messages and not planned.skipped:
+        out.append(_("  (mọi việc đến hạn đã được xử lý, hoặc chưa có gì đến hạn)"))
     return "\n".join(out)
 
 

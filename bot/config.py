@@ -164,8 +164,10 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def is_admin(self, channel: str, user_id: str) -> bool:
-        return f"{channel}:{user_id}" in self.admins
+    def channels(self) -> frozenset[str]:
+        """The chat platforms configured (a token given), which can carry messages the bot starts."""
+        return frozenset(name for name, token in (("telegram", self.telegram_token), ("zalo", self.zalo_token))
+                         if token is not None)
 
 
 class SettingsError(Exception):

@@ -17,8 +17,6 @@ router = Router()
 
 @router.command("lienket", "link", roles=ANYONE, help=N_("Dùng chung một tài khoản trên Telegram và Zalo"))
 async def link(ctx: Context, args: str) -> list[Reply]:
-    if ctx.in_group:
-        return [Reply(_("Lệnh này dùng trong tin nhắn riêng với bot."))]
     incoming = ctx.incoming
     if args:
         try:

@@ -8,14 +8,13 @@ from sqlmodel import select
 
 from handlers.core import READERS, STAFF, Context, Router
 from handlers.texts import succession_note, with_note
-from jobs import digest, messages, workbook
-from jobs.tick import Action, People, TickConfig, claim
-from locales import N_, _, format_date, use_locale
+from locales import N_, _, format_date
 from models.chat import Reply
+from models.outbox import Action, Item, Recipients, claim
 from models.rules.text import fold
 from models.status import snapshot
 from models.store.audit import record
-from models.store.tables import ChatDestination, DeliveryStatus, Unit
+from models.store.tables import ChatDestination, Unit
 from models.wording import period_of, short
 
 router = Router()
@@ -37,45 +36,35 @@ async def nudge(ctx: Context, args: str) -> list[Reply]:
 
 
 async def _nudge(ctx: Context, unit: Unit) -> list[Reply]:
-    assert ctx.plan is not None
+    assert ctx.plan is not None and ctx.catalog is not None
     state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit.id], values=False)
-    waiting = [i for i in [*state.overdue, *state.current] if not i.reported]
+    waiting = [i.obligation for i in [*state.overdue, *state.current] if not i.reported]
     if not waiting:
         return [Reply(_("{unit} đã báo cáo đủ các kỳ đang mở; không cần nhắc.").format(unit=unit.name))]
-    config = TickConfig(tz=ctx.config.tz, default_locale=ctx.config.default_locale,
-                        channels=frozenset({"telegram", "zalo"}))
-    people = await People(config).load(ctx.session)
-    members = people.focal.get(unit.id, [])
+    recipients = await Recipients(channels=ctx.config.channels, default_locale=ctx.config.default_locale
+                                  ).load(ctx.session)
+    members = recipients.focal.get(unit.id, [])
     if not members:
         return [Reply(_("{unit} chưa có đầu mối đăng ký nên bot không nhắc được. Gõ /moi {code} để tạo mã mời.")
                       .format(unit=unit.name, code=unit.code))]
     who = ctx.identity.member.display_name if ctx.identity.member else ctx.actor
-    stamp = ctx.now.astimezone(ctx.config.tz).strftime("%Y%m%d")
-    actions = []
-    for item in waiting:
-        o = item.obligation
-        for member_id in members:
-            recipient = people.recipient(member_id)
-            if recipient is None:
-                continue
-            with use_locale(recipient.locale):
-                text = messages.nudge(o, ctx.today, ctx.calendar, who, can_reply=recipient.channel == "telegram")
-                label = _("📝 Báo cáo ngay")
-            actions.append(Action("nudge", f"nudge:{o.assignment_id}:{o.period_id}:{stamp}:m{member_id}",
-                                  DeliveryStatus.pending, "", recipient, ctx.now, o.assignment_id, o.period_id,
-                                  payload={"text": text, "options": [[label, f"go:{o.assignment_id}:{o.period_id}"]]}))
-    claimed = await claim(ctx.session, actions)
-    await record(ctx.session, ctx.actor, "unit.nudge", "unit", unit.code, {"deliveries": len(claimed)},
+    items = [Item.of(o, 1 if o.due < ctx.today else 0, plan=ctx.plan.code,
+                     indicators=[i.code for i in ctx.catalog.tasks[o.task_id].indicators]
+                     if o.task_id in ctx.catalog.tasks else ()) for o in waiting]
+    actions = [Action.nudge(item, recipient, ctx.now, day=ctx.today, by=who)
+               for recipient in (recipients.of(m) for m in members) if recipient is not None for item in items]
+    queued = await claim(ctx.session, actions, now=ctx.now)
+    await record(ctx.session, ctx.actor, "unit.nudge", "unit", unit.code, {"messages": len(queued)},
                  member_id=ctx.member_id)
     if not actions:
         return [Reply(_("Không gửi được: các đầu mối của {unit} không còn liên lạc được qua bot.").format(
             unit=unit.name))]
-    if not claimed:
+    if not queued:
         return [Reply(_("Hôm nay {unit} đã được nhắc rồi; bot không nhắc lại trong cùng ngày.").format(
             unit=unit.name))]
-    tasks = ", ".join(sorted({f"{i.obligation.task_code} · {period_of(i.obligation)}" for i in waiting}))
+    tasks = ", ".join(sorted({f"{o.task_code} · {period_of(o)}" for o in waiting}))
     return [Reply(_("Đã gửi nhắc tới {n} đầu mối của {unit}: {tasks}.").format(
-        n=len({a.recipient.key for a in claimed if a.recipient}), unit=unit.name, tasks=tasks))]
+        n=len(queued), unit=unit.name, tasks=tasks))]
 
 
 @router.command("xuat", "export", roles=READERS, in_groups=True, help=N_("Nhận bảng Excel tổng hợp ngay"))
@@ -85,10 +74,10 @@ async def export(ctx: Context, args: str) -> list[Reply]:
     if ctx.incoming.channel == "zalo":
         return [Reply(_("Zalo chưa nhận được tệp Excel qua bot. Vui lòng dùng /xuat trên Telegram, hoặc nhờ quản "
                         "trị viên chạy `nhacviec digest --xlsx`."))]
-    data = await digest.build(ctx.session, ctx.plan, ctx.now, ctx.config.tz, contributions=True)
-    day = format_date(data.today)
+    assert ctx.exports is not None, "the composition root gives the dispatcher its exports"
+    day = format_date(ctx.today)
     return [Reply(_("Bảng tổng hợp tình hình ngày {day}.").format(day=day),
-                  attachment=workbook.attachment(data, _("Tổng hợp ngày {day}").format(day=day)))]
+                  attachment=await ctx.exports.workbook(ctx.session, ctx.plan, ctx.now))]
 
 
 @router.command("nhomtonghop", "digestgroup", roles=STAFF, in_groups=True,

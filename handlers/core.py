@@ -1,26 +1,29 @@
 """How a feature declares its commands, and what a handler receives.
 
-Each feature module owns a `Router`; `handlers/app.py` composes them. A handler gets a `Context`
+Each feature module owns a `Router`; `handlers/dispatcher.py` composes them. A handler gets a `Context`
 (the message, the person's identity, a database session inside the message's transaction, the
 clock) and returns replies. It never sees a transport.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
+from models.callbacks import Button
 from models.catalog import PlanCatalog
-from models.chat import Incoming, Option, Reply
+from models.chat import Attachment, Incoming, Option, Reply
 from models.people import Identity
 from models.rules.workdays import WorkCalendar
+from models.store import kv
 from models.store.tables import Conversation, Plan, Role
 
 ANYONE = "anyone"
@@ -30,20 +33,36 @@ READERS = frozenset({Role.coordinator, Role.leader, Role.admin})
 REPORTERS = frozenset({Role.focal, Role.coordinator})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HandlerConfig:
     admins: tuple[str, ...] = ()
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Ho_Chi_Minh"))
     invite_days: int = 14
-    bot_username: str | None = None  # for t.me deep links
     conversation_hours: int = 24
-    plan_code: str | None = None
     default_locale: str = "vi"
+    # Channels that can deliver messages the bot starts (a coordinator's /nhacnho goes through them).
+    channels: frozenset[str] = frozenset({"telegram", "zalo"})
     # The plan row is re-read at most this often; a `nhacviec plan load` shows within this bound.
     plan_recheck_seconds: float = 5.0
 
 
-@dataclass
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FlowChoice(Button, prefix="c"):
+    """An option inside a guided flow; pressed after the flow moved on, it is recognised as stale."""
+
+    conversation: int
+    seq: int
+    value: str
+
+
+class Exports(Protocol):
+    """Files built from the data (the composition root gives the implementation, in jobs/): handlers ask
+    for them through this port, never importing jobs."""
+
+    async def workbook(self, session: AsyncSession, plan: Plan, now: datetime) -> Attachment: ...
+
+
+@dataclass(kw_only=True)
 class Context:
     incoming: Incoming
     session: AsyncSession
@@ -51,6 +70,7 @@ class Context:
     identity: Identity
     plan: Plan | None
     now: datetime
+    exports: Exports | None = None
     catalog: PlanCatalog | None = None  # the plan's static part, cached per process
     commands: Callable[[frozenset[str], bool], list[Command]] | None = None  # commands open to some roles
     menu_changed: bool = False
@@ -77,6 +97,15 @@ class Context:
     @property
     def calendar(self) -> WorkCalendar:
         return self.catalog.calendar if self.catalog else WorkCalendar()
+
+    async def bot_link(self, start: str | None = None) -> str:
+        """The bot's t.me address (with a start parameter), once Telegram has told us the bot's name; "" before."""
+        if "bot_username" not in self.memo:
+            self.memo["bot_username"] = await kv.get(self.session, kv.TELEGRAM_USERNAME) or ""
+        username = self.memo["bot_username"]
+        if not username:
+            return ""
+        return f"https://t.me/{username}" + (f"?start={start}" if start else "")
 
     async def who_to_ask(self) -> str:
         unit = self.catalog.coordinator if self.catalog else None
@@ -129,16 +158,21 @@ class Context:
         """A choice inside the current flow; pressing it later than this step is recognised as stale."""
         conversation = self.conversation
         assert conversation is not None and conversation.id is not None
-        return Option(label, f"c:{conversation.id}:{conversation.data.get('_seq', 0)}:{value}")
+        return self.button(label, FlowChoice(conversation=conversation.id, seq=int(conversation.data.get("_seq", 0)),
+                                             value=value))
+
+    def button(self, label: str, data: Button) -> Option:
+        """An option for the person writing: only they may press it (in a group, others see it too)."""
+        return Option(label, dataclasses.replace(data, owner=self.member_id or 0).pack())
 
 
 Handler = Callable[[Context, str], Awaitable[list[Reply]]]
 FlowHandler = Callable[[Context, str, str | None], Awaitable[list[Reply]]]  # (ctx, text, choice)
-ChoiceHandler = Callable[[Context, str], Awaitable[list[Reply]]]  # (ctx, value after the prefix)
+ButtonHandler = Callable[[Context, Any], Awaitable[list[Reply]]]  # (ctx, the pressed button's data)
 Fallback = Callable[[Context, str], Awaitable[list[Reply] | None]]  # plain text; None: not mine
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Command:
     name: str
     aliases: tuple[str, ...]
@@ -152,11 +186,24 @@ class Command:
         return ANYONE in self.roles or bool(self.roles & identity.roles)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ButtonRoute:
+    """Who may press a kind of button, and where: the same rule as for commands."""
+
+    kind: type[Button]
+    roles: frozenset[str]
+    handler: ButtonHandler
+    in_groups: bool = False
+
+    def allows(self, identity: Identity) -> bool:
+        return ANYONE in self.roles or bool(self.roles & identity.roles)
+
+
 class Router:
     def __init__(self) -> None:
         self.commands: list[Command] = []
         self.flows: dict[str, FlowHandler] = {}
-        self.choices: dict[str, tuple[frozenset[str], ChoiceHandler]] = {}
+        self.buttons: dict[type[Button], ButtonRoute] = {}
         self.fallbacks: list[Fallback] = []
 
     def command(self, name: str, *aliases: str, roles: frozenset[str] | str, help: str, in_groups: bool = False,
@@ -164,7 +211,8 @@ class Router:
         allowed = frozenset({roles}) if isinstance(roles, str) else roles
 
         def register(handler: Handler) -> Handler:
-            self.commands.append(Command(name, aliases, allowed, help, handler, in_groups, menu))
+            self.commands.append(Command(name=name, aliases=aliases, roles=allowed, help=help, handler=handler,
+                                         in_groups=in_groups, menu=menu))
             return handler
         return register
 
@@ -174,19 +222,17 @@ class Router:
             return handler
         return register
 
-    def choice(self, prefix: str, *, roles: frozenset[str]) -> Callable[[ChoiceHandler], ChoiceHandler]:
+    def button(self, kind: type[Button], *, roles: frozenset[str] | str, in_groups: bool = False
+               ) -> Callable[[ButtonHandler], ButtonHandler]:
         """A button that works outside any flow (e.g. "Báo cáo ngay" under a reminder)."""
-        def register(handler: ChoiceHandler) -> ChoiceHandler:
-            self.choices[prefix] = (roles, handler)
+        allowed = frozenset({roles}) if isinstance(roles, str) else roles
+
+        def register(handler: ButtonHandler) -> ButtonHandler:
+            self.buttons[kind] = ButtonRoute(kind=kind, roles=allowed, handler=handler, in_groups=in_groups)
             return handler
         return register
-
 
     def fallback(self, handler: Fallback) -> Fallback:
         """Plain text that is not a command and not part of a flow (tried in router order)."""
         self.fallbacks.append(handler)
         return handler
-
-
-def text_reply(text: str, *options: Option, columns: int = 1) -> list[Reply]:
-    return [Reply(text, tuple(options), columns=columns)]

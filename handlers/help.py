@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from handlers.core import ANYONE, REGISTERED, Context, Router
 from locales import N_, SUPPORTED, _, use_locale
-from models.chat import Option, Reply
+from models.callbacks import Button
+from models.chat import Reply
 from models.rules.text import fold
 from models.wording import role_label
 
@@ -57,12 +60,18 @@ async def language(ctx: Context, args: str) -> list[Reply]:
     ctx.menu_changed = True
     with use_locale(choice):
         return [Reply(_("Đã chuyển sang {language}.").format(language=LANGUAGES[choice]),
-                      tuple(Option(name, f"lg:{code}") for code, name in LANGUAGES.items() if code != choice))]
+                      tuple(ctx.button(name, Language(code=code)) for code, name in LANGUAGES.items()
+                            if code != choice))]
 
 
-@router.choice("lg", roles=REGISTERED)
-async def language_choice(ctx: Context, value: str) -> list[Reply]:
-    return await language(ctx, value)
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Language(Button, prefix="lg"):
+    code: str
+
+
+@router.button(Language, roles=REGISTERED)
+async def language_choice(ctx: Context, button: Language) -> list[Reply]:
+    return await language(ctx, button.code)
 
 
 @router.command("huy", "cancel", roles=ANYONE, help=N_("Huỷ việc đang làm dở (không lưu)"))

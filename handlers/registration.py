@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from handlers import accounts
 from handlers.core import ANYONE, STAFF, Context, Router
 from handlers.texts import succession_note, with_note
 from locales import N_, _, format_day
-from models.chat import Option, Reply
+from models.callbacks import Button
+from models.chat import Reply
 from models.people import (
     INVITE_ROLES,
     InviteRejected,
@@ -148,18 +151,24 @@ async def invite(ctx: Context, args: str) -> list[Reply]:
                             "{example}").format(text=unit_text[:80], example=example))]
         if len(units) > 1:
             return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=unit_text[:80]),
-                          tuple(Option(f"{u.code} — {u.name}", f"mi:{u.id}:{role}") for u in units[:30]))]
+                          tuple(ctx.button(f"{u.code} — {u.name}", InviteFor(unit=u.id, role=Role(role)))
+                                for u in units[:30]))]
         return with_note(succession_note(steps), await _make_invite(ctx, role, units[0]))
     return await _make_invite(ctx, role, None)
 
 
-@router.choice("mi", roles=STAFF)
-async def invite_choice(ctx: Context, value: str) -> list[Reply]:
-    unit_id, _sep, role = value.partition(":")
-    unit = await ctx.session.get(Unit, int(unit_id)) if unit_id.isdigit() else None
-    if unit is None or ctx.plan is None or unit.plan_id != ctx.plan.id or role not in INVITE_ROLES:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class InviteFor(Button, prefix="mi"):
+    unit: int
+    role: Role
+
+
+@router.button(InviteFor, roles=STAFF)
+async def invite_choice(ctx: Context, button: InviteFor) -> list[Reply]:
+    unit = ctx.catalog.units.get(button.unit) if ctx.catalog else None
+    if unit is None or button.role not in INVITE_ROLES:
         return [Reply(_("Lựa chọn không hợp lệ. Gõ lại /moi <đơn vị> <vai trò>."))]
-    return await _make_invite(ctx, role, unit)
+    return await _make_invite(ctx, button.role, unit)
 
 
 async def _make_invite(ctx: Context, role: str, unit: Unit | None) -> list[Reply]:
@@ -170,8 +179,7 @@ async def _make_invite(ctx: Context, role: str, unit: Unit | None) -> list[Reply
     what = role_label(role) + (f" — {unit.name}" if unit and role == Role.focal else "")
     lines = [_("Mã mời {what}:").format(what=what), code,
              _("Hết hạn: {day}. Mỗi mã dùng một lần.").format(day=expires)]
-    if ctx.config.bot_username:
-        lines.append(_("Telegram: gửi đường dẫn https://t.me/{bot}?start={code}").format(
-            bot=ctx.config.bot_username, code=code))
+    if link := await ctx.bot_link(start=code):
+        lines.append(_("Telegram: gửi đường dẫn {link}").format(link=link))
     lines.append(_("Zalo: người được mời gửi “/start {code}” cho bot.").format(code=code))
     return [Reply("\n".join(lines))]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 
 from handlers.core import READERS, REGISTERED, Context, Router
 from handlers.texts import report_summary, succession_note, with_note
 from locales import N_, _, format_datetime
-from models.chat import Option, Reply
+from models.callbacks import Button
+from models.chat import Reply
 from models.registry import current_of, focal_points, succession
 from models.status import Item, snapshot
 from models.store.audit import record
@@ -26,7 +28,7 @@ async def status(ctx: Context, args: str) -> list[Reply]:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
     reader = bool(ctx.identity.roles & READERS)
     if ctx.in_group and not reader:
-        return [Reply(_("Trong nhóm chỉ cán bộ theo dõi và lãnh đạo xem được tình hình; anh/chị vui lòng nhắn "
+        return [Reply(_("Trong nhóm chỉ cán bộ điều phối và lãnh đạo xem được tình hình; anh/chị vui lòng nhắn "
                         "riêng cho bot."))]
     if not args:
         if reader:
@@ -48,22 +50,29 @@ async def status(ctx: Context, args: str) -> list[Reply]:
     if len(units) == 1:
         return with_note(succession_note(steps), [await _unit_status(ctx, units[0].id)])
     if len(units) > 1:
-        options = tuple(Option(f"{u.code} — {short(u.name, 40)}", f"ti:{u.id}") for u in units[:30])
+        options = tuple(ctx.button(f"{u.code} — {short(u.name, 40)}", StatusOfUnit(unit=u.id)) for u in units[:30])
         return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=short(args, 60)), options)]
     return [Reply(_("Không tìm thấy đơn vị hay nhiệm vụ “{text}”. Ví dụ: /tinhhinh SCT hoặc /tinhhinh II.3").format(
         text=short(args, 60)))]
 
 
-@router.choice("ti", roles=REGISTERED)
-async def status_choice(ctx: Context, value: str) -> list[Reply]:
-    if not value.isdigit() or ctx.plan is None:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class StatusOfUnit(Button, prefix="ti"):
+    unit: int
+
+
+@router.button(StatusOfUnit, roles=REGISTERED, in_groups=True)
+async def status_choice(ctx: Context, button: StatusOfUnit) -> list[Reply]:
+    """One unit picked among several that matched /tinhhinh: the same rule as the command."""
+    if ctx.plan is None or ctx.catalog is None or button.unit not in ctx.catalog.units:
         return [Reply(_("Lựa chọn không hợp lệ."))]
-    unit = await ctx.session.get(Unit, int(value))
-    if unit is None or unit.plan_id != ctx.plan.id:
-        return [Reply(_("Lựa chọn không hợp lệ."))]
-    if not ctx.identity.roles & READERS and unit.id not in ctx.identity.focal_units:
+    reader = bool(ctx.identity.roles & READERS)
+    if ctx.in_group and not reader:
+        return [Reply(_("Trong nhóm chỉ cán bộ điều phối và lãnh đạo xem được tình hình; anh/chị vui lòng nhắn "
+                        "riêng cho bot."))]
+    if not reader and button.unit not in ctx.identity.focal_units:
         return [Reply(_("Anh/chị chỉ xem được tình hình của đơn vị mình."))]
-    return [await _unit_status(ctx, unit.id)]
+    return [await _unit_status(ctx, button.unit)]
 
 
 @router.command("quahan", "overdue", roles=READERS, in_groups=True, help=N_("Các báo cáo quá hạn chưa nộp"))

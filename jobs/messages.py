@@ -1,58 +1,123 @@
-"""What reminders, escalations and notices say (in the recipient's language)."""
+"""What the bot's own messages say: reminders, escalations, nudges (in the recipient's language).
+
+A reminder carries everything due for one person at one moment, in two groups: what is coming due
+("Sắp đến hạn", worded as an invitation) and what is overdue ("Quá hạn", where the unit "chưa gửi").
+Items of several plans are grouped by plan. Texts are composed just before sending, from the items as
+they were claimed (models/outbox.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import groupby
 
-from locales import _, format_day
-from models.obligations import Obligation
+from locales import _, format_day, ngettext
+from models.outbox import Item
+from models.rules.periods import period_label
 from models.rules.workdays import WorkCalendar
-from models.wording import deadline_phrase, round_title, short, working_days_between
+from models.wording import deadline, deadline_note, round_name, short
+
+TITLE = 90  # characters of a task's title in a list: a phone line and a half
 
 
-def reminder(o: Obligation, step: int, today: date, calendar: WorkCalendar, *, can_reply: bool) -> str:
-    """The text of a reminder step (before, on or after the deadline)."""
-    how = _("Bấm “Báo cáo ngay”, hoặc gõ /baocao.")
+def _overdue(item: Item, today: date) -> bool:
+    return item.due < today
+
+
+def _example(items: Sequence[Item]) -> str:
+    """A one-line answer built from the first task's own indicators ("80% dn=5 …")."""
+    figures = " ".join(f"{code}=5" for code in items[0].indicators[:2])
+    return " ".join(part for part in ("80%", figures, _("ghi chú ngắn")) if part)
+
+
+def _how(items: Sequence[Item], *, can_reply: bool) -> str:
+    if len(items) > 1:
+        return _("Bấm “Báo cáo ngay” để chọn nhiệm vụ, hoặc gõ /baocao.")
     if can_reply:
-        how = _("Bấm “Báo cáo ngay”, hoặc trả lời tin này bằng một dòng, ví dụ: 80% dn=5 ghi chú ngắn.")
-    if step > 0 or o.due < today:
-        head = _("⚠️ Quá hạn: {unit} chưa gửi báo cáo {task} · {period}.").format(
-            unit=o.unit_name, task=o.task_code, period=round_title(o))
-        tail = _("Báo cáo gửi muộn vẫn được ghi nhận.")
-    elif o.due == today:
-        head = _("⏰ Hôm nay là hạn báo cáo {task} · {period} của {unit}.").format(
-            unit=o.unit_name, task=o.task_code, period=round_title(o))
-        tail = ""
+        return _("Bấm “Báo cáo ngay”, hoặc trả lời tin này bằng một dòng, ví dụ: {example}").format(
+            example=_example(items))
+    return _("Bấm “Báo cáo ngay”, hoặc gõ /baocao.")
+
+
+def _units(items: Sequence[Item]) -> str:
+    return ", ".join(dict.fromkeys(i.unit_name for i in items))
+
+
+def _lines(items: Sequence[Item], today: date, calendar: WorkCalendar) -> list[str]:
+    """Items as a list, by plan when there are several, each with its deadline on its own line."""
+    lines: list[str] = []
+    plans = len({i.plan for i in items}) > 1
+    units = len({i.unit for i in items}) > 1
+    for plan, in_plan in groupby(sorted(items, key=lambda i: (i.plan, i.due, i.unit, i.task)), key=lambda i: i.plan):
+        if plans:
+            lines.append(f"▸ {plan}")
+        for item in in_plan:
+            unit = f"{item.unit} · " if units else ""
+            lines.append(f"• {unit}{item.task} · {period_label(item.every, item.period, item.schedule)} — "
+                         f"{short(item.title, TITLE)}")
+            lines.append("  " + _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar)))
+    return lines
+
+
+def reminder(items: Sequence[Item], today: date, calendar: WorkCalendar, *, can_reply: bool) -> str:
+    """One person's reminder: one item said in full, several as two lists."""
+    coming = [i for i in items if not _overdue(i, today)]
+    overdue = [i for i in items if _overdue(i, today)]
+    if len(items) == 1:
+        item = items[0]
+        title = round_name(item.every, item.period, item.schedule)
+        if overdue:
+            head = _("⚠️ Quá hạn: {unit} chưa gửi báo cáo {task} · {round}.").format(
+                unit=item.unit_name, task=item.task, round=title)
+        elif item.due == today:
+            head = _("⏰ Hôm nay là hạn: đề nghị {unit} gửi báo cáo {task} · {round}.").format(
+                unit=item.unit_name, task=item.task, round=title)
+        else:
+            head = _("⏰ Đề nghị {unit} gửi báo cáo {task} · {round} trước {day} {note}.").format(
+                unit=item.unit_name, task=item.task, round=title, day=format_day(item.due),
+                note=deadline_note(item.due, today, calendar))
+        lines = [head, short(item.title, 160),
+                 _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar))]
     else:
-        head = _("⏰ Nhắc việc: {unit} chưa gửi báo cáo {task} · {period}.").format(
-            unit=o.unit_name, task=o.task_code, period=round_title(o))
-        tail = ""
-    lines = [head, _("Hạn: {deadline}").format(deadline=deadline_phrase(o, today, calendar)),
-             short(o.task_title, 160)]
-    if tail:
-        lines.append(tail)
-    lines.append(how)
+        lines = [ngettext("⏰ Nhắc việc: {units} có {n} báo cáo cần gửi.",
+                          "⏰ Nhắc việc: {units} có {n} báo cáo cần gửi.", len(items)).format(
+            units=_units(items), n=len(items))]
+        if coming:
+            lines += ["", _("Sắp đến hạn — đề nghị gửi báo cáo trước hạn:"), *_lines(coming, today, calendar)]
+        if overdue:
+            lines += ["", _("Quá hạn — chưa gửi:"), *_lines(overdue, today, calendar)]
+        lines.append("")
+    if overdue:
+        lines.append(_("Báo cáo gửi muộn vẫn được ghi nhận."))
+    lines.append(_how(items, can_reply=can_reply))
     return "\n".join(lines)
 
 
-def escalation(items: Sequence[Obligation], step: int, today: date, calendar: WorkCalendar,
-               without_focal: Sequence[str]) -> str:
-    first = items[0]
-    late = working_days_between(calendar, first.due, today)
-    lines = [_("🚨 Báo cáo quá hạn — {title}").format(title=round_title(first)),
-             _("Hạn {day}, đã quá {n} ngày làm việc; {count} báo cáo chưa gửi:").format(
-                 day=format_day(first.due), n=late, count=len(items))]
-    by_unit: dict[str, list[str]] = {}
-    names: dict[str, str] = {}
-    for o in items:
-        by_unit.setdefault(o.unit_code, []).append(o.task_code)
-        names[o.unit_code] = o.unit_name
-    for code in sorted(by_unit):
-        lines.append(f"• {code} — {names[code]}: {', '.join(by_unit[code])}")
+def nudge(items: Sequence[Item], today: date, calendar: WorkCalendar, who: str, *, can_reply: bool) -> str:
+    return _("📣 {who} nhắc:").format(who=who) + "\n" + reminder(items, today, calendar, can_reply=can_reply)
+
+
+def escalation(items: Sequence[Item], today: date, calendar: WorkCalendar, without_focal: Sequence[str]) -> str:
+    """Overdue reports for a coordinator: by round, then by unit (names, not codes)."""
+    units = {i.unit for i in items}
+    lines = [ngettext("🚨 Báo cáo quá hạn: {n} báo cáo của {units} đơn vị chưa gửi.",
+                      "🚨 Báo cáo quá hạn: {n} báo cáo của {units} đơn vị chưa gửi.", len(items)).format(
+        n=len(items), units=len(units))]
+    key: Callable[[Item], tuple] = lambda i: (i.plan, i.due, i.schedule, i.every, i.period)  # noqa: E731
+    plans = len({i.plan for i in items}) > 1
+    for (plan, due, _schedule, _every, _period), group in groupby(sorted(items, key=key), key=key):
+        rows = list(group)
+        first = rows[0]
+        lines += ["", f"■ {plan + ' · ' if plans else ''}{round_name(first.every, first.period, first.schedule)} — "
+                      + _("hạn {deadline}").format(deadline=deadline(due, today, calendar))]
+        by_unit: dict[str, list[str]] = {}
+        for row in rows:
+            by_unit.setdefault(row.unit_name, []).append(row.task)
+        lines += [f"• {unit}: {', '.join(sorted(tasks))}" for unit, tasks in sorted(by_unit.items())]
     if without_focal:
-        lines.append(_("Chưa có đầu mối đăng ký (bot không nhắc được): {units}. Gõ /moi <đơn vị> để mời.").format(
-            units=", ".join(without_focal)))
+        lines += ["", _("Chưa có đầu mối đăng ký (bot không nhắc được): {units}. Gõ /moi <đơn vị> để mời.").format(
+            units=", ".join(without_focal))]
     lines.append(_("Gõ /quahan để xem mọi báo cáo quá hạn, /nhacnho <đơn vị> để nhắc ngay."))
     return "\n".join(lines)
 
@@ -61,8 +126,3 @@ def unreachable(name: str, units: str, channel: str) -> str:
     return _("📵 Không gửi được tin nhắc cho {name} ({units}) qua {channel}: người này đã chặn bot hoặc "
              "không còn dùng tài khoản. Vui lòng liên hệ trực tiếp, hoặc mời lại bằng /moi.").format(
         name=name, units=units, channel=channel.capitalize())
-
-
-def nudge(o: Obligation, today: date, calendar: WorkCalendar, who: str, *, can_reply: bool) -> str:
-    base = reminder(o, 1 if o.due < today else 0, today, calendar, can_reply=can_reply)
-    return _("📣 {who} nhắc:").format(who=who) + "\n" + base

@@ -1,6 +1,9 @@
 """Running the jobs: an APScheduler interval tick (and one at start-up) that claims what is due, and
-the dispatcher loop that sends it. Jobs are never stored in the scheduler (design.md §2): a tick
-derives everything from the database, so a restart, a crash or a second process changes nothing."""
+the outbox sender's loop that sends it.
+
+Jobs are never stored in the scheduler: APScheduler 3 marks a job done before it runs and cannot
+share a job store between processes. A tick derives everything from the database instead, so a
+restart, a crash or a second process changes nothing (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -9,13 +12,15 @@ import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jobs import chart, digest, workbook
-from jobs.dispatch import Dispatcher
+from jobs.compose import Composer
+from jobs.sender import OutboxSender, OutcomeHook
 from jobs.tick import TickConfig, tick
 from locales import _, use_locale
 from models.chat import Attachment, Reply, Sender
@@ -33,17 +38,17 @@ class DigestReplies:
         self.config = config
         self._cache: dict[tuple[str, str], list[Reply]] = {}
 
-    async def __call__(self, moment: str, locale: str) -> list[Reply]:
-        key = (moment, locale)
+    async def __call__(self, moment: datetime, locale: str) -> list[Reply]:
+        key = (moment.isoformat(), locale)
         if key not in self._cache:
-            self._cache = {k: v for k, v in self._cache.items() if k[0] == moment}  # keep only this week's
-            self._cache[key] = await self.build(datetime.fromisoformat(moment), locale)
+            self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}  # keep only this week's
+            self._cache[key] = await self.build(moment, locale)
         return self._cache[key]
 
     async def build(self, now: datetime, locale: str) -> list[Reply]:
         async with self.sessions() as session:
             try:
-                plan = await find_plan(session, self.config.plan_code)
+                plan = await find_plan(session)
             except PlanNotFound:
                 return []
             data = await digest.build(session, plan, now, self.config.tz, contributions=True)
@@ -58,40 +63,47 @@ class DigestReplies:
 class Jobs:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], config: TickConfig, senders: Mapping[str, Sender],
                  *, tick_seconds: int = 30, send_rate: float = 25.0, lease_seconds: int = 120,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, on_outcome: OutcomeHook | None = None) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
         self.tick_seconds = tick_seconds
-        self.dispatcher = Dispatcher(sessions, senders, rate=send_rate, clock=clock,
-                                     lease=timedelta(seconds=lease_seconds),
-                                     digest=DigestReplies(sessions, config), tick_config=config)
+        self.sender = outbox_sender(sessions, config, senders, rate=send_rate, clock=clock,
+                                    lease=timedelta(seconds=lease_seconds), on_outcome=on_outcome)
         self.scheduler = AsyncIOScheduler(timezone=config.tz)
         self._stop = asyncio.Event()
-        self._sender: asyncio.Task | None = None
+        self._sending: asyncio.Task | None = None
 
     async def tick_now(self) -> None:
         try:
             async with self.sessions() as session:
                 result = await tick(session, self.config, self.clock())
-            if result.claimed:
-                log.info("tick: claimed %d deliveries (%d to send)", len(result.claimed), result.pending)
-                self.dispatcher.wake()
+            if result.queued:
+                log.info("tick: %d messages queued", len(result.queued))
+                self.sender.wake()
         except Exception:  # a failed tick is retried by the next one; it must not stop the scheduler
             log.exception("tick failed")
 
     async def start(self, *, single_process: bool) -> None:
-        await self.dispatcher.recover(everything=single_process)
+        await self.sender.recover(everything=single_process)
         self.scheduler.add_job(self.tick_now, "interval", seconds=self.tick_seconds, next_run_time=utcnow(),
                                max_instances=1, coalesce=True, id="tick")
         self.scheduler.start()
-        self._sender = asyncio.create_task(self.dispatcher.run_forever(self._stop))
+        self._sending = asyncio.create_task(self.sender.run_forever(self._stop))
 
     async def stop(self) -> None:
         self._stop.set()
-        self.dispatcher.wake()
+        self.sender.wake()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if self._sender is not None:
+        if self._sending is not None:
             with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._sender, timeout=10)
+                await asyncio.wait_for(self._sending, timeout=10)
+
+
+def outbox_sender(sessions: async_sessionmaker[AsyncSession], config: TickConfig, senders: Mapping[str, Sender],
+                  **options: Any) -> OutboxSender:
+    """The outbox sender with its composer and the weekly digest's builder (also `nhacviec digest --send`)."""
+    composer = Composer(sessions=sessions, digest=DigestReplies(sessions, config), default_locale=config.default_locale)
+    return OutboxSender(sessions, senders, compose=composer, tz=config.tz, default_locale=config.default_locale,
+                        **options)

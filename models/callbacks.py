@@ -94,3 +94,26 @@ def _convert(field_type: Any, text: str, data: str) -> Any:
         except ValueError:
             raise BadButton(data) from None
     raise TypeError(f"unsupported button field type {field_type!r}")
+
+
+# --- buttons that the bot's own messages carry (made by jobs, answered by handlers) --------------------
+
+
+class Answer(enum.StrEnum):
+    yes = "yes"
+    no = "no"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReportNow(Button, prefix="go"):
+    """"Báo cáo ngay" under a reminder: report on what that message listed."""
+
+    delivery: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ConfirmSuccession(Button, prefix="cf"):
+    """A focal point of a merged unit says whether they carry on for its successor."""
+
+    grant: int
+    answer: Answer

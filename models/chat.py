@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Incoming:
     """One thing a person did: typed text, or pressed an option (`choice` holds its value)."""
 
@@ -27,6 +27,9 @@ class Incoming:
     chat_type: str = "private"  # private | group
     message_id: str | None = None
     reply_to_message_id: str | None = None  # the bot message this one answers, if any
+    # The platform's id for this delivery of it (Telegram's update_id, Zalo's message id): a platform
+    # that delivers it again (our answer to the webhook was lost) sends the same id, and it is handled once.
+    update_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ working days (models/workdays.py). `nhacviec schedule` prints these; the reminde
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -17,16 +18,28 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.registry import effective_on
 from models.rules.workdays import WorkCalendar
-from models.store.tables import Assignment, CalendarOverride, Period, Plan, Report, Schedule, Task, TaskSchedule, Unit
+from models.store.tables import (
+    Assignment,
+    CalendarOverride,
+    Indicator,
+    Period,
+    Plan,
+    Report,
+    Schedule,
+    Task,
+    TaskIndicator,
+    TaskSchedule,
+    Unit,
+)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Step:
     offset: int  # working days from the deadline: negative before, 0 on the day, positive overdue
     day: date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Obligation:
     assignment_id: int
     task_id: int
@@ -52,8 +65,13 @@ class Obligation:
         return steps_for(self.due, list(self.before), list(self.after), calendar)
 
 
-async def plan_calendar(session: AsyncSession, plan_id: int) -> WorkCalendar:
-    rows = (await session.exec(select(CalendarOverride).where(CalendarOverride.plan_id == plan_id))).all()
+async def plan_calendar(session: AsyncSession, plan_id: int | None = None) -> WorkCalendar:
+    """The working-day calendar with the plans' official day swaps (one plan's, or every plan's: the
+    province has one calendar)."""
+    query = select(CalendarOverride)
+    if plan_id is not None:
+        query = query.where(CalendarOverride.plan_id == plan_id)
+    rows = (await session.exec(query)).all()
     return WorkCalendar(
         days_off=[r.day for r in rows if not r.working],
         working_days=[r.day for r in rows if r.working],
@@ -63,7 +81,7 @@ async def plan_calendar(session: AsyncSession, plan_id: int) -> WorkCalendar:
 
 def steps_for(due: date, before: list[int], after: list[int], calendar: WorkCalendar) -> tuple[Step, ...]:
     offsets = sorted(set(before) | set(after))
-    return tuple(Step(offset, calendar.step_date(due, offset)) for offset in offsets)
+    return tuple(Step(offset=offset, day=calendar.step_date(due, offset)) for offset in offsets)
 
 
 _COLUMNS = (
@@ -113,10 +131,8 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
     return query
 
 
-async def obligation_rows(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
-                          as_of: date = FAR_FUTURE, with_report: bool = False, unreported_only: bool = False,
-                          **filters: list[int] | None) -> list:
-    """Rows of obligations (and, with `with_report`, the latest report of each) for `obligation_from_row`."""
+async def _rows(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date, as_of: date,
+                with_report: bool = False, unreported_only: bool = False, **filters: list[int] | None) -> list:
     given = {name: list(values) for name, values in filters.items() if values is not None}
     if unknown := set(given) - set(_FILTERS):
         raise TypeError(f"unknown filters {unknown}")
@@ -125,25 +141,57 @@ async def obligation_rows(session: AsyncSession, plan: Plan, *, due_from: date, 
     return list((await session.exec(statement, params=params)).all())
 
 
-def obligation_from_row(plan: Plan, row) -> Obligation:
+def _obligation(plan: Plan, row: Sequence) -> Obligation:
     (assignment_id, task_id, task_code, task_title, unit_id, unit_code, unit_name, schedule_id, schedule_code,
-     schedule_name, every, period_id, period_key, window_start, window_end, due, before, after) = row[:18]
+     schedule_name, every, period_id, period_key, window_start, window_end, due, before, after) = row[:len(_COLUMNS)]
     before = before if before is not None else plan.reminders_before
     after = after if after is not None else plan.escalate_after
-    return Obligation(assignment_id, task_id, task_code, task_title, unit_id, unit_code, unit_name, schedule_id,
-                      schedule_code, schedule_name, every, period_id, period_key, window_start, window_end, due,
-                      tuple(sorted(before)), tuple(sorted(after)))
+    return Obligation(assignment_id=assignment_id, task_id=task_id, task_code=task_code, task_title=task_title,
+                      unit_id=unit_id, unit_code=unit_code, unit_name=unit_name, schedule_id=schedule_id,
+                      schedule_code=schedule_code, schedule_name=schedule_name, every=every, period_id=period_id,
+                      period_key=period_key, window_start=window_start, window_end=window_end, due=due,
+                      before=tuple(sorted(before)), after=tuple(sorted(after)))
 
 
 async def obligations(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
                       as_of: date = FAR_FUTURE, **filters: list[int] | None) -> list[Obligation]:
     """Reporting obligations of `plan` whose deadline lies in [due_from, due_to], optionally only some
-    units, tasks, assignments or periods.
+    units, tasks, assignments or periods (`unit_ids=[…]`, `task_ids`, `assignment_ids`, `period_ids`).
 
-    The owner is the unit assigned on the deadline day (assignments and units are effective-dated).
+    The owner is the unit responsible on `as_of` for an open period, on the deadline for a past one.
     """
-    rows = await obligation_rows(session, plan, due_from=due_from, due_to=due_to, as_of=as_of, **filters)
-    return [obligation_from_row(plan, row) for row in rows]
+    rows = await _rows(session, plan, due_from=due_from, due_to=due_to, as_of=as_of, **filters)
+    return [_obligation(plan, row) for row in rows]
+
+
+async def with_latest_reports(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
+                              as_of: date = FAR_FUTURE, **filters: list[int] | None
+                              ) -> list[tuple[Obligation, Report | None]]:
+    """`obligations`, each with its latest report (None: not reported), in one round trip."""
+    rows = await _rows(session, plan, due_from=due_from, due_to=due_to, as_of=as_of, with_report=True, **filters)
+    return [(_obligation(plan, row), row[len(_COLUMNS)]) for row in rows]
+
+
+async def unreported(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
+                     as_of: date = FAR_FUTURE, **filters: list[int] | None) -> list[Obligation]:
+    """`obligations` that nothing has been reported for (the database skips the many reported ones)."""
+    rows = await _rows(session, plan, due_from=due_from, due_to=due_to, as_of=as_of, unreported_only=True,
+                       **filters)
+    return [_obligation(plan, row) for row in rows]
+
+
+async def task_indicator_codes(session: AsyncSession, task_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Each task's indicator codes, in the plan file's order (for examples such as "80% dn=5")."""
+    ids = sorted(set(task_ids))
+    if not ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for task_id, code in (await session.exec(
+            select(TaskIndicator.task_id, Indicator.code).join(Indicator, Indicator.id == TaskIndicator.indicator_id)
+            .where(TaskIndicator.task_id.in_(ids), Indicator.active)
+            .order_by(TaskIndicator.task_id, TaskIndicator.position))).all():
+        found.setdefault(task_id, []).append(code)
+    return {task_id: tuple(codes) for task_id, codes in found.items()}
 
 
 async def obligations_touching(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, insert, text, update
+from sqlalchemy import bindparam, func, insert, text, tuple_, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -92,3 +93,15 @@ async def task_indicators(session: AsyncSession, task_id: int) -> list[Indicator
     return list((await session.exec(
         select(Indicator).join(TaskIndicator, TaskIndicator.indicator_id == Indicator.id)
         .where(TaskIndicator.task_id == task_id, Indicator.active).order_by(TaskIndicator.position))).all())
+
+
+async def reported(session: AsyncSession, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which (assignment, period) pairs have a report that counts."""
+    wanted = sorted(set(pairs))
+    found: set[tuple[int, int]] = set()
+    for start in range(0, len(wanted), 400):
+        chunk = wanted[start:start + 400]
+        found |= {(a, p) for a, p in (await session.exec(
+            select(Report.assignment_id, Report.period_id).where(
+                Report.is_latest, tuple_(Report.assignment_id, Report.period_id).in_(chunk)))).all()}
+    return found

@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.obligations import Obligation, obligation_from_row, obligation_rows
+from models.obligations import Obligation, unreported, with_latest_reports
 from models.store.tables import Indicator, Plan, Report, ReportValue
 
 RECENT_DAYS = 30
@@ -105,21 +105,15 @@ async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: 
     # Two questions, two queries, both bounded by the province's size and not by its history:
     # the rounds around today (with their latest reports), and what is overdue (unreported, in SQL).
     recent_from = max(plan.track_from, today - timedelta(days=RECENT_DAYS))
-    rows = await obligation_rows(session, plan, due_from=recent_from,
-                                 due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), as_of=today, with_report=True,
-                                 unit_ids=unit_ids, task_ids=task_ids)
-    latest: dict[tuple[int, int], Report] = {}
-    found: list[Obligation] = []
-    for row in rows:
-        o = obligation_from_row(plan, row)
-        found.append(o)
-        if row[-1] is not None:
-            latest[(o.assignment_id, o.period_id)] = row[-1]
-    overdue = []
+    pairs = await with_latest_reports(session, plan, due_from=recent_from,
+                                      due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), as_of=today,
+                                      unit_ids=unit_ids, task_ids=task_ids)
+    latest = {(o.assignment_id, o.period_id): report for o, report in pairs if report is not None}
+    found = [o for o, _report in pairs]
+    overdue: list[Obligation] = []
     if today > plan.track_from:
-        overdue = [obligation_from_row(plan, row) for row in await obligation_rows(
-            session, plan, due_from=plan.track_from, due_to=today - timedelta(days=1), as_of=today,
-            unreported_only=True, unit_ids=unit_ids, task_ids=task_ids)]
+        overdue = await unreported(session, plan, due_from=plan.track_from, due_to=today - timedelta(days=1),
+                                   as_of=today, unit_ids=unit_ids, task_ids=task_ids)
     by_report = await _values(session, list(latest.values())) if values else {}
     current = _current_only(found, today)
 

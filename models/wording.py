@@ -6,10 +6,13 @@ Handlers and jobs both write these words; they live here so that neither imports
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from locales import N_, _, format_day, ngettext
+from locales import N_, _, format_date, format_day, ngettext
+from models.callbacks import Answer, ConfirmSuccession
+from models.chat import Option, Reply
 from models.obligations import Obligation
+from models.registry import PendingSuccession
 from models.rules.periods import period_label
 from models.rules.workdays import WorkCalendar
 from models.store.tables import ReportStatus, Role
@@ -22,7 +25,7 @@ STATUS = {
 }
 STATUS_ICON = {ReportStatus.not_started: "⚪", ReportStatus.in_progress: "🔵", ReportStatus.done: "✅",
                ReportStatus.blocked: "⚠️"}
-ROLE = {Role.focal: N_("đầu mối"), Role.coordinator: N_("cán bộ theo dõi kế hoạch"), Role.leader: N_("lãnh đạo"),
+ROLE = {Role.focal: N_("đầu mối"), Role.coordinator: N_("điều phối"), Role.leader: N_("lãnh đạo"),
         Role.admin: N_("quản trị viên")}
 
 
@@ -35,20 +38,31 @@ def role_label(role: str) -> str:
 
 
 def short(text: str, limit: int = 70) -> str:
+    """`text` on one line, at most `limit` characters; a longer one is cut at a word boundary, marked "…"."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a single very long word is cut inside it rather than left almost empty
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def period_of(o: Obligation) -> str:
     return period_label(o.every, o.period_key, o.schedule_name)
 
 
-def round_title(o: Obligation) -> str:
+def round_name(every: str, key: str, schedule_name: str) -> str:
     """'Báo cáo hằng năm, năm 2025'; a one-off schedule is named once: 'Báo cáo sơ kết giai đoạn 2021–2025'."""
-    label = period_of(o)
-    if o.every == "once" or not o.schedule_name:
+    label = period_label(every, key, schedule_name)
+    if every == "once" or not schedule_name:
         return label
-    return f"{o.schedule_name}, {label}"
+    return f"{schedule_name}, {label}"
+
+
+def round_title(o: Obligation) -> str:
+    return round_name(o.every, o.period_key, o.schedule_name)
 
 
 def working_days_between(calendar: WorkCalendar, start: date, end: date) -> int:
@@ -61,18 +75,40 @@ def working_days_between(calendar: WorkCalendar, start: date, end: date) -> int:
     return count
 
 
+def deadline_note(due: date, today: date, calendar: WorkCalendar) -> str:
+    """'(còn 5 ngày làm việc)', '(hôm nay)', '(quá hạn từ 17/12/2025)': how near or how far past."""
+    if due == today:
+        return _("(hôm nay)")
+    if due > today:
+        n = working_days_between(calendar, today, due)
+        return ngettext("(còn {n} ngày làm việc)", "(còn {n} ngày làm việc)", n).format(n=n)
+    return _("(quá hạn từ {day})").format(day=format_date(due + timedelta(days=1)))
+
+
+def deadline(due: date, today: date, calendar: WorkCalendar) -> str:
+    """'Thứ Ba, 16/12/2025 (còn 5 ngày làm việc)': a deadline as people plan their week by it."""
+    return f"{format_day(due)} {deadline_note(due, today, calendar)}"
+
+
 def deadline_phrase(o: Obligation, today: date, calendar: WorkCalendar) -> str:
-    """'hạn Thứ Ba, 16/12/2025 (còn 5 ngày làm việc)', '(hôm nay)', '(quá hạn 3 ngày làm việc)'."""
-    day = format_day(o.due)
-    if o.due == today:
-        return _("hạn {day} (hôm nay)").format(day=day)
-    if o.due > today:
-        n = working_days_between(calendar, today, o.due)
-        return ngettext("hạn {day} (còn {n} ngày làm việc)", "hạn {day} (còn {n} ngày làm việc)", n).format(
-            day=day, n=n)
-    n = max(1, working_days_between(calendar, o.due, today))
-    return ngettext("hạn {day} (quá hạn {n} ngày làm việc)", "hạn {day} (quá hạn {n} ngày làm việc)", n).format(
-        day=day, n=n)
+    """'hạn Thứ Ba, 16/12/2025 (còn 5 ngày làm việc)', inside a sentence."""
+    return _("hạn {deadline}").format(deadline=deadline(o.due, today, calendar))
 
 
 MILESTONE_OP = {">=": "≥", ">": ">", "~": "≈"}  # how a target's comparison is written next to its figure
+
+
+def succession_question(p: PendingSuccession) -> Reply:
+    """The question to a focal point of a unit that merged or retired, with its two buttons."""
+    if p.event.kind == "retire":
+        text = _("Từ {day}, {former} kết thúc hoạt động; nhiệm vụ của đơn vị chuyển về {current}.").format(
+            day=format_date(p.event.day), former=p.former.name, current=p.current.name)
+    else:
+        text = _("Từ {day}, {former} đã hợp nhất vào {current}.").format(
+            day=format_date(p.event.day), former=p.former.name, current=p.current.name)
+    text += "\n" + _("Anh/chị có tiếp tục làm đầu mối báo cáo cho {current} không?").format(current=p.current.name)
+    owner = p.grant.member_id
+    return Reply(text, (
+        Option(_("Có, tôi tiếp tục"), ConfirmSuccession(grant=p.grant.id, answer=Answer.yes, owner=owner).pack()),
+        Option(_("Không, người khác phụ trách"),
+               ConfirmSuccession(grant=p.grant.id, answer=Answer.no, owner=owner).pack())))

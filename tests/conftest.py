@@ -21,14 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import ROUTERS
-from handlers.app import Handlers
+from bot.root import ROUTERS
 from handlers.core import HandlerConfig
+from handlers.dispatcher import Dispatcher
+from jobs.exports import Exports
 from locales import set_default_locale
 from models.people import create_invite
 from models.planfiles.load_plan import load_plan
 from models.planfiles.plan_file import read_plan
-from models.store import db
+from models.store import db, kv
 from models.store.tables import Plan, Unit
 from plans import DEFAULT_PLAN
 from tests.handlers.dialog import Clock, Person
@@ -161,10 +162,17 @@ def invite(sessions, plan, clock):
     return make
 
 
+async def dispatcher(sessions, config: HandlerConfig, clock) -> Dispatcher:
+    """The chat side as the composition root builds it, with a Telegram bot name known (t.me links)."""
+    async with sessions() as session:
+        await kv.put(session, kv.TELEGRAM_USERNAME, "nhacviec_test_bot")
+        await session.commit()
+    return Dispatcher(sessions, config, ROUTERS, clock, exports=Exports(config.tz))
+
+
 @pytest.fixture
-def bot(sessions, plan, clock) -> Handlers:
-    config = HandlerConfig(admins=("telegram:900",), tz=ZoneInfo("Asia/Ho_Chi_Minh"), bot_username="nhacviec_test_bot")
-    return Handlers(sessions, config, ROUTERS, clock)
+async def bot(sessions, plan, clock) -> Dispatcher:
+    return await dispatcher(sessions, HandlerConfig(admins=("telegram:900",), tz=ZoneInfo("Asia/Ho_Chi_Minh")), clock)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.channels.numbered import choice_for, render
-from handlers.app import Handlers
+from handlers.dispatcher import Dispatcher
 from locales import _
 from models.chat import Incoming, Reply
 
@@ -19,7 +19,7 @@ QUIT = {"/quit", "/exit", "/thoat"}
 class ConsoleChannel:
     channel = "console"
 
-    def __init__(self, handlers: Handlers, *, user_id: str, name: str,
+    def __init__(self, handlers: Dispatcher, *, user_id: str, name: str,
                  read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> None:
         self.handlers = handlers
         self.user_id = user_id

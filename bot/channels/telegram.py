@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +25,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -37,8 +36,9 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.channels import ChannelRejected, Reconnecting, Unreachable
 from bot.channels.chunks import split_text
-from handlers.app import Handlers
+from handlers.dispatcher import Dispatcher
 from locales import _
 from models.chat import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Outcome, Reply, Sent
 
@@ -72,9 +72,10 @@ CONNECTIONS = 16
 class TelegramChannel:
     channel = "telegram"
 
-    def __init__(self, token: str, api_url: str, handlers: Handlers, *, webhook: bool = False,
+    def __init__(self, token: str, api_url: str, handlers: Dispatcher, *, webhook: bool = False,
                  read_timeout: float = 10.0, poll_timeout: int = 20, rate_limit: bool = True) -> None:
         self.handlers = handlers
+        self.connection = Reconnecting("Telegram", self._connect)
         self.webhook = webhook
         self.poll_timeout = poll_timeout
         builder: ApplicationBuilder = (
@@ -98,22 +99,43 @@ class TelegramChannel:
     def bot(self):
         return self.application.bot
 
+    @property
+    def username(self) -> str | None:
+        return self.application.bot.username if self.connection.connected else None
+
     async def start(self, *, receive: bool = True) -> None:
         """Connect (getMe), publish the default command menu, start receiving updates (polling mode).
-        With `receive=False` only sending works: another process may be the one polling."""
-        await self.application.initialize()
-        username = self.application.bot.username
-        self.handlers.config = replace(self.handlers.config, bot_username=username)
-        if not receive:
+        With `receive=False` only sending works: another process may be the one polling.
+
+        A token the platform refuses raises ChannelRejected. An API that cannot be reached is retried in
+        the background (said once per change of state); the other channels do not wait for it."""
+        self._receive = receive
+        await self.connection.start()
+
+    async def _connect(self) -> None:
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            raise ChannelRejected(_("Telegram từ chối token (401) — kiểm tra NHACVIEC_TELEGRAM_TOKEN")) from None
+        except NetworkError as error:  # TimedOut included; `from None`: PTB's errors may quote the URL
+            raise Unreachable(type(error).__name__) from None
+        if not self._receive:
             return
         await self.set_default_menu()
         await self.application.start()
         if not self.webhook and self.application.updater is not None:
             await self.application.updater.start_polling(
-                timeout=self.poll_timeout, allowed_updates=["message", "callback_query"], drop_pending_updates=False)
-        log.info("telegram: connected as @%s (%s mode)", username, "webhook" if self.webhook else "polling")
+                timeout=self.poll_timeout, allowed_updates=["message", "callback_query"], drop_pending_updates=False,
+                error_callback=self._polling_error)
+        log.info("telegram: connected as @%s (%s mode)", self.application.bot.username,
+                 "webhook" if self.webhook else "polling")
+
+    def _polling_error(self, error: TelegramError) -> None:
+        """PTB's own retry loop keeps polling; one line per kind of trouble, no traceback."""
+        self.connection.trouble(f"getUpdates: {type(error).__name__}")
 
     async def stop(self) -> None:
+        await self.connection.stop()
         with contextlib.suppress(Exception):
             if self.application.updater is not None and self.application.updater.running:
                 await self.application.updater.stop()
@@ -126,9 +148,14 @@ class TelegramChannel:
         await self.application.bot.set_webhook(url=url, secret_token=secret,
                                                allowed_updates=["message", "callback_query"])
 
-    async def feed(self, data: dict) -> None:
-        """An update received by the webhook server."""
-        update = Update.de_json(data, self.application.bot)
+    async def feed(self, data: object) -> None:
+        """An update received by the webhook server; ValueError if the body is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise ValueError("not a Telegram update")
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (TypeError, KeyError, AttributeError) as error:
+            raise ValueError(f"not a Telegram update ({type(error).__name__})") from None
         await self.application.update_queue.put(update)
 
     # -- incoming --------------------------------------------------------------------------------
@@ -148,11 +175,10 @@ class TelegramChannel:
                 with contextlib.suppress(TelegramError):
                     await query_message.edit_reply_markup(reply_markup=None)
         outcome = await self.handlers.handle(incoming)
-        await self._send_all(incoming.chat_id, outcome.replies, reply_to=None)
+        await self._send_all(incoming.chat_id, outcome.replies)
         await self._update_menu(incoming.chat_id, outcome)
 
-    @staticmethod
-    def to_incoming(update: Update) -> tuple[Incoming | None, Message | None]:
+    def to_incoming(self, update: Update) -> tuple[Incoming | None, Message | None]:
         query = update.callback_query
         if query is not None:
             message = query.message if isinstance(query.message, Message) else None
@@ -162,11 +188,12 @@ class TelegramChannel:
                 channel="telegram", chat_id=str(chat.id if chat else user.id), user_id=str(user.id),
                 display_name=user.full_name, username=user.username or "", choice=query.data or "",
                 chat_type="private" if chat is None or chat.type == "private" else "group",
-                at=datetime.now(UTC), message_id=str(message.message_id) if message else None), message
+                at=datetime.now(UTC), message_id=str(message.message_id) if message else None,
+                update_id=str(update.update_id)), message
         message = update.message
         if message is None or message.from_user is None or message.text is None:
             return None, None
-        if message.from_user.is_bot:
+        if message.from_user.is_bot or not self._addressed_to_us(message.text):
             return None, None
         reply_to = message.reply_to_message
         return Incoming(
@@ -174,8 +201,16 @@ class TelegramChannel:
             display_name=message.from_user.full_name, username=message.from_user.username or "",
             text=message.text, chat_type="private" if message.chat.type == "private" else "group",
             at=message.date.astimezone(UTC) if message.date else datetime.now(UTC),
-            message_id=str(message.message_id),
+            message_id=str(message.message_id), update_id=str(update.update_id),
             reply_to_message_id=str(reply_to.message_id) if reply_to is not None else None), None
+
+    def _addressed_to_us(self, text: str) -> bool:
+        """`/bc@OtherBot …` in a group is another bot's command, not ours."""
+        head = text.split(maxsplit=1)[0] if text.startswith("/") else ""
+        if "@" not in head:
+            return True
+        mention = head.split("@", 1)[1]
+        return bool(self.username) and mention.lower() == (self.username or "").lower()
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("telegram: error while processing an update: %r", context.error,
@@ -193,6 +228,8 @@ class TelegramChannel:
         return await self._send(chat_id, reply, self._once)
 
     async def _send(self, chat_id: str, reply: Reply, call) -> Sent:
+        if not self.connection.connected:
+            raise DeliveryRetry("telegram: not connected")
         anchor: Message | None = None
         if reply.text:
             chunks = split_text(reply.text, MAX_TEXT)
@@ -220,19 +257,17 @@ class TelegramChannel:
         except Forbidden as error:
             raise DeliveryRefused(str(error)) from error
         except BadRequest as error:
-            if "chat not found" in str(error).lower() or "user is deactivated" in str(error).lower():
+            if _gone(error):
                 raise DeliveryRefused(str(error)) from error
             raise
         except RetryAfter as error:
-            delay = error.retry_after
-            raise DeliveryRetry("rate limited", delay.total_seconds() if hasattr(delay, "total_seconds")
-                                else float(delay)) from error
+            raise DeliveryRetry("rate limited", _seconds(error.retry_after)) from error
         except TimedOut as error:
             raise DeliveryUnknown(str(error)) from error
         except NetworkError as error:  # 5xx and connection trouble: it did not arrive
             raise DeliveryRetry(str(error) or type(error).__name__) from error
 
-    async def _send_all(self, chat_id: str, replies: Sequence[Reply], reply_to: str | None = None) -> None:
+    async def _send_all(self, chat_id: str, replies: Sequence[Reply]) -> None:
         for reply in replies:
             try:
                 await self.send(chat_id, reply)
@@ -252,14 +287,13 @@ class TelegramChannel:
             except Forbidden as error:
                 raise DeliveryRefused(str(error)) from error
             except BadRequest as error:
-                if "chat not found" in str(error).lower():
+                if _gone(error):
                     raise DeliveryRefused(str(error)) from error
                 raise
             except RetryAfter as error:
                 if attempt == SEND_ATTEMPTS:
                     raise
-                delay = error.retry_after
-                await asyncio.sleep(delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay))
+                await asyncio.sleep(_seconds(error.retry_after))
             except TimedOut:
                 raise
             except NetworkError:
@@ -316,3 +350,13 @@ class PerChatOrder(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         return None
+
+
+def _gone(error: BadRequest) -> bool:
+    """The chat cannot be written to any more (one mapping for replies and the outbox alike)."""
+    text = str(error).lower()
+    return "chat not found" in text or "user is deactivated" in text
+
+
+def _seconds(delay: Any) -> float:
+    return delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)

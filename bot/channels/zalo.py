@@ -8,7 +8,7 @@ tolerates each uncertainty rather than betting on one reading:
 - ids are strings, dates milliseconds; there are no buttons, so options become a numbered list;
 - messages are limited to 2,000 characters; no rate limits are published: 429 is retried;
   403 ("internal server error") is transient by the docs' word and retried too;
-- redelivery is possible: a message id is processed once, remembered in the database.
+- redelivery is possible: a message id is processed once (the dispatcher remembers it, in the database).
 The token is in every URL, so no URL or httpx error text ever reaches a log.
 """
 
@@ -27,14 +27,12 @@ import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.channels import chunks
+from bot.channels import ChannelRejected, Reconnecting, Unreachable, chunks
 from bot.channels.numbered import choice_for, render
-from handlers.app import Handlers
+from handlers.dispatcher import Dispatcher
 from locales import _
 from models.chat import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Option, Reply, Sent
 from models.store import kv
-from models.store.db import insert_new
-from models.store.tables import InboundSeen
 
 log = logging.getLogger(__name__)
 
@@ -109,17 +107,12 @@ class ZaloClient:
             payload["caption"] = caption[:MAX_TEXT]
         return await self.call("sendPhoto", payload)
 
-    async def send_chat_action(self, chat_id: str, action: str = "typing") -> Any:
-        return await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
-
     async def set_webhook(self, url: str, secret: str) -> Any:
         return await self.call("setWebhook", {"url": url, "secret_token": secret})
 
     async def delete_webhook(self) -> Any:
         return await self.call("deleteWebhook")
 
-    async def get_webhook_info(self) -> Any:
-        return await self.call("getWebhookInfo")
 
 
 def unwrap(body: Any) -> dict[str, Any] | None:
@@ -136,7 +129,7 @@ def unwrap(body: Any) -> dict[str, Any] | None:
 class ZaloChannel:
     channel = "zalo"
 
-    def __init__(self, token: str, api_url: str, handlers: Handlers, sessions: async_sessionmaker[AsyncSession], *,
+    def __init__(self, token: str, api_url: str, handlers: Dispatcher, sessions: async_sessionmaker[AsyncSession], *,
                  webhook: bool = False, poll_timeout: int = 30, public_files: Callable[[bytes, str], str] | None = None,
                  client: ZaloClient | None = None) -> None:
         self.client = client or ZaloClient(token, api_url)
@@ -151,15 +144,29 @@ class ZaloChannel:
         self._tasks: set[asyncio.Task] = set()
         self._poller: asyncio.Task | None = None
         self._stopping = asyncio.Event()
+        self._receive = True
+        self.connection = Reconnecting("Zalo", self._connect)
 
     # -- lifecycle --------------------------------------------------------------------------------
 
     async def start(self, *, receive: bool = True) -> None:
-        me = await self.client.get_me()
+        """Connect (getMe) and start polling. A refused token raises ChannelRejected; an API that cannot be
+        reached is retried in the background while the other channels run."""
+        self._receive = receive
+        await self.connection.start()
+
+    async def _connect(self) -> None:
+        try:
+            me = await self.client.get_me()
+        except ZaloError as error:
+            if error.code in (401, 404):
+                raise ChannelRejected(_("Zalo từ chối token ({code}) — kiểm tra NHACVIEC_ZALO_TOKEN").format(
+                    code=error.code)) from None
+            raise Unreachable(f"{error.code or ''} {error.description}".strip()) from None
         self.bot_id = str(me.get("id")) if isinstance(me, dict) and me.get("id") is not None else None
         log.info("zalo: connected as %s (%s mode)", (me or {}).get("account_name", "?"),
                  "webhook" if self.webhook else "polling")
-        if receive and not self.webhook:
+        if self._receive and not self.webhook:
             with contextlib.suppress(ZaloError):  # polling and a webhook exclude each other
                 await self.client.delete_webhook()
             self._poller = asyncio.create_task(self._poll())
@@ -169,6 +176,7 @@ class ZaloChannel:
 
     async def stop(self) -> None:
         self._stopping.set()
+        await self.connection.stop()
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -183,12 +191,11 @@ class ZaloChannel:
             try:
                 update = await self.client.get_update(self.poll_timeout)
                 failures = 0
-            except ZaloError as error:  # transient trouble: back off, never stop polling
+                self.connection.recovered()
+            except ZaloError as error:  # transient trouble: back off, never stop polling; said once
                 failures += 1
-                delay = min(60.0, 2.0 ** min(failures, 6))
-                log.warning("zalo: getUpdates failed (%s %s); retrying in %.0f s", error.code, error.description,
-                            delay)
-                await asyncio.sleep(delay)
+                self.connection.trouble(f"getUpdates {error.code or ''} {error.description}".strip())
+                await asyncio.sleep(min(60.0, 2.0 ** min(failures, 6)))
                 continue
             if update is not None:
                 await self.feed(update)
@@ -221,9 +228,6 @@ class ZaloChannel:
         if not user_id or sender.get("is_bot") or (self.bot_id and user_id == self.bot_id):
             return  # our own messages echoed back, or nobody
         message_id = str(message.get("message_id") or "")
-        if message_id and not await self._first_time(message_id):
-            log.info("zalo: message %s was delivered again; already handled", message_id)
-            return
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
             if event != TEXT_EVENT:
@@ -240,19 +244,11 @@ class ZaloChannel:
                 channel="zalo", chat_id=chat_id, user_id=user_id,
                 display_name=str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or ""),
                 text="" if choice else text, choice=choice, message_id=message_id or None,
+                update_id=message_id or None,
                 chat_type="private" if str(chat.get("chat_type", "PRIVATE")).upper() == "PRIVATE" else "group",
                 at=_moment(message.get("date")))
             outcome = await self.handlers.handle(incoming)
             await self._send_all(chat_id, outcome.replies)
-
-    async def _first_time(self, message_id: str) -> bool:
-        """Remember a message id; False if it was seen before (Zalo may deliver twice)."""
-        async with self.sessions() as session:
-            insert = await insert_new(session, InboundSeen.__table__, ["channel", "message_id"])
-            result = await session.exec(insert.values(channel="zalo", message_id=message_id,
-                                                      seen_at=datetime.now(UTC)))
-            await session.commit()
-            return bool(result.rowcount)
 
     # -- outgoing ---------------------------------------------------------------------------------
 
@@ -269,6 +265,8 @@ class ZaloChannel:
         return await self.deliver(chat_id, reply)
 
     async def deliver(self, chat_id: str, reply: Reply) -> Sent:
+        if not self.connection.connected:
+            raise DeliveryRetry("zalo: not connected")
         text = render(reply)
         attachment = reply.attachment
         if attachment is not None:

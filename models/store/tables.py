@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.store.base import UTCDateTime, utcnow
+from models.store.base import EnumText, UTCDateTime, utcnow
 
 
 class Role(StrEnum):
@@ -39,11 +39,27 @@ class ReportStatus(StrEnum):
 
 class DeliveryStatus(StrEnum):
     pending = "pending"
-    sending = "sending"
+    sending = "sending"  # taken by a sender, its request under way: what a crash can leave in flight
     sent = "sent"
-    failed = "failed"  # gave up after retries, or the recipient is unreachable
-    stale = "stale"  # claimed but not worth sending any more (catch-up policy)
+    failed = "failed"  # gave up after retries, or the recipient refused (blocked the bot)
+    stale = "stale"  # not worth sending any more (everything it carried was reported meanwhile)
     unknown = "unknown"  # timed out mid-send: the outcome cannot be known
+
+
+class DeliveryKind(StrEnum):
+    """What a message is; the outbox sender composes each kind's text (jobs/compose.py)."""
+
+    reminder = "reminder"  # a focal point's items coming due or overdue
+    escalation = "escalation"  # overdue units, to coordinators (and leaders, groups)
+    digest = "digest"  # the weekly picture
+    nudge = "nudge"  # a coordinator's /nhacnho
+    notice = "notice"  # a text composed when it was queued
+    succession = "succession"  # "do you carry on for the unit your unit merged into?"
+
+
+class ClaimStatus(StrEnum):
+    claimed = "claimed"  # taken, and carried by a delivery
+    stale = "stale"  # taken without sending: a newer step superseded it, or its moment passed
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -314,30 +330,45 @@ class ReportValue(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """The outbox. A row is claimed by inserting it under its unique claim key; only claimed rows
-    are sent, so two ticks or two processes never send the same reminder twice."""
+    """The outbox: one message to one chat. What it carries was claimed first (`Claim`), so two ticks or
+    two processes never queue the same reminder twice; its text is composed when it is sent."""
 
     __table_args__ = (Index("ix_delivery_status_next", "status", "next_attempt_at"),
                       Index("ix_delivery_chat_message", "channel", "chat_id", "external_message_id"))
     id: int | None = Field(default=None, primary_key=True)
-    claim_key: str = Field(unique=True)  # kind:assignment:period:step:recipient
-    kind: str  # reminder | escalation | digest | nudge | notice
-    assignment_id: int | None = Field(default=None, foreign_key="assignment.id")
-    period_id: int | None = Field(default=None, foreign_key="period.id")
-    step: int | None = None
+    kind: DeliveryKind = Field(sa_type=EnumText(DeliveryKind))
     member_id: int | None = Field(default=None, foreign_key="member.id")
     account_id: int | None = Field(default=None, foreign_key="channelaccount.id")
+    destination_id: int | None = Field(default=None, foreign_key="chatdestination.id")
     channel: str
     chat_id: str
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    status: str = DeliveryStatus.pending
+    status: DeliveryStatus = Field(default=DeliveryStatus.pending, sa_type=EnumText(DeliveryStatus))
     reason: str = ""  # why a row is stale or failed, in words an operator can read
     attempts: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    sending_since: datetime | None = Field(default=None, sa_type=UTCDateTime)  # lease of the sending process
+    sending_since: datetime | None = Field(default=None, sa_type=UTCDateTime)  # taken by a sender at
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     external_message_id: str | None = None
+
+
+class Claim(SQLModel, table=True):
+    """One thing the bot owes someone once: a reminder step of an item for a person, an escalation, a
+    digest moment. Inserted under its unique key before anything is sent; never claimed again."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # e.g. reminder:<assignment>:<period>:<step>:m<member>
+    kind: DeliveryKind = Field(sa_type=EnumText(DeliveryKind))
+    delivery_id: int | None = Field(default=None, foreign_key="delivery.id", index=True)  # None: not sent
+    assignment_id: int | None = Field(default=None, foreign_key="assignment.id")
+    period_id: int | None = Field(default=None, foreign_key="period.id")
+    step: int | None = None
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    destination_id: int | None = Field(default=None, foreign_key="chatdestination.id")
+    status: ClaimStatus = Field(default=ClaimStatus.claimed, sa_type=EnumText(ClaimStatus))
+    reason: str = ""
+    created_at: datetime = Field(sa_type=UTCDateTime)  # the moment it was due
 
 
 class ChatDestination(SQLModel, table=True):

@@ -243,7 +243,7 @@ def test_reminders_preview_says_what_and_why_without_sending(loaded):
     assert nhacviec("invite", "SCT", env=loaded).exit_code == 0
     # Nobody is registered yet: nothing would be sent.
     out = nhacviec("reminders", "preview", "--at", "2026-12-09 08:00", env=loaded).output
-    assert "Nếu bot chạy vào 08:00 09/12/2026, lần quét sẽ:" in out and "không gửi gì" in out
+    assert "Nếu bot chạy vào 08:00 09/12/2026, lần quét sẽ gửi 0 tin nhắn." in out
 
 
 def test_digest_print_and_files(loaded, tmp_path):

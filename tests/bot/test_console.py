@@ -3,11 +3,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.app import ROUTERS
 from bot.channels.console import ConsoleChannel
 from bot.channels.numbered import choice_for, render
-from handlers.app import Handlers
+from bot.root import ROUTERS
 from handlers.core import HandlerConfig
+from handlers.dispatcher import Dispatcher
 from models.chat import Option, Reply
 from tests.handlers.dialog import Clock
 
@@ -24,7 +24,7 @@ def test_numbered_rendering():
 
 
 async def test_console_guided_report_takes_numbers_as_values(sessions, plan, invite):
-    handlers = Handlers(sessions, HandlerConfig(tz=VN), ROUTERS, Clock(datetime(2025, 12, 1, 9, tzinfo=VN)))
+    handlers = Dispatcher(sessions, HandlerConfig(tz=VN), ROUTERS, Clock(datetime(2025, 12, 1, 9, tzinfo=VN)))
     console = ConsoleChannel(handlers, user_id="0912", name="Bình")
     assert "Sở Công Thương" in "\n".join(await console.say(f"/start {await invite('SCT')}"))
     await console.say("/baocao")

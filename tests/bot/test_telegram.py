@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 from sqlmodel import select
 
-from bot.app import Services, start_bot
 from bot.channels.telegram import MAX_TEXT, TelegramChannel, split_text
 from bot.config import load_settings
+from bot.root import Services, start_bot
 from models.chat import Option, Reply
 from models.people import create_invite
 from models.store.tables import Report, Unit

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import func, select
 
-from bot.app import Services, start_bot
 from bot.channels.zalo import MAX_TEXT, ZaloClient, split_text
 from bot.config import load_settings
-from jobs.dispatch import Dispatcher
+from bot.root import Services, start_bot
+from jobs.runner import outbox_sender
 from jobs.tick import TickConfig, tick
 from models.store.tables import ChannelAccount, InboundSeen, Report
 from tests.fakes.zalo_api import FakeZalo
@@ -85,7 +85,8 @@ async def test_images_bots_and_redeliveries(fake, zalo_bot, invite, sessions):
     assert len(fake.to_chat("u104")) == 2 and fake.to_chat("u103") == []
     async with sessions() as session:
         assert (await session.exec(select(func.count()).select_from(ChannelAccount))).one() == 1
-        assert (await session.exec(select(func.count()).select_from(InboundSeen))).one() >= 3
+        assert (await session.exec(select(func.count()).select_from(InboundSeen).where(
+            InboundSeen.channel == "zalo", InboundSeen.message_id == "same-id-1"))).one() == 1
 
 
 async def test_webhook_mode(fake, zalo_bot, invite, sessions):
@@ -122,10 +123,10 @@ async def test_reminders_reach_zalo_members(fake, zalo_bot, invite, sessions):
     async with sessions() as session:
         await tick(session, config, datetime(2025, 12, 9, 8, 0, tzinfo=VN))
     zalo = bot.channels[0]
-    await Dispatcher(sessions, {"zalo": zalo}, clock=Clock(datetime(2025, 12, 9, 8, 0, tzinfo=VN)),
-                     per_chat_interval=0, tick_config=config).run_once()
+    await outbox_sender(sessions, config, {"zalo": zalo}, clock=Clock(datetime(2025, 12, 9, 8, 0, tzinfo=VN)),
+                        per_chat_interval=0).run_once()
     reminder = fake.to_chat("u300")[-1]
-    assert "⏰ Nhắc việc: Sở Công Thương chưa gửi báo cáo IV.2.a" in reminder.text
+    assert "⏰ Đề nghị Sở Công Thương gửi báo cáo IV.2.a" in reminder.text
     assert "1. 📝 Báo cáo ngay" in reminder.text and "trả lời tin này" not in reminder.text  # no replies on Zalo
     fake.text("u300", "1")  # picks "Báo cáo ngay" from the numbered list
     assert "Tình trạng thực hiện?" in (await fake.wait_sent(3, "u300"))[-1].text
@@ -148,7 +149,7 @@ async def test_linking_telegram_and_zalo_accounts(fake, zalo_bot, invite, person
     config = TickConfig(tz=VN, channels=frozenset({"telegram", "zalo"}))
     async with sessions() as session:
         result = await tick(session, config, datetime(2025, 12, 9, 8, 0, tzinfo=VN))
-    (reminder,) = [a for a in result.claimed if a.kind == "reminder"]
+    (reminder,) = [q for q in result.queued if q.kind == "reminder"]
     assert reminder.recipient.channel == "zalo" and reminder.recipient.chat_id == "u400"
 
 

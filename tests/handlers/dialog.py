@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from handlers.app import Handlers
+from handlers.dispatcher import Dispatcher
 from models.chat import Incoming, Reply
 
 
@@ -18,7 +18,7 @@ class Clock:
 
 
 class Person:
-    def __init__(self, bot: Handlers, clock: Clock, *, user_id: str = "100", name: str = "Nguyễn Văn An",
+    def __init__(self, bot: Dispatcher, clock: Clock, *, user_id: str = "100", name: str = "Nguyễn Văn An",
                  channel: str = "telegram", chat_type: str = "private", chat_id: str | None = None) -> None:
         self.bot, self.clock = bot, clock
         self.user_id, self.name, self.channel, self.chat_type = user_id, name, channel, chat_type

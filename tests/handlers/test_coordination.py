@@ -5,16 +5,18 @@ import io
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from models.store.tables import ChatDestination, Delivery
+from models.store.tables import ChatDestination
 from tests.handlers.dialog import Person
+from tests.outbox import deliveries, text_of
 
 
-async def test_nudge_claims_a_reminder_for_each_focal_point_once_a_day(coordinator, focal, sessions):
+async def test_nudge_claims_a_reminder_for_each_focal_point_once_a_day(coordinator, focal, sessions, clock):
     answer = await coordinator.say("/nhacnho so cong thuong")
     assert "Đã gửi nhắc tới 1 đầu mối của Sở Công Thương: IV.2.a · năm 2025." in answer
-    async with sessions() as session:
-        (row,) = (await session.exec(select(Delivery))).all()
-    assert row.kind == "nudge" and row.chat_id == focal.chat_id and "📣 Lê Văn Cường nhắc:" in row.payload["text"]
+    (row,) = await deliveries(sessions)
+    assert row.kind == "nudge" and row.chat_id == focal.chat_id
+    text = await text_of(sessions, row, clock().date())
+    assert "📣 Lê Văn Cường nhắc:" in text and "Sở Công Thương gửi báo cáo IV.2.a" in text
     assert "đã được nhắc rồi" in await coordinator.say("/nhacnho SCT")
     assert "chưa có đầu mối đăng ký" in await coordinator.say("/nhacnho SYT")
     await focal.say("/bc IV.2.a xong")
@@ -50,7 +52,7 @@ async def test_the_working_group_registers_for_digests(bot, clock, coordinator, 
         assert (destination.chat_id, destination.active) == ("-100555", True)
     assert "dùng trong nhóm" in await coordinator.say("/nhomtonghop")
     outsider = Person(bot, clock, user_id=focal.user_id, chat_type="group", chat_id="-100555")
-    assert "dành cho cán bộ theo dõi" in await outsider.say("/nhomtonghop tat")
+    assert "dành cho cán bộ điều phối" in await outsider.say("/nhomtonghop tat")
     assert "không nhận bản tin" in await group.say("/nhomtonghop tat")
     async with sessions() as session:
         assert (await session.exec(select(ChatDestination.active))).one() is False

@@ -88,7 +88,7 @@ async def test_ambiguous_unit_in_invite_gives_a_choice(coordinator):
 
 async def test_only_staff_create_invites(focal, leader, sessions):
     for someone in (focal, leader):
-        assert "dành cho cán bộ theo dõi" in await someone.say("/moi SCT")
+        assert "dành cho cán bộ điều phối" in await someone.say("/moi SCT")
     async with sessions() as session:
         assert (await session.exec(select(func.count()).select_from(Invite))).one() == 2  # the fixtures' own
 

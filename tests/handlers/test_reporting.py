@@ -5,10 +5,13 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from bot.app import ROUTERS
-from handlers.app import Handlers
-from models.store.tables import Assignment, AuditLog, Delivery, Period, Report, ReportValue, Task, Unit
+from bot.root import ROUTERS
+from handlers.dispatcher import Dispatcher
+from jobs.tick import TickConfig, tick
+from models.callbacks import ReportNow
+from models.store.tables import AuditLog, Delivery, Report, ReportValue
 from tests.handlers.dialog import Person, verify_dialog
+from tests.jobs.conftest import VN, at
 
 
 async def reports(sessions) -> list[Report]:
@@ -83,7 +86,7 @@ async def test_half_finished_report_survives_a_restart(focal, bot, clock, sessio
     await focal.say("/baocao")
     await focal.press("Đang thực hiện")
     # A new Handlers object on the same database: what a restarted process would build.
-    restarted = Handlers(sessions, bot.config, ROUTERS, clock)
+    restarted = Dispatcher(sessions, bot.config, ROUTERS, clock)
     again = Person(restarted, clock, user_id=focal.user_id, name=focal.name)
     await verify_dialog(again, [("50", "doanh nghiệp"), ("2", "ghi chú"), ("bỏ qua", "khó khăn"),
                                 ("không có", "Gửi báo cáo này?"), ("gửi", "Đã ghi nhận")])
@@ -165,20 +168,31 @@ async def test_correction_adds_a_version_and_late_reports_are_marked(focal, cloc
 
 
 async def test_reply_to_a_reminder_reports_for_its_task(focal, sessions):
-    async with sessions() as session:
-        assignment = (await session.exec(select(Assignment).join(Unit, Unit.id == Assignment.unit_id)
-                                         .join(Task, Task.id == Assignment.task_id)
-                                         .where(Unit.code == "SCT", Task.code == "IV.2.a"))).one()
-        period = (await session.exec(select(Period).where(Period.key == "2025", Period.due.isnot(None))
-                                     .order_by(Period.id))).first()
-        session.add(Delivery(claim_key="reminder:test", kind="reminder", assignment_id=assignment.id,
-                             period_id=period.id, channel="telegram", chat_id=focal.chat_id, status="sent",
-                             external_message_id="4242"))
+    async with sessions() as session:  # the reminder of 09/12, as the tick queues it and the sender marks it sent
+        await tick(session, TickConfig(tz=VN), at("2025-12-09 08:00"))
+        (reminder,) = (await session.exec(select(Delivery).where(Delivery.chat_id == focal.chat_id))).all()
+        reminder.status, reminder.external_message_id = "sent", "4242"
         await session.commit()
     answer = await focal.say("80% dn=6 đã tập huấn 6 doanh nghiệp", reply_to="4242")
     assert "Đã ghi nhận báo cáo IV.2.a" in answer
     (report,) = await reports(sessions)
     assert (report.via, report.percent, report.note) == ("reply", 80, "đã tập huấn 6 doanh nghiệp")
+
+
+async def test_report_now_under_a_reminder_listing_several_items_offers_them(person, invite, sessions, clock):
+    someone = person("260", "Đầu mối hai đơn vị")
+    await someone.say(f"/start {await invite('SCT')}")
+    await someone.say(f"/start {await invite('SYT')}")
+    async with sessions() as session:
+        await tick(session, TickConfig(tz=VN), at("2025-12-09 08:00"))
+        (reminder,) = (await session.exec(select(Delivery).where(Delivery.chat_id == "260"))).all()
+    assert len(reminder.payload["items"]) == 2  # one message for both units' items
+    await someone.press_value(ReportNow(delivery=reminder.id, owner=reminder.member_id).pack())
+    assert "Báo cáo cho đơn vị nào?" in someone.text
+    stranger = person("261", "Người khác")
+    await stranger.say(f"/start {await invite('SXD')}")
+    assert "dành cho người khác" in await stranger.press_value(
+        ReportNow(delivery=reminder.id, owner=reminder.member_id).pack())
 
 
 async def test_reports_are_not_taken_in_groups(bot, clock, focal, sessions):

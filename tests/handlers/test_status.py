@@ -45,7 +45,7 @@ async def test_overdue_and_missing_lists(leader, focal, clock):
     clock.now += timedelta(days=17)  # Thursday 18/12/2025, two working days after the deadline
     answer = await leader.say("/quahan")
     assert "⏰ Quá hạn chưa báo cáo: 45 báo cáo của 24 đơn vị" in answer  # 44 annual + SKHCN's review
-    assert "• IV.2.a · năm 2025 — hạn Thứ Ba, 16/12/2025 (quá hạn 2 ngày làm việc)" in answer
+    assert "• IV.2.a · năm 2025 — hạn Thứ Ba, 16/12/2025 (quá hạn từ 17/12/2025)" in answer
 
 
 async def test_help_lists_exactly_what_each_role_may_do(person, focal, coordinator, leader):

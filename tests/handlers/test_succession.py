@@ -9,16 +9,19 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from bot.app import ROUTERS
-from handlers.app import Handlers
 from handlers.core import HandlerConfig
+from handlers.dispatcher import Dispatcher
 from jobs import digest, workbook
+from jobs.compose import Composer
+from jobs.runner import DigestReplies
 from jobs.tick import TickConfig, tick
 from models.planfiles.load_plan import load_plan
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
-from models.store.tables import Assignment, Delivery, Plan, Report, RoleGrant, Unit
+from models.store.tables import Assignment, Plan, Report, RoleGrant, Unit
 from plans import DEFAULT_REORG
+from tests.conftest import dispatcher
+from tests.outbox import claims, deliveries
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -33,11 +36,10 @@ async def plan(sessions, shipped_plan) -> Plan:
 
 
 @pytest.fixture
-def bot(sessions, plan, clock) -> Handlers:
+async def bot(sessions, plan, clock) -> Dispatcher:
     # The reorganisation is loaded mid-dialog here; the bot rereads the plan row at most every 5 s
     # (HandlerConfig.plan_recheck_seconds), which in a test is "never". Ask it to reread every message.
-    config = HandlerConfig(admins=("telegram:900",), tz=VN, bot_username="nhacviec_test_bot", plan_recheck_seconds=0)
-    return Handlers(sessions, config, ROUTERS, clock)
+    return await dispatcher(sessions, HandlerConfig(admins=("telegram:900",), tz=VN, plan_recheck_seconds=0), clock)
 
 
 @pytest.fixture
@@ -96,17 +98,19 @@ async def test_the_report_filed_before_stays_with_the_old_unit(press_officer, se
 async def test_focal_point_is_asked_once_and_confirms(press_officer, coordinator, sessions, clock, plan):
     config = TickConfig(tz=VN, channels=frozenset({"telegram"}))
     async with sessions() as session:
-        claimed = [a for a in (await tick(session, config, clock())).claimed if a.claim_key.startswith("succession:")]
-    (asked,) = claimed
+        queued = [q for q in (await tick(session, config, clock())).queued if q.kind == "succession"]
+    (asked,) = queued
     assert asked.recipient.chat_id == "500"
-    assert "Từ 01/03/2025, Sở Thông tin và Truyền thông đã hợp nhất vào Sở Khoa học và Công nghệ." in \
-        asked.payload["text"]
-    assert [label for label, _value in asked.payload["options"]] == ["Có, tôi tiếp tục", "Không, người khác phụ trách"]
+    (row,) = await deliveries(sessions, "succession")
+    composer = Composer(sessions=sessions, digest=DigestReplies(sessions, config))
+    (question,) = await composer(row.model_dump(), clock().date())
+    assert "Từ 01/03/2025, Sở Thông tin và Truyền thông đã hợp nhất vào Sở Khoa học và Công nghệ." in question.text
+    assert [o.label for o in question.options] == ["Có, tôi tiếp tục", "Không, người khác phụ trách"]
     async with sessions() as session:  # asked once: the next tick does not ask again
-        assert not [a for a in (await tick(session, config, clock())).claimed if a.claim_key.startswith("succ")]
-        assert (await session.exec(select(Delivery).where(Delivery.claim_key == asked.claim_key))).one()
-    yes = asked.payload["options"][0][1]
-    assert "Lựa chọn không hợp lệ" in await coordinator.press_value(yes)  # someone else's question
+        assert not [q for q in (await tick(session, config, clock())).queued if q.kind == "succession"]
+    assert len(await claims(sessions, "succession")) == 1
+    yes = question.options[0].value
+    assert "dành cho người khác" in await coordinator.press_value(yes)  # someone else's question
     assert "Anh/chị có tiếp tục làm đầu mối báo cáo cho Sở Khoa học và Công nghệ không?" in \
         await press_officer.say("/xacnhan")
     answer = await press_officer.press("Có, tôi tiếp tục")

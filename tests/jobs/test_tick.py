@@ -1,12 +1,16 @@
-"""Reminders are derived, claimed once, caught up sensibly after downtime, and stop once reported."""
+"""Reminders are derived, claimed once, grouped per person, caught up sensibly after downtime, and stop
+once reported."""
 
 from sqlmodel import select
 
-from jobs.tick import digest_moments, plan_actions, tick, unclaimed
+from jobs.preview import preview
+from jobs.tick import digest_moments, due_now, tick
+from models.outbox import unclaimed
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
-from models.store.tables import Delivery
+from models.store.tables import ClaimStatus, Delivery
 from tests.jobs.conftest import VN, at
+from tests.outbox import claims, deliveries, text_of
 
 
 async def run(session_factory, config, moment: str):
@@ -14,34 +18,51 @@ async def run(session_factory, config, moment: str):
         return await tick(session, config, at(moment))
 
 
-async def rows(sessions, kind: str | None = None) -> list[Delivery]:
-    async with sessions() as session:
-        query = select(Delivery).order_by(Delivery.id)
-        if kind:
-            query = query.where(Delivery.kind == kind)
-        return list((await session.exec(query)).all())
+def kinds(result, kind: str):
+    return [q for q in result.queued if q.kind == kind]
 
 
 async def test_reminder_steps_at_eight_in_the_morning(sessions, config, register):
     await register("focal", "SCT", user_id="200", name="Trần Thị Bình")
     # The 2025 annual report of SCT (IV.2.a) is due Tuesday 16/12/2025; steps -5, -2, 0 → 09/12, 12/12, 16/12.
-    assert (await run(sessions, config, "2025-12-09 07:59")).claimed == []
+    assert (await run(sessions, config, "2025-12-09 07:59")).queued == []
     result = await run(sessions, config, "2025-12-09 08:00")
-    (action,) = [a for a in result.claimed if a.kind == "reminder"]
-    assert (action.step, action.status, action.recipient.chat_id) == (-5, "pending", "200")
-    text = action.payload["text"]
-    assert "⏰ Nhắc việc: Sở Công Thương chưa gửi báo cáo IV.2.a · Báo cáo hằng năm, năm 2025." in text
-    assert "Hạn: hạn Thứ Ba, 16/12/2025 (còn 5 ngày làm việc)" in text
-    assert action.payload["options"][0][1] == f"go:{action.assignment_id}:{action.period_id}"
+    (message,) = kinds(result, "reminder")
+    ((action,),) = [message.actions]
+    assert (action.item.step, action.recipient.chat_id) == (-5, "200")
+    (row,) = await deliveries(sessions, "reminder")
+    text = await text_of(sessions, row, at("2025-12-09 08:00").date())
+    assert "⏰ Đề nghị Sở Công Thương gửi báo cáo IV.2.a · Báo cáo hằng năm, năm 2025 trước Thứ Ba, 16/12/2025 " \
+           "(còn 5 ngày làm việc)." in text
+    assert "Hạn: Thứ Ba, 16/12/2025 (còn 5 ngày làm việc)" in text and "hạn Thứ" not in text
+    assert "ví dụ: 80% dn=5 ghi chú ngắn" in text  # IV.2.a carries the indicator dn
     # Claimed once: a second tick, or a tick an hour later, claims nothing new.
-    assert (await run(sessions, config, "2025-12-09 08:00")).claimed == []
-    assert (await run(sessions, config, "2025-12-09 09:00")).claimed == []
-    assert [r.step for r in await rows(sessions, "reminder")] == [-5]
+    assert (await run(sessions, config, "2025-12-09 08:00")).queued == []
+    assert (await run(sessions, config, "2025-12-09 09:00")).queued == []
+    assert [c.step for c in await claims(sessions, "reminder")] == [-5]
     result = await run(sessions, config, "2025-12-16 08:00")
     # The two steps since: -2 missed (the bot was off), 0 sent; -2 is recorded as stale, not sent late.
-    by_step = {a.step: a for a in result.claimed if a.kind == "reminder"}
-    assert by_step[-2].status == "stale" and "superseded" in by_step[-2].reason
-    assert by_step[0].status == "pending" and "Hôm nay là hạn báo cáo IV.2.a" in by_step[0].payload["text"]
+    by_step = {c.step: c for c in await claims(sessions, "reminder")}
+    assert by_step[-2].status == ClaimStatus.stale and "thay bằng lần nhắc +0" in by_step[-2].reason
+    assert by_step[-2].delivery_id is None
+    (message,) = kinds(result, "reminder")
+    row = (await deliveries(sessions, "reminder"))[-1]
+    assert "Hôm nay là hạn: đề nghị Sở Công Thương gửi báo cáo IV.2.a" in await text_of(
+        sessions, row, at("2025-12-16 08:00").date())
+
+
+async def test_everything_due_for_one_person_is_one_message(sessions, config, register):
+    await register("focal", "SKHCN", user_id="210", name="Sở KH&CN")
+    result = await run(sessions, config, "2025-12-09 08:00")
+    (message,) = kinds(result, "reminder")
+    assert len(message.actions) > 1  # SKHCN leads several tasks due on 16/12/2025
+    (row,) = await deliveries(sessions, "reminder")
+    text = await text_of(sessions, row, at("2025-12-09 08:00").date())
+    count = len(message.actions)
+    assert f"⏰ Nhắc việc: Sở Khoa học và Công nghệ có {count} báo cáo cần gửi." in text
+    assert "Sắp đến hạn — đề nghị gửi báo cáo trước hạn:" in text and text.count("• ") == count
+    assert "Bấm “Báo cáo ngay” để chọn nhiệm vụ" in text
+    assert len(await claims(sessions, "reminder")) == count  # claims stay per item
 
 
 async def test_downtime_across_the_eight_oclock_step(sessions, config, register):
@@ -49,7 +70,7 @@ async def test_downtime_across_the_eight_oclock_step(sessions, config, register)
     await run(sessions, config, "2025-12-09 08:00")
     # Down from 07:00 to 10:00 on Friday 12/12 (step -2 at 08:00): sent on restart.
     result = await run(sessions, config, "2025-12-12 10:00")
-    assert [(a.step, a.status) for a in result.claimed if a.kind == "reminder"] == [(-2, "pending")]
+    assert [a.item.step for q in kinds(result, "reminder") for a in q.actions] == [-2]
 
 
 async def test_before_steps_are_not_sent_after_the_deadline(sessions, config, register):
@@ -57,12 +78,16 @@ async def test_before_steps_are_not_sent_after_the_deadline(sessions, config, re
     # The bot was off from before the first reminder until the morning after the deadline (07:00, before
     # the +1 step): nothing is sent, every "before" step is recorded as stale.
     result = await run(sessions, config, "2025-12-17 07:00")
-    assert {(a.step, a.status) for a in result.claimed if a.kind == "reminder"} == {
+    assert kinds(result, "reminder") == []
+    assert {(c.step, c.status) for c in await claims(sessions, "reminder")} == {
         (-5, "stale"), (-2, "stale"), (0, "stale")}
-    assert all("deadline passed" in a.reason or "superseded" in a.reason for a in result.claimed)
+    assert all("đã qua hạn" in c.reason or "thay bằng" in c.reason for c in await claims(sessions, "reminder"))
     result = await run(sessions, config, "2025-12-17 08:00")
-    (overdue,) = [a for a in result.claimed if a.kind == "reminder"]
-    assert overdue.step == 1 and overdue.status == "pending" and "⚠️ Quá hạn" in overdue.payload["text"]
+    (message,) = kinds(result, "reminder")
+    assert message.actions[0].item.step == 1
+    row = (await deliveries(sessions, "reminder"))[-1]
+    text = await text_of(sessions, row, at("2025-12-17 08:00").date())
+    assert "⚠️ Quá hạn: Sở Công Thương chưa gửi báo cáo IV.2.a" in text and "(quá hạn từ 17/12/2025)" in text
 
 
 async def test_reported_units_get_nothing_more(sessions, config, register, bot, clock, person, invite):
@@ -71,26 +96,27 @@ async def test_reported_units_get_nothing_more(sessions, config, register, bot, 
     clock.now = at("2025-12-10 09:00")
     await focal.say("/bc IV.2.a 80% dn=2")
     result = await run(sessions, config, "2025-12-12 08:00")
-    assert [a for a in result.claimed if a.kind == "reminder"] == []
+    assert kinds(result, "reminder") == []
 
 
 async def test_escalation_from_the_second_overdue_step(sessions, config, register, group):
     await register("focal", "SCT", user_id="200")
-    await register("coordinator", user_id="300", name="Cán bộ theo dõi")
+    await register("coordinator", user_id="300", name="Cán bộ điều phối")
     await register("leader", user_id="400", name="Lãnh đạo")
     await group()
     result = await run(sessions, config, "2025-12-17 08:00")  # +1: the unit is reminded, nobody else
-    assert {a.kind for a in result.claimed if a.status == "pending"} - {"digest"} == {"reminder"}
+    assert {q.kind for q in result.queued} - {"digest"} == {"reminder"}
     result = await run(sessions, config, "2025-12-19 08:00")  # +3: the coordinator and the group are told
-    escalations = [a for a in result.claimed if a.kind == "escalation"]
-    assert {a.recipient.chat_id for a in escalations} == {"300", "-100777"}  # leaders only when configured
-    # Two rounds are at their second overdue step: the annual reports and SKHCN's mid-term review meeting.
-    texts = sorted({a.payload["text"] for a in escalations})
-    assert len(texts) == 2 and "🚨 Báo cáo quá hạn — Tổ chức sơ kết thực hiện Kế hoạch năm 2025" in texts[1]
-    text = texts[0]
-    assert "🚨 Báo cáo quá hạn — Báo cáo hằng năm, năm 2025" in text
-    assert "• SCT — Sở Công Thương: IV.2.a" in text
-    assert "Chưa có đầu mối đăng ký (bot không nhắc được):" in text and "SYT" in text
+    escalations = kinds(result, "escalation")
+    # One message per recipient (leaders only when configured), listing every overdue item.
+    assert sorted(q.recipient.chat_id for q in escalations) == ["-100777", "300"]
+    row = next(r for r in await deliveries(sessions, "escalation") if r.chat_id == "300")
+    text = await text_of(sessions, row, at("2025-12-19 08:00").date())
+    assert "🚨 Báo cáo quá hạn:" in text
+    assert "■ Báo cáo hằng năm, năm 2025 — hạn Thứ Ba, 16/12/2025 (quá hạn từ 17/12/2025)" in text
+    assert "■ Tổ chức sơ kết thực hiện Kế hoạch năm 2025" in text
+    assert "• Sở Công Thương: IV.2.a" in text and "SCT —" not in text  # names, not codes
+    assert "Chưa có đầu mối đăng ký (bot không nhắc được):" in text and "Sở Y tế" in text
 
 
 async def test_weekly_digest_is_claimed_once_and_caught_up(sessions, config, register, group):
@@ -98,18 +124,18 @@ async def test_weekly_digest_is_claimed_once_and_caught_up(sessions, config, reg
     await register("leader", user_id="400")
     await group()
     # Monday 15/12/2025 07:30 is a digest moment (30 7 * * mon).
-    assert [a for a in (await run(sessions, config, "2025-12-15 07:29")).claimed if a.kind == "digest"] == []
-    digests = [a for a in (await run(sessions, config, "2025-12-15 07:30")).claimed if a.kind == "digest"]
-    assert {a.recipient.chat_id for a in digests} == {"300", "400", "-100777"}
-    assert all(a.payload["digest"].startswith("2025-12-15T07:30") for a in digests)
-    assert [a for a in (await run(sessions, config, "2025-12-16 09:00")).claimed if a.kind == "digest"] == []
+    assert kinds(await run(sessions, config, "2025-12-15 07:29"), "digest") == []
+    digests = kinds(await run(sessions, config, "2025-12-15 07:30"), "digest")
+    assert {q.recipient.chat_id for q in digests} == {"300", "400", "-100777"}
+    assert all(r.payload["moment"].startswith("2025-12-15T07:30") for r in await deliveries(sessions, "digest"))
+    assert kinds(await run(sessions, config, "2025-12-16 09:00"), "digest") == []
 
 
 async def test_digest_missed_during_downtime_is_sent_once(sessions, config, register):
     await register("leader", user_id="400")
     # Off from Sunday to Tuesday: Monday's digest goes out on Tuesday, once.
-    digests = [a for a in (await run(sessions, config, "2025-12-16 10:00")).claimed if a.kind == "digest"]
-    assert [(a.status, a.payload["digest"][:16]) for a in digests] == [("pending", "2025-12-15T07:30")]
+    assert len(kinds(await run(sessions, config, "2025-12-16 10:00"), "digest")) == 1
+    assert [r.payload["moment"][:16] for r in await deliveries(sessions, "digest")] == ["2025-12-15T07:30"]
 
 
 def test_digest_moments_follow_the_cron_expression():
@@ -119,13 +145,28 @@ def test_digest_moments_follow_the_cron_expression():
     assert moments[0].tzinfo is not None and moments[0].utcoffset().total_seconds() == 7 * 3600
 
 
-async def test_preview_shows_what_would_be_claimed_and_writes_nothing(sessions, config, register):
-    await register("focal", "SCT", user_id="200")
+async def test_preview_shows_messages_and_writes_nothing(sessions, config, register):
+    await register("focal", "SCT", user_id="200", name="Trần Thị Bình")
     async with sessions() as session:
-        preview = await unclaimed(session, await plan_actions(session, config, at("2025-12-12 08:00")))
-    assert {(a.step, a.status) for a in preview if a.kind == "reminder"} == {(-5, "stale"), (-2, "pending")}
-    assert await rows(sessions) == []
-    assert str(VN) == "Asia/Ho_Chi_Minh"
+        planned = await preview(session, config, at("2025-12-12 08:00"))
+    (message,) = planned.messages
+    assert message.recipient == "Trần Thị Bình" and [i.step for i in message.items] == [-2]
+    assert "Hạn: Thứ Ba, 16/12/2025 (còn 2 ngày làm việc)" in message.text
+    assert [a.item.step for a in planned.skipped] == [-5]
+    assert await deliveries(sessions) == [] and await claims(sessions) == []
+
+
+async def test_nothing_is_burnt_for_someone_no_channel_can_reach(sessions, config, register):
+    await register("focal", "SCT", user_id="200", channel="zalo")  # Zalo not running: only Telegram is
+    result = await run(sessions, config, "2025-12-09 08:00")
+    assert kinds(result, "reminder") == [] and await claims(sessions) == []
+    async with sessions() as session:
+        due = await due_now(session, config, at("2025-12-12 08:00"))
+        assert [i.step for items in due.blocked.values() for i in items] == [-2]
+    # Zalo comes: the newest step goes, once.
+    zalo = type(config)(tz=VN, channels=frozenset({"telegram", "zalo"}))
+    result = await run(sessions, zalo, "2025-12-12 08:00")
+    assert [a.item.step for q in kinds(result, "reminder") for a in q.actions if a.status == "claimed"] == [-2]
 
 
 async def test_reminders_follow_the_owner_on_the_day_they_are_sent(sessions, config, register, tmp_path):
@@ -141,10 +182,20 @@ async def test_reminders_follow_the_owner_on_the_day_they_are_sent(sessions, con
     await register("focal", "UBND-CAPXA", user_id="602")
 
     def iv8a(result) -> set[str]:
-        return {a.recipient.chat_id for a in result.claimed if a.kind == "reminder" and a.status == "pending"
-                and "IV.8.a" in a.payload["text"]}
+        return {q.recipient.chat_id for q in kinds(result, "reminder") for a in q.actions if a.item.task == "IV.8.a"}
 
     # Tuesday 09/12: the district committee still holds the task; its focal point is reminded.
     assert iv8a(await run(sessions, config, "2025-12-09 08:00")) == {"601"}
     # Tuesday 16/12, deadline day: the task is the communes' now.
     assert iv8a(await run(sessions, config, "2025-12-16 08:00")) == {"602"}
+
+
+async def test_unclaimed_is_what_a_tick_would_take(sessions, config, register):
+    await register("focal", "SCT", user_id="200")
+    async with sessions() as session:
+        due = await due_now(session, config, at("2025-12-09 08:00"))
+        assert len(await unclaimed(session, due.actions)) == len(due.actions) == 1
+    await run(sessions, config, "2025-12-09 08:00")
+    async with sessions() as session:
+        assert await unclaimed(session, due.actions) == []
+        assert (await session.exec(select(Delivery))).one()

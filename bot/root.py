@@ -18,22 +18,23 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
+from bot.errors import UserError
 from bot.webhook import WebhookServer
 from handlers import accounts, coordination, registration, reporting, status, succession
 from handlers import help as help_handlers
-from handlers.app import Handlers
 from handlers.core import HandlerConfig, Router
-from jobs.dispatch import Dispatcher
-from jobs.runner import DigestReplies, Jobs
-from jobs.tick import Action, People, TickConfig, claim
+from handlers.dispatcher import Dispatcher
+from jobs.exports import Exports
+from jobs.runner import Jobs, outbox_sender
+from jobs.tick import TickConfig
 from locales import _, set_default_locale
+from models.outbox import Action, Recipients, claim
 from models.planfiles.load_plan import LoadResult, load_plan
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.plan_file import read_plan
 from models.planfiles.reorg_file import read_reorg
 from models.store import db, kv
 from models.store.base import utcnow
-from models.store.tables import DeliveryStatus
 
 
 @dataclass
@@ -77,15 +78,14 @@ ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.rou
                                accounts.router, succession.router, help_handlers.router)
 
 
-def handler_config(settings: Settings, *, bot_username: str | None = None) -> HandlerConfig:
+def handler_config(settings: Settings) -> HandlerConfig:
     return HandlerConfig(admins=tuple(settings.admins), tz=settings.tz, invite_days=settings.invite_days,
-                         bot_username=bot_username, default_locale=settings.locale)
+                         default_locale=settings.locale, channels=settings.channels())
 
 
-def build_handlers(services: Services, *, bot_username: str | None = None,
-                   clock: Callable[[], datetime] = utcnow) -> Handlers:
-    return Handlers(services.sessions, handler_config(services.settings, bot_username=bot_username), ROUTERS,
-                    clock)
+def build_dispatcher(services: Services, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:
+    return Dispatcher(services.sessions, handler_config(services.settings), ROUTERS, clock,
+                      exports=Exports(services.settings.tz))
 
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class Running:
     """What `start_bot` started, so that it can be stopped in order."""
 
     services: Services
-    handlers: Handlers
+    dispatcher: Dispatcher
     channels: list
     server: WebhookServer | None
     jobs: Jobs | None = None
@@ -121,7 +121,7 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
     """Start every configured channel (and the webhook server when a channel uses one); with `jobs`, the
     reminder tick and the outbox dispatcher too."""
     settings = services.settings
-    handlers = build_handlers(services, clock=clock)
+    handlers = build_dispatcher(services, clock=clock)
     channels: list = []
     server: WebhookServer | None = None
     if settings.telegram_token:
@@ -130,9 +130,10 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
                                    webhook=webhook, rate_limit=rate_limit)
         await telegram.start(receive=receive)
         channels.append(telegram)
-        async with services.sessions() as session:  # the CLI prints t.me links with it
-            await kv.put(session, kv.TELEGRAM_USERNAME, telegram.bot.username or "")
-            await session.commit()
+        if telegram.username:  # t.me links in chat and from the CLI are built with it
+            async with services.sessions() as session:
+                await kv.put(session, kv.TELEGRAM_USERNAME, telegram.username)
+                await session.commit()
         if webhook:
             assert settings.telegram_webhook_url and settings.telegram_webhook_secret
             server = server or WebhookServer(settings.webhook_listen)
@@ -201,26 +202,19 @@ async def send_digest_now(services: Services, now: datetime) -> int:
     """`nhacviec digest --send`: claim this moment's digest for every recipient and send it."""
     settings = services.settings
     if not (settings.telegram_token or settings.zalo_token):
-        raise UserFacingError(_("Chưa cấu hình kênh nào để gửi (NHACVIEC_TELEGRAM_TOKEN, NHACVIEC_ZALO_TOKEN)."))
+        raise UserError(_("Chưa cấu hình kênh nào để gửi (NHACVIEC_TELEGRAM_TOKEN, NHACVIEC_ZALO_TOKEN)."))
     running = await start_bot(services, receive=False)
     try:
         senders = {channel.channel: channel for channel in running.channels}
         config = tick_config(settings, frozenset(senders))
         async with services.sessions() as session:
-            people = await People(config).load(session)
-            stamp = now.astimezone(settings.tz).strftime("%Y%m%dT%H%M%S")
-            actions = [Action("digest", f"digest:manual-{stamp}:{r.key}", DeliveryStatus.pending, "", r, now,
-                              payload={"digest": now.isoformat(), "locale": r.locale})
-                       for r in people.staff(leaders=True)]
-            claimed = await claim(session, actions)
+            recipients = await Recipients(channels=config.channels, default_locale=config.default_locale
+                                          ).load(session)
+            tag = "manual-" + now.astimezone(settings.tz).strftime("%Y%m%dT%H%M%S")
+            queued = await claim(session, [Action.digest(now.astimezone(settings.tz), r, tag=tag)
+                                           for r in recipients.staff(leaders=True)], now=now)
             await session.commit()
-        dispatcher = Dispatcher(services.sessions, senders, rate=settings.send_rate,
-                                digest=DigestReplies(services.sessions, config), tick_config=config)
-        result = await dispatcher.run_once()
-        return result.sent if claimed else 0
+        result = await outbox_sender(services.sessions, config, senders, rate=settings.send_rate).run_once()
+        return result.sent if queued else 0
     finally:
         await running.stop()
-
-
-class UserFacingError(Exception):
-    """A problem the operator can fix, said in one line."""

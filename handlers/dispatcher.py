@@ -1,7 +1,16 @@
-"""Turning one Incoming into replies: who is writing, which command or flow it is, may they.
+"""Turning one Incoming into replies: who is writing, which command, button or flow it is, may they.
 
-One message is one database transaction: everything it changes (a report, a registration, an
-audit entry for a refusal) is committed together, or not at all if handling fails.
+Composes the feature routers (as aiogram's Dispatcher does). The rules every update passes here,
+before any feature sees it:
+
+- what a person typed is cleaned of characters no reader can use (models.rules.text.clean);
+- an update the platform delivers again (same update id) is handled once: its id is recorded in the
+  same transaction as its handling, so a failed handling is not remembered either;
+- in a group chat only commands and buttons declared for groups work; flows and plain text never
+  (a report is never taken in a group);
+- a button is pressed by the person it was made for, with a role its route accepts;
+- one message is one database transaction: everything it changes (a report, a registration, an
+  audit entry for a refusal) is committed together, or not at all if handling fails.
 """
 
 from __future__ import annotations
@@ -9,22 +18,36 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.core import ANYONE, ChoiceHandler, Command, Context, Fallback, FlowHandler, HandlerConfig, Router
+from handlers.core import (
+    ANYONE,
+    ButtonRoute,
+    Command,
+    Context,
+    Exports,
+    Fallback,
+    FlowChoice,
+    FlowHandler,
+    HandlerConfig,
+    Router,
+)
 from locales import _, use_locale
+from models.callbacks import BadButton, Button
 from models.catalog import CatalogCache
 from models.chat import Incoming, Outcome, Reply
 from models.people import Identity, ensure_account, identify
 from models.plans import PlanNotFound, find_plan
-from models.rules.text import fold
+from models.rules.text import clean, fold
 from models.store.audit import record
 from models.store.base import utcnow
-from models.store.tables import Plan
+from models.store.db import insert_new
+from models.store.tables import InboundSeen, Plan
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +55,22 @@ MAX_TEXT = 10_000  # longer messages are answered, not processed
 ATTEMPTS = 3  # a message that loses a race on a unique key is handled again
 
 
-class Handlers:
+class Dispatcher:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], config: HandlerConfig,
-                 routers: Sequence[Router], clock: Callable[[], datetime] = utcnow) -> None:
+                 routers: Sequence[Router], clock: Callable[[], datetime] = utcnow, *,
+                 exports: Exports | None = None) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
+        self.exports = exports
         self.catalogs = CatalogCache()
         self._plan_row: Plan | None = None
         self._plan_read_at = float("-inf")
+        self._database_down = False  # said once per outage, not once per message
         self.commands: dict[str, Command] = {}
         self.ordered: list[Command] = []
         self.flows: dict[str, FlowHandler] = {}
-        self.choices: dict[str, tuple[frozenset[str], ChoiceHandler]] = {}
+        self.buttons: dict[type[Button], ButtonRoute] = {}
         self.fallbacks: list[Fallback] = []
         for router in routers:
             for command in router.commands:
@@ -54,7 +80,7 @@ class Handlers:
                     self.commands[name] = command
                 self.ordered.append(command)
             self.flows.update(router.flows)
-            self.choices.update(router.choices)
+            self.buttons.update(router.buttons)
             self.fallbacks.extend(router.fallbacks)
 
     def commands_for(self, roles: frozenset[str], *, in_group: bool = False) -> list[Command]:
@@ -62,24 +88,43 @@ class Handlers:
                 and (c.in_groups or not in_group)]
 
     async def handle(self, incoming: Incoming) -> Outcome:
+        incoming = replace(incoming, text=clean(incoming.text),
+                           choice=clean(incoming.choice) if incoming.choice is not None else None,
+                           display_name=clean(incoming.display_name), username=clean(incoming.username))
         locale = self.config.default_locale
         async with self.sessions() as session:
             for attempt in range(1, ATTEMPTS + 1):
                 try:
+                    if incoming.update_id and not await self._first_time(session, incoming):
+                        await session.rollback()
+                        log.info("%s update %s was delivered again; already handled", incoming.channel,
+                                 incoming.update_id)
+                        return Outcome()
                     identity = await identify(session, incoming.channel, incoming.user_id, admins=self.config.admins)
                     if identity.member is not None and identity.member.locale:
                         locale = identity.member.locale
                     with use_locale(locale):
                         outcome = await self._handle(session, incoming, identity)
                     await session.commit()
+                    self._database_back()
                     return outcome
                 except IntegrityError:
                     # Two messages raced for one unique key (e.g. the same report version): nothing was
                     # written; handle the message again on fresh data.
                     await session.rollback()
                     if attempt == ATTEMPTS:
-                        log.exception("handling a %s message failed %d times on a conflict", incoming.channel,
-                                      ATTEMPTS)
+                        log.error("a %s message lost a race on a unique key %d times; not handled", incoming.channel,
+                                  ATTEMPTS)
+                except (DBAPIError, OSError) as error:
+                    await session.rollback()
+                    if isinstance(error, DBAPIError) and not error.connection_invalidated and \
+                            _is_bug(error):
+                        log.exception("handling a %s message failed", incoming.channel)
+                    elif not self._database_down:
+                        self._database_down = True
+                        log.error("database unavailable while handling a %s message: %s", incoming.channel,
+                                  str(getattr(error, "orig", error) or type(error).__name__).splitlines()[0])
+                    break
                 except Exception:
                     log.exception("handling a %s message failed", incoming.channel)
                     await session.rollback()
@@ -87,6 +132,18 @@ class Handlers:
         with use_locale(locale):
             return Outcome([Reply(_("Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này; chưa có gì được ghi. "
                                     "Vui lòng thử lại sau ít phút."))])
+
+    def _database_back(self) -> None:
+        if self._database_down:
+            self._database_down = False
+            log.warning("database reachable again")
+
+    async def _first_time(self, session: AsyncSession, incoming: Incoming) -> bool:
+        """Record the update's id in this message's transaction; False if it was handled before."""
+        insert = await insert_new(session, InboundSeen.__table__, ["channel", "message_id"])
+        result = await session.exec(insert.values(channel=incoming.channel, message_id=incoming.update_id,
+                                                  seen_at=self.clock()))
+        return bool(result.rowcount)
 
     async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity) -> Outcome:
         now = self.clock()
@@ -101,7 +158,8 @@ class Handlers:
             identity.account.chat_id = incoming.chat_id
         plan = await self._plan(session)
         catalog = await self.catalogs.get(session, plan) if plan is not None else None
-        ctx = Context(incoming, session, self.config, identity, plan, now, catalog=catalog,
+        ctx = Context(incoming=incoming, session=session, config=self.config, identity=identity, plan=plan, now=now,
+                      exports=self.exports, catalog=catalog,
                       commands=lambda roles, group: self.commands_for(roles, in_group=group))
         replies = await self._route(ctx)
         menu = None
@@ -115,7 +173,7 @@ class Handlers:
         if self._plan_row is not None and time.monotonic() - self._plan_read_at < self.config.plan_recheck_seconds:
             return self._plan_row
         try:
-            self._plan_row = await find_plan(session, self.config.plan_code)
+            self._plan_row = await find_plan(session)
             # Shared by every later message's session: detach it, or one message's rollback would expire it.
             session.expunge(self._plan_row)
         except PlanNotFound:
@@ -129,15 +187,15 @@ class Handlers:
             return [Reply(_("Tin nhắn dài quá ({n} ký tự), bot chưa xử lý. Vui lòng gửi ngắn gọn hơn "
                             "(dưới {limit} ký tự).").format(n=len(incoming.text), limit=MAX_TEXT))]
         if incoming.choice is not None:
-            return await self._choice(ctx, incoming.choice)
-        text = incoming.text.replace("\x00", "").strip()
+            return await self._button(ctx, incoming.choice)
+        text = incoming.text.strip()
         if text.startswith("/"):
             return await self._command(ctx, text)
+        if ctx.in_group:
+            return []  # group chatter is not addressed to the bot, and no flow runs in a group
         conversation = await ctx.load_conversation()
         if conversation is not None and conversation.flow in self.flows:
             return await self.flows[conversation.flow](ctx, text, None)
-        if ctx.in_group:
-            return []  # group chatter is not addressed to the bot
         for fallback in self.fallbacks:
             replies = await fallback(ctx, text)
             if replies is not None:
@@ -149,52 +207,72 @@ class Handlers:
         name = fold(head.split("@", 1)[0])
         command = self.commands.get(name)
         if command is None:
+            if ctx.in_group:
+                return []  # another bot's command, or a typo in a busy group: not ours to answer
             return [Reply(_("Không có lệnh /{name}. Gõ /trogiup để xem các lệnh anh/chị dùng được.")
                           .format(name=head[:30]))]
         if ctx.in_group and not command.in_groups:
-            return [Reply(self.private_only(command.name))]
+            return [Reply(await self.private_only(ctx, command.name))]
         if not command.allows(ctx.identity):
-            return await self.refuse(ctx, command)
+            return await self.refuse(ctx, command.name, command.roles)
         return await command.handler(ctx, args.strip())
 
-    async def _choice(self, ctx: Context, value: str) -> list[Reply]:
-        prefix, _sep, rest = value.partition(":")
-        if prefix == "c":
-            conv_id, seq, choice = ([*rest.split(":", 2), "", ""])[:3]
-            conversation = await ctx.load_conversation()
-            current = conversation is not None and str(conversation.id) == conv_id and \
-                str(conversation.data.get("_seq", 0)) == seq
-            if not current:
-                if conversation is not None and conversation.flow in self.flows:
-                    replies = await self.flows[conversation.flow](ctx, "", None)  # re-ask the current step
-                    return [Reply(_("Lựa chọn đó thuộc một bước đã qua.")), *replies]
-                return [Reply(_("Lựa chọn đó đã hết hiệu lực. Gõ /baocao để bắt đầu lại, hoặc /trogiup."))]
-            assert conversation is not None
-            return await self.flows[conversation.flow](ctx, "", choice)
-        entry = self.choices.get(prefix)
-        if entry is None:
-            return [Reply(_("Lựa chọn không hợp lệ. Gõ /trogiup để xem các lệnh."))]
-        roles, handler = entry
-        if not (roles & ctx.identity.roles):
-            return await self.refuse(ctx, None)
-        return await handler(ctx, rest)
+    async def _button(self, ctx: Context, data: str) -> list[Reply]:
+        try:
+            button = Button.unpack(data)
+        except BadButton:
+            return [Reply(_("Lựa chọn không hợp lệ hoặc đã cũ. Gõ /trogiup để xem các lệnh."))]
+        if button.owner and button.owner != ctx.member_id:
+            await record(ctx.session, ctx.actor, "access.denied", "button", button.PREFIX,
+                         {"owner": button.owner}, member_id=ctx.member_id)
+            return [Reply(_("Nút này dành cho người khác; anh/chị gõ lệnh của mình, ví dụ /trogiup."))]
+        if isinstance(button, FlowChoice):
+            if ctx.in_group:
+                return [Reply(await self.private_only(ctx, "baocao"))]
+            return await self._flow_choice(ctx, button)
+        route = self.buttons.get(type(button))
+        if route is None:
+            return [Reply(_("Lựa chọn không hợp lệ hoặc đã cũ. Gõ /trogiup để xem các lệnh."))]
+        if ctx.in_group and not route.in_groups:
+            return [Reply(_("Nút này chỉ dùng trong tin nhắn riêng với bot."))]
+        if not route.allows(ctx.identity):
+            return await self.refuse(ctx, button.PREFIX, route.roles)
+        return await route.handler(ctx, button)
 
-    def private_only(self, name: str) -> str:
-        link = f" https://t.me/{self.config.bot_username}" if self.config.bot_username else ""
+    async def _flow_choice(self, ctx: Context, button: FlowChoice) -> list[Reply]:
+        conversation = await ctx.load_conversation()
+        current = conversation is not None and conversation.id == button.conversation and \
+            int(conversation.data.get("_seq", 0)) == button.seq
+        if not current:
+            if conversation is not None and conversation.flow in self.flows:
+                replies = await self.flows[conversation.flow](ctx, "", None)  # re-ask the current step
+                return [Reply(_("Lựa chọn đó thuộc một bước đã qua.")), *replies]
+            return [Reply(_("Lựa chọn đó đã hết hiệu lực. Gõ /baocao để bắt đầu lại, hoặc /trogiup."))]
+        assert conversation is not None
+        return await self.flows[conversation.flow](ctx, "", button.value)
+
+    async def private_only(self, ctx: Context, name: str) -> str:
+        link = await ctx.bot_link()
         return _("Lệnh /{name} chỉ dùng trong tin nhắn riêng với bot, để báo cáo của đơn vị không hiện cho "
-                 "người khác trong nhóm.{link}").format(name=name, link=link)
+                 "người khác trong nhóm.{link}").format(name=name, link=f" {link}" if link else "")
 
-    async def refuse(self, ctx: Context, command: Command | None) -> list[Reply]:
+    async def refuse(self, ctx: Context, what: str, roles: frozenset[str]) -> list[Reply]:
         """A polite no that says who to ask; every refusal is audited."""
-        await record(ctx.session, ctx.actor, "access.denied", "command", command.name if command else "choice",
+        await record(ctx.session, ctx.actor, "access.denied", "command", what,
                      {"roles": sorted(ctx.identity.roles)}, member_id=ctx.member_id)
         who = await ctx.who_to_ask()
         if not ctx.identity.registered:
             return [Reply(_("Anh/chị chưa đăng ký sử dụng bot. Vui lòng liên hệ {who} để nhận mã mời, "
                             "rồi gửi: /start MÃ-MỜI").format(who=who))]
-        if command is not None and command.roles <= {"focal", "coordinator"} and \
-                ctx.identity.roles <= {"leader", "admin"}:
+        if roles <= {"focal", "coordinator"} and ctx.identity.roles <= {"leader", "admin"}:
             return [Reply(_("Tài khoản của anh/chị chỉ xem tình hình, không gửi báo cáo. Nếu cần báo cáo thay "
                             "một đơn vị, vui lòng liên hệ {who} để được cấp quyền đầu mối.").format(who=who))]
-        return [Reply(_("Xin lỗi, lệnh này dành cho cán bộ theo dõi kế hoạch của {who}. Nếu anh/chị cần dùng, "
+        return [Reply(_("Xin lỗi, lệnh này dành cho cán bộ điều phối của {who}. Nếu anh/chị cần dùng, "
                         "vui lòng liên hệ {who}.").format(who=who))]
+
+
+def _is_bug(error: DBAPIError) -> bool:
+    """A database error caused by our statement (a bug) rather than by the database being away."""
+    name = type(getattr(error, "orig", error)).__name__
+    return name not in {"OperationalError", "InterfaceError", "ConnectionDoesNotExistError",
+                        "CannotConnectNowError", "ConnectionRefusedError", "TooManyConnectionsError"}

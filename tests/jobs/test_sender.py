@@ -1,23 +1,25 @@
-"""The outbox against the fake Telegram Bot API: sent once, paced, retried, and honest about failures."""
+"""The outbox sender against the fake Telegram Bot API: sent once, paced, retried, honest about failures."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from bot.app import ROUTERS
 from bot.channels.telegram import TelegramChannel
-from handlers.app import Handlers
+from bot.root import ROUTERS
 from handlers.core import HandlerConfig
-from jobs.dispatch import Dispatcher
-from jobs.runner import DigestReplies
+from handlers.dispatcher import Dispatcher
+from jobs.runner import outbox_sender
+from jobs.sender import OutboxSender
 from jobs.tick import tick
-from models.store.tables import ChannelAccount, Delivery, Report
+from models.store.tables import ChannelAccount, Claim, Delivery, Report
 from tests.fakes.telegram_api import FakeTelegram, Fault
 from tests.handlers.dialog import Clock
 from tests.jobs.conftest import VN, at
+from tests.outbox import deliveries
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ async def telegram(fake, sessions):
     channels = []
 
     async def make(*, rate_limit: bool = False, read_timeout: float = 5.0) -> TelegramChannel:
-        handlers = Handlers(sessions, HandlerConfig(tz=VN), ROUTERS)
+        handlers = Dispatcher(sessions, HandlerConfig(tz=VN), ROUTERS)
         channel = TelegramChannel(fake.token, fake.base_url, handlers, rate_limit=rate_limit,
                                   read_timeout=read_timeout)
         await channel.start(receive=False)
@@ -43,15 +45,9 @@ async def telegram(fake, sessions):
         await channel.stop()
 
 
-def dispatcher(sessions, channel, clock, config, **kwargs) -> Dispatcher:
+def dispatcher(sessions, channel, clock, config, **kwargs) -> OutboxSender:
     kwargs.setdefault("per_chat_interval", 0.0)
-    return Dispatcher(sessions, {"telegram": channel}, clock=clock, tick_config=config,
-                      digest=DigestReplies(sessions, config), **kwargs)
-
-
-async def deliveries(sessions) -> list[Delivery]:
-    async with sessions() as session:
-        return list((await session.exec(select(Delivery).order_by(Delivery.id))).all())
+    return outbox_sender(sessions, config, {"telegram": channel}, clock=clock, **kwargs)
 
 
 async def claim_reminders(sessions, config, moment: str, units: list[str], register) -> None:
@@ -68,23 +64,24 @@ async def test_reminders_are_sent_with_a_report_button_and_replies_find_them(
     result = await dispatcher(sessions, await telegram(), clock, config).run_once()
     assert result.sent == 2
     sent = {s.chat_id: s for s in fake.sent}
-    assert "Sở Công Thương chưa gửi báo cáo IV.2.a" in sent["500"].text
+    assert "Đề nghị Sở Công Thương gửi báo cáo IV.2.a" in sent["500"].text
     assert sent["500"].buttons[0][0] == "📝 Báo cáo ngay" and sent["500"].buttons[0][1].startswith("go:")
     rows = await deliveries(sessions)
     assert {r.status for r in rows} == {"sent"}
     assert {r.external_message_id for r in rows} == {str(s.message_id) for s in fake.sent}
-    assert await dispatcher(sessions, await telegram(), clock, config).run_once() == type(result)()
+    assert (await dispatcher(sessions, await telegram(), clock, config).run_once()).outcomes == []
 
 
 async def test_one_chat_is_written_to_at_most_once_per_interval(fake, telegram, sessions, config, register):
-    await register("focal", "SCT", user_id="500")
-    await register("focal", "SYT", user_id="500")  # one person, two units: two reminders to one chat
+    await register("coordinator", user_id="500")
+    await register("focal", "SCT", user_id="500")  # a reminder and Monday's digest (text, chart, workbook)
     async with sessions() as session:
-        await tick(session, config, at("2025-12-09 08:00"))
-    await dispatcher(sessions, await telegram(), Clock(at("2025-12-09 08:00")), config,
+        await tick(session, config, at("2025-12-15 07:30"))
+        await tick(session, config, at("2025-12-15 08:00"))
+    await dispatcher(sessions, await telegram(), Clock(at("2025-12-15 08:00")), config,
                      per_chat_interval=0.4).run_once()
-    first, second = fake.to_chat("500")
-    assert second.at - first.at >= 0.39
+    sent = fake.to_chat("500")
+    assert len(sent) == 4 and all(b.at - a.at >= 0.39 for a, b in itertools.pairwise(sent))
 
 
 async def test_rate_limit_answers_are_honoured(fake, telegram, sessions, config, register):
@@ -139,8 +136,7 @@ async def test_a_blocked_bot_marks_the_account_and_tells_the_coordinator_once(
         await tick(session, config, at("2025-12-12 08:00"))
     await run.run_once()
     assert len([s for s in fake.to_chat("300") if "📵" in s.text]) == 1 and fake.to_chat("500") == []
-    reminder = next(r for r in await deliveries(sessions) if r.kind == "reminder" and r.step == -2)
-    assert reminder.status == "failed" and "no reachable account" in reminder.reason
+    assert [r.status for r in await deliveries(sessions, "reminder")] == ["failed"]  # nothing queued for -2
 
 
 async def test_timeouts_follow_the_kind_policy(fake, telegram, sessions, config, register):
@@ -163,9 +159,9 @@ async def test_timeouts_follow_the_kind_policy(fake, telegram, sessions, config,
 
 async def test_a_unit_that_reports_before_the_send_is_not_reminded(fake, telegram, sessions, config, register):
     await claim_reminders(sessions, config, "2025-12-09 08:00", ["SCT"], register)
-    (row,) = await deliveries(sessions)
     async with sessions() as session:
-        session.add(Report(assignment_id=row.assignment_id, period_id=row.period_id, version=1, status="done",
+        claim = (await session.exec(select(Claim))).one()
+        session.add(Report(assignment_id=claim.assignment_id, period_id=claim.period_id, version=1, status="done",
                            raw_text="x", via="test"))
         await session.commit()
     result = await dispatcher(sessions, await telegram(), Clock(at("2025-12-09 08:00")), config).run_once()
@@ -204,8 +200,8 @@ async def test_a_flaky_api_loses_nothing_and_duplicates_nothing(fake, telegram, 
 
     from sqlalchemy import insert
 
-    async with sessions() as session:  # 120 people due a reminder at once
-        rows = [{"claim_key": f"reminder:x:{n}", "kind": "reminder", "channel": "telegram", "chat_id": str(9000 + n),
+    async with sessions() as session:  # 120 people due a message at once
+        rows = [{"kind": "notice", "channel": "telegram", "chat_id": str(9000 + n),
                  "payload": {"text": f"Nhắc việc số {n}"}, "status": "pending", "reason": "", "attempts": 0,
                  "created_at": at("2025-12-09 08:00"), "next_attempt_at": at("2025-12-09 08:00")}
                 for n in range(120)]
@@ -223,7 +219,7 @@ async def test_a_flaky_api_loses_nothing_and_duplicates_nothing(fake, telegram, 
     statuses = Counter(r.status for r in await deliveries(sessions))
     received = Counter(s.chat_id for s in fake.sent)
     assert statuses["failed"] == 0 and statuses["pending"] == 0
-    assert set(received) == {str(9000 + n) for n in range(120)}  # everyone got their reminder …
-    assert max(received.values()) == 1  # … once: timed-out reminders are not sent again
+    assert set(received) == {str(9000 + n) for n in range(120)}  # everyone got their message …
+    assert max(received.values()) == 1  # … once: timed-out notices are not sent again
     assert statuses["unknown"] == len(fake.timed_out) > 0 and fake.status_counts[502] > 0
     assert fake.status_counts[429] == 4
