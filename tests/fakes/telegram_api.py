@@ -5,13 +5,20 @@ objects such as reply_markup) or multipart for files; replies are `{"ok": true, 
 shaped like the real objects. It keeps an update queue (long-polled by getUpdates, or pushed to a
 webhook with the secret header), a log of everything the bot sent, and can inject 429 with
 retry_after, 5xx, timeouts, "bot was blocked" and rate limits (global and per chat).
+
+Files people send (documents, photos) are held as Telegram's servers hold them: a message carries only
+`file_id`s; `getFile` answers a `file_path` (or refuses files over the 20 MB download limit), and the
+bytes are then fetched with `GET /file/bot<token>/<file_path>`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import json
 import random
+import re
 import time
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
@@ -24,6 +31,29 @@ from tests.fakes import serve_locally
 
 JSON_FIELDS = {"reply_markup", "commands", "scope", "allowed_updates", "entities", "link_preview_options",
                "reply_parameters", "caption_entities"}
+
+
+# Bots may download files of up to 20 MB; telegram-bot-api's Client.h has MAX_DOWNLOAD_FILE_SIZE = 20 << 20.
+MAX_DOWNLOAD = 20 << 20
+# The longest side of each smaller copy Telegram makes of a photo, smallest first (its s, m, x, y sizes).
+PHOTO_BOXES = (90, 320, 800, 1280)
+# Stands in for a JPEG when a test does not care about a photo's bytes: JPEG's start and end markers
+# around a label, enough for a magic-number check but not decodable.
+PLACEHOLDER_JPEG = b"\xff\xd8\xff\xe0 fake photo \xff\xd9"
+WELL_FORMED_TOKEN = re.compile(r"\d+:[\w-]+")
+
+
+@dataclass
+class StoredFile:
+    """A file held for a `file_id`. `size` is what Telegram reports and may exceed `len(content)`, so a
+    "21 MB" file costs a few bytes; `file_path` is handed out by the first getFile, as Telegram does."""
+    file_id: str
+    file_unique_id: str
+    content: bytes
+    size: int
+    folder: str  # documents | photos
+    extension: str
+    file_path: str = ""
 
 
 @dataclass
@@ -70,6 +100,7 @@ class FakeTelegram:
     blocked_chats: set[str] = field(default_factory=set)
     status_counts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     seed: int = 7
+    files: dict[str, StoredFile] = field(default_factory=dict)  # by file_id
 
     def __post_init__(self) -> None:
         self._next_update = 1
@@ -85,6 +116,8 @@ class FakeTelegram:
         self.timed_out: list[int] = []  # message ids of sends the bot saw time out
         self._current_params: dict[str, Any] = {}
         self._scripts: dict[str, deque[str]] = {}
+        self._next_file = 0
+        self._by_path: dict[str, StoredFile] = {}
 
     # -- server ---------------------------------------------------------------------------------
 
@@ -96,6 +129,7 @@ class FakeTelegram:
     async def start(self) -> FakeTelegram:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/file/bot{token}/{file_path:.+}", self._download)
         # Control from another process (benchmarks run the fake apart from the bot under test).
         app.router.add_post("/_fake/messages", self._admin_messages)
         app.router.add_post("/_fake/script", self._admin_script)
@@ -119,20 +153,53 @@ class FakeTelegram:
     def message(self, user_id: int, text: str, *, chat_id: int | None = None, name: str = "Nguyễn Văn An",
                 reply_to: int | None = None, chat_type: str = "private") -> dict[str, Any]:
         """Queue a text message from a person; returns the update."""
-        chat = chat_id if chat_id is not None else user_id
-        self._queued_at.append((str(chat), time.monotonic()))
-        message: dict[str, Any] = {
-            "message_id": self._message_id(), "date": int(time.time()),
-            "chat": {"id": chat, "type": chat_type, **({"first_name": name} if chat_type == "private"
-                                                       else {"title": "Nhóm"})},
-            "from": {"id": user_id, "is_bot": False, "first_name": name}, "text": text,
-        }
+        message = self._from_person(user_id, chat_id, name, reply_to, chat_type)
+        message["text"] = text
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        if reply_to is not None:
-            message["reply_to_message"] = {"message_id": reply_to, "date": int(time.time()),
-                                           "chat": message["chat"], "text": "…",
-                                           "from": {"id": self.bot_id, "is_bot": True, "first_name": "Bot"}}
+        return self._queue({"message": message})
+
+    def document(self, user_id: int, content: bytes, *, file_name: str, mime_type: str, caption: str | None = None,
+                 chat_id: int | None = None, reply_to: int | None = None, size: int | None = None,
+                 name: str = "Nguyễn Văn An", chat_type: str = "private") -> dict[str, Any]:
+        """Queue a file sent as a document (PDF, docx, xlsx, or a photo sent "as file"); returns the update.
+
+        The message carries `document {file_id, file_unique_id, file_name, mime_type, file_size}` and,
+        when given, `caption`; the bytes are fetched with getFile and the download route. `size`
+        overrides the reported size, e.g. to test the 20 MB download limit without allocating it."""
+        stored = self._store(content, "documents", _extension(file_name), "document", size)
+        message = self._from_person(user_id, chat_id, name, reply_to, chat_type)
+        message["document"] = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                               "file_name": file_name, "mime_type": mime_type, "file_size": stored.size}
+        if caption is not None:
+            message["caption"] = caption
+        return self._queue({"message": message})
+
+    def photo(self, user_id: int, content: bytes = PLACEHOLDER_JPEG, *, width: int = 1280, height: int = 960,
+              caption: str | None = None, chat_id: int | None = None, reply_to: int | None = None,
+              size: int | None = None, name: str = "Nguyễn Văn An", chat_type: str = "private") -> dict[str, Any]:
+        """Queue a photo (sent compressed, not as a file); returns the update.
+
+        Telegram keeps a photo as several JPEG sizes and the message lists them all as `PhotoSize
+        {file_id, file_unique_id, width, height, file_size}`, smallest first: 90, 320, 800 and 1280 px on
+        the longest side where the photo is bigger than that, then the photo itself. `content` is what
+        the last (largest) one downloads; each smaller one downloads its own stand-in bytes, so a bot
+        that takes `photo[0]` gets something else. `width`/`height` are the largest size's."""
+        longest = max(width, height)
+        # Each smaller copy's bytes name the original, so the same photo sent twice has the same copies.
+        digest = hashlib.sha256(content).hexdigest()[:16]
+        sizes = []
+        for box in PHOTO_BOXES:
+            if longest > box:
+                w, h = max(1, round(width * box / longest)), max(1, round(height * box / longest))
+                copy = PLACEHOLDER_JPEG[:4] + f" {w}x{h} copy of {digest} ".encode() + PLACEHOLDER_JPEG[-2:]
+                sizes.append((self._store(copy, "photos", ".jpg", f"photo:{w}x{h}"), w, h))
+        sizes.append((self._store(content, "photos", ".jpg", f"photo:{width}x{height}", size), width, height))
+        message = self._from_person(user_id, chat_id, name, reply_to, chat_type)
+        message["photo"] = [{"file_id": s.file_id, "file_unique_id": s.file_unique_id, "width": w, "height": h,
+                             "file_size": s.size} for s, w, h in sizes]
+        if caption is not None:
+            message["caption"] = caption
         return self._queue({"message": message})
 
     def press(self, user_id: int, data: str, *, message_id: int, chat_id: int | None = None) -> dict[str, Any]:
@@ -144,13 +211,6 @@ class FakeTelegram:
             "message": {"message_id": message_id, "date": int(time.time()), "text": "…",
                         "chat": {"id": chat, "type": "private", "first_name": "x"},
                         "from": {"id": self.bot_id, "is_bot": True, "first_name": "Bot"}}}})
-
-    def photo(self, user_id: int) -> dict[str, Any]:
-        return self._queue({"message": {
-            "message_id": self._message_id(), "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private", "first_name": "x"},
-            "from": {"id": user_id, "is_bot": False, "first_name": "x"},
-            "photo": [{"file_id": "p", "file_unique_id": "p", "width": 10, "height": 10}]}})
 
     def to_chat(self, chat_id: int | str) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == str(chat_id)]
@@ -221,6 +281,8 @@ class FakeTelegram:
         self._queued_at.clear()
         self._scripts.clear()
         self.status_counts.clear()
+        self.files.clear()
+        self._by_path.clear()
         return web.json_response({"ok": True})
 
     # -- internals ------------------------------------------------------------------------------
@@ -228,6 +290,35 @@ class FakeTelegram:
     def _message_id(self) -> int:
         self._next_message += 1
         return self._next_message
+
+    def _from_person(self, user_id: int, chat_id: int | None, name: str, reply_to: int | None,
+                     chat_type: str) -> dict[str, Any]:
+        """What every message a person sends has: ids, date, chat, sender, and the message it answers."""
+        chat = chat_id if chat_id is not None else user_id
+        self._queued_at.append((str(chat), time.monotonic()))
+        message: dict[str, Any] = {
+            "message_id": self._message_id(), "date": int(time.time()),
+            "chat": {"id": chat, "type": chat_type, **({"first_name": name} if chat_type == "private"
+                                                       else {"title": "Nhóm"})},
+            "from": {"id": user_id, "is_bot": False, "first_name": name},
+        }
+        if reply_to is not None:
+            message["reply_to_message"] = {"message_id": reply_to, "date": int(time.time()),
+                                           "chat": message["chat"], "text": "…",
+                                           "from": {"id": self.bot_id, "is_bot": True, "first_name": "Bot"}}
+        return message
+
+    def _store(self, content: bytes, folder: str, extension: str, kind: str, size: int | None = None) -> StoredFile:
+        """Hold `content` under a fresh file_id. Its file_unique_id depends only on the content and on
+        what Telegram made of it (`kind`: a document, or one size of a photo): the same file sent twice
+        has one file_unique_id and two file_ids, which is what lets a bot spot duplicates."""
+        self._next_file += 1
+        unique = "AgAD" + _b64(hashlib.sha256(kind.encode() + b"\0" + content).digest())[:12]
+        prefix = "BQACAgIAAxkB" if folder == "documents" else "AgACAgIAAxkB"  # as real ids of each kind begin
+        file_id = prefix + _b64(hashlib.sha256(f"{self._next_file}:{unique}".encode()).digest())[:48]
+        stored = StoredFile(file_id, unique, content, len(content) if size is None else size, folder, extension)
+        self.files[file_id] = stored
+        return stored
 
     def _queue(self, body: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": self._next_update, **body}
@@ -408,6 +499,45 @@ class FakeTelegram:
 
     async def _m_close(self, params: dict[str, Any]) -> web.Response:
         return self._answer(True)
+
+    async def _m_getFile(self, params: dict[str, Any]) -> web.Response:
+        """File info and a `file_path` to download it from; refused over the 20 MB download limit."""
+        stored = self.files.get(str(params.get("file_id") or ""))
+        if stored is None:
+            return self._answer(status=400, description="Bad Request: invalid file_id")
+        if stored.size > MAX_DOWNLOAD:
+            return self._answer(status=400, description="Bad Request: file is too big")
+        if not stored.file_path:  # numbered per bot in the order asked for, e.g. documents/file_108.pdf
+            stored.file_path = f"{stored.folder}/file_{len(self._by_path)}{stored.extension}"
+            self._by_path[stored.file_path] = stored
+        return self._answer({"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
+                             "file_size": stored.size, "file_path": stored.file_path})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """`GET /file/bot<token>/<file_path>`: the bytes of a file whose path getFile handed out.
+        Recorded in `calls` as ("download", {"file_path": …})."""
+        token, path = request.match_info["token"], request.match_info["file_path"]
+        if token != self.token:
+            # Telegram answers 404 to a malformed token and 401 to a well-formed one it does not know.
+            if WELL_FORMED_TOKEN.fullmatch(token):
+                return self._answer(status=401, description="Unauthorized")
+            return self._answer(status=404, description="Not Found")
+        self.calls.append(("download", {"file_path": path}))
+        stored = self._by_path.get(path)
+        if stored is None:
+            return self._answer(status=404, description="Not Found")
+        self.status_counts[200] += 1
+        return web.Response(body=stored.content, content_type="application/octet-stream")
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _extension(file_name: str) -> str:
+    """Telegram keeps a document's extension in its file_path (documents/file_3.pdf)."""
+    suffix = file_name.rsplit(".", 1)[-1] if "." in file_name else ""
+    return f".{suffix}" if suffix.isalnum() else ""
 
 
 class _suppress_timeout:

@@ -4,6 +4,10 @@
 description}`. `getUpdates` holds until an update is queued or its `timeout` passes, then answers one
 update or error 408. `sendMessage` refuses more than 2,000 characters. Faults: 429, transient 403,
 timeouts. Webhook mode: updates are POSTed to the bot with `X-Bot-Api-Secret-Token`, wrapped or flat.
+
+Images people send arrive as `message.image.received` with a plain URL (`photo_url`, or `photo` in some
+reports) and an optional `caption`; there is no getFile: the bot GETs the URL, which on Zalo points at its
+CDN and needs no token. Here the URL points at this server, `GET /_files/<id>`.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 from aiohttp import web
@@ -33,6 +37,17 @@ class Sent:
 
 
 @dataclass
+class HostedFile:
+    content: bytes
+    mime_type: str
+
+
+# Stands in for a JPEG when a test does not care about an image's bytes (not decodable).
+PLACEHOLDER_JPEG = b"\xff\xd8\xff\xe0 fake photo \xff\xd9"
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp"}
+
+
+@dataclass
 class FakeZalo:
     token: str = "1234567890:zalo-secret-part"
     bot_id: str = "b0t1d0000000000000000"
@@ -43,6 +58,7 @@ class FakeZalo:
     webhook_secret: str = ""
     faults: list[tuple[str, int, int]] = field(default_factory=list)  # (method, error code, how many)
     status_counts: dict[int, int] = field(default_factory=dict)
+    files: dict[str, HostedFile] = field(default_factory=dict)  # by the name in /_files/<name>
 
     def __post_init__(self) -> None:
         self._queued = asyncio.Event()
@@ -57,6 +73,7 @@ class FakeZalo:
     async def __aenter__(self) -> FakeZalo:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._dispatch)
+        app.router.add_get("/_files/{name}", self._download)
         self._runner, self.port = await serve_locally(app)
         return self
 
@@ -69,17 +86,32 @@ class FakeZalo:
     def text(self, user_id: str, text: str, *, name: str = "Nguyễn Văn An", event: str = "message.text.received",
              message_id: str | None = None, is_bot: bool = False, chat_type: str = "PRIVATE") -> dict[str, Any]:
         """Queue a message (for polling); returns the update, e.g. to push it to a webhook."""
-        update = {"event_name": event, "message": {
-            "message_id": message_id or secrets.token_hex(10), "date": int(time.time() * 1000),
-            "from": {"id": user_id, "display_name": name, "is_bot": is_bot},
-            "chat": {"id": user_id, "chat_type": chat_type}}}
+        update = self._envelope(user_id, event, name, message_id, is_bot, chat_type)
         if event == "message.text.received":
             update["message"]["text"] = text
         elif event == "message.image.received":
-            update["message"]["photo_url"] = "https://example.invalid/photo.jpg"
-        self.updates.append(update)
-        self._queued.set()
-        return update
+            update["message"]["photo_url"] = self.host(PLACEHOLDER_JPEG, "image/jpeg")
+        return self._queue(update)
+
+    def image(self, user_id: str, content: bytes, *, caption: str = "",
+              name: str = "Nguyễn Văn An", spelling: Literal["photo_url", "photo"] = "photo_url",
+              mime_type: str = "image/jpeg", message_id: str | None = None,
+              chat_type: str = "PRIVATE") -> dict[str, Any]:
+        """Queue an image a person sent; returns the update.
+
+        `message.image.received` with the image's URL under `photo_url` or `photo` (both spellings are
+        reported; research note §1.4) and `caption` when there is one. The URL serves `content`."""
+        update = self._envelope(user_id, "message.image.received", name, message_id, False, chat_type)
+        update["message"][spelling] = self.host(content, mime_type)
+        if caption:
+            update["message"]["caption"] = caption
+        return self._queue(update)
+
+    def host(self, content: bytes, mime_type: str = "application/octet-stream") -> str:
+        """Serve `content` at a fresh URL on this server, as Zalo's CDN serves what people send."""
+        name = secrets.token_hex(16) + EXTENSIONS.get(mime_type, "")
+        self.files[name] = HostedFile(content, mime_type)
+        return f"{self.base_url}/_files/{name}"
 
     def to_chat(self, chat_id: str) -> list[Sent]:
         return [s for s in self.sent if s.chat_id == chat_id]
@@ -104,6 +136,18 @@ class FakeZalo:
                     return response.status
             async with session.post(url, json=body, headers=headers) as response:
                 return response.status
+
+    def _envelope(self, user_id: str, event: str, name: str, message_id: str | None, is_bot: bool,
+                  chat_type: str) -> dict[str, Any]:
+        return {"event_name": event, "message": {
+            "message_id": message_id or secrets.token_hex(10), "date": int(time.time() * 1000),
+            "from": {"id": user_id, "display_name": name, "is_bot": is_bot},
+            "chat": {"id": user_id, "chat_type": chat_type}}}
+
+    def _queue(self, update: dict[str, Any]) -> dict[str, Any]:
+        self.updates.append(update)
+        self._queued.set()
+        return update
 
     # -- the API ----------------------------------------------------------------------------------
 
@@ -131,6 +175,18 @@ class FakeZalo:
         if handler is None:
             return self._answer(code=404, description="Not found")
         return await handler(params)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """`GET /_files/<name>`: a hosted file's bytes, no token needed (a CDN link). Recorded in
+        `calls` as ("download", {"name": …})."""
+        name = request.match_info["name"]
+        self.calls.append(("download", {"name": name}))
+        hosted = self.files.get(name)
+        status = 200 if hosted is not None else 404
+        self.status_counts[status] = self.status_counts.get(status, 0) + 1
+        if hosted is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=hosted.content, content_type=hosted.mime_type)
 
     async def _m_getMe(self, params: dict[str, Any]) -> web.Response:
         return self._answer({"id": self.bot_id, "account_name": "bot.nhacviec", "account_type": "BASIC",
