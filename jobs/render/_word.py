@@ -17,6 +17,8 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
@@ -40,7 +42,6 @@ from jobs.render.docx import (
     date_words,
     fill,
     number_run,
-    single_recipient,
     with_end_mark,
 )
 from locales import _
@@ -154,14 +155,14 @@ class _Writer:
             self._run(paragraph, size, run.text, bold=bold or run.bold, italic=italic or run.italic,
                       placeholder=run.placeholder)
 
-    def _paragraph(self, container: DocxDocument | _Cell | None = None, *, align: WD_ALIGN_PARAGRAPH | None = None,
+    def _paragraph(self, container: DocxDocument | _Cell, *, align: WD_ALIGN_PARAGRAPH | None = None,
                    before: float = 0, after: float = 0, line: float = 1.0, first_line_mm: float = 0,
                    left_mm: float = 0, right_mm: float = 0, keep_with_next: bool = False) -> DocxParagraph:
         fresh = container.paragraphs[0] if isinstance(container, _Cell) and len(container.paragraphs) == 1 else None
         if fresh is not None and not fresh.runs and fresh._p.pPr is None:
             paragraph = fresh  # a new cell comes with one empty paragraph: use it rather than leave a blank line
         else:
-            paragraph = (container or self.doc).add_paragraph()
+            paragraph = container.add_paragraph()
         fmt = paragraph.paragraph_format
         if align is not None:
             fmt.alignment = align
@@ -255,7 +256,7 @@ class _Writer:
             return
         if len(lines) == 1:
             paragraph = self._paragraph(self.doc, align=WD_ALIGN_PARAGRAPH.CENTER, before=12, after=6)
-            self._run(paragraph, BODY_PT, f"{label} {single_recipient(recipients[0])}")
+            self._run(paragraph, BODY_PT, f"{label} {lines[0].removeprefix('- ')}")
             return
         hanging = RECIPIENT_INDENT_MM + RECIPIENT_LABEL_MM
         paragraph = self._paragraph(self.doc, align=WD_ALIGN_PARAGRAPH.LEFT, before=12, after=6, line=1.15,
@@ -390,7 +391,7 @@ class _Writer:
         return table
 
 
-def _set_fonts(fonts) -> None:
+def _set_fonts(fonts: BaseOxmlElement) -> None:
     """Name the font for every script and drop theme fonts, which Word would prefer to a named font."""
     for script in ("ascii", "hAnsi", "eastAsia", "cs"):
         fonts.set(qn(f"w:{script}"), FONT)
@@ -405,14 +406,14 @@ def _field_char(run: DocxRun, kind: str) -> None:
     run._r.append(char)
 
 
-def _repeat_as_header(tr) -> None:
+def _repeat_as_header(tr: CT_Row) -> None:
     tr_pr = tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     tr_pr.insert_element_before(header, "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
     _keep_row_on_one_page(tr)
 
 
-def _keep_row_on_one_page(tr) -> None:
+def _keep_row_on_one_page(tr: CT_Row) -> None:
     tr_pr = tr.get_or_add_trPr()
     if tr_pr.find(qn("w:cantSplit")) is None:
         tr_pr.insert_element_before(OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing",

@@ -98,10 +98,6 @@ def dash_list(lines: Sequence[str]) -> list[str]:
     return [f"- {item}{'.' if index == len(items) - 1 else ';'}" for index, item in enumerate(items)]
 
 
-def single_recipient(line: str) -> str:
-    return clean(line).strip().rstrip(";.,").rstrip() + "."
-
-
 def with_end_mark(text: str) -> str:
     """`text` ending with './.' (a final full stop is part of the mark, not doubled)."""
     stripped = text.rstrip()

@@ -130,6 +130,8 @@ def test_recipients_one_per_line_with_nd30_punctuation(doc: DocxDocument, report
     assert found.text == "Kính gửi:\t- Ủy ban nhân dân tỉnh Vĩnh Long;\n- Bộ Khoa học và Công nghệ."
     one = reopen(render(dataclasses.replace(report, recipients=("Ủy ban nhân dân tỉnh Vĩnh Long",))))
     assert paragraph(one, "Kính gửi:").text == "Kính gửi: Ủy ban nhân dân tỉnh Vĩnh Long."
+    blank_first = reopen(render(dataclasses.replace(report, recipients=(" \x00", "Bộ Khoa học và Công nghệ;"))))
+    assert paragraph(blank_first, "Kính gửi:").text == "Kính gửi: Bộ Khoa học và Công nghệ."
 
 
 def test_dash_list_punctuation():
