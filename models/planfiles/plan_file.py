@@ -26,6 +26,10 @@ from models.rules.text import fold
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 Code = Annotated[str, Field(pattern=CODE_PATTERN)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+ShortTitle = Annotated[str, Field(min_length=1, max_length=80)]
+# The parts of a task's assignment that a plan file may mark as inferred (not stated by the document).
+InferredPart = Literal["lead", "support", "schedules", "reporting"]
 
 
 class _Strict(BaseModel):
@@ -42,6 +46,12 @@ class PlanHeader(_Strict):
     track_from: date | None = None  # first deadline the bot follows; default: the day the plan is first loaded
     timezone: str = "Asia/Ho_Chi_Minh"
     coordinator: Code
+    short: ShortTitle | None = None  # a short name for people: "KH 3064 – Năng suất"
+    # The coordinator's consolidated report: its issuing body as NĐ 30/2020 heads it (the body above, then
+    # the issuing body), and its "Kính gửi" list.
+    issuer: Annotated[list[Name], Field(min_length=1)] | None = None
+    report_to: Annotated[list[Name], Field(min_length=1)] | None = None
+    review: bool = True  # whether reports wait for a coordinator's acceptance
 
     @field_validator("timezone")
     @classmethod
@@ -83,7 +93,9 @@ class TargetSpec(_Strict):
     code: Code
     name: Text
     unit: str = ""
-    aggregate: Literal["sum", "latest", "max"]
+    # sum: cumulative; latest: the newest figure; max: the largest; average_growth: the compound average of
+    # yearly rates, ((∏(1 + rᵢ))^(1/n) − 1), as the statistics office computes "tốc độ tăng … bình quân".
+    aggregate: Literal["sum", "latest", "max", "average_growth"]
     milestones: dict[int, Decimal | MilestoneSpec]
     source: str = ""
 
@@ -122,6 +134,8 @@ class ScheduleSpec(_Strict):
         AfterCutoff | None = None
     once: date | None = None
     window_from: date | None = None
+    kind: Literal["report", "event"] = "report"  # event: a meeting held on a date, not a data report
+    skip_years: list[int] = []  # periods whose data window ends in these years are not asked
     reminders: RemindersSpec | None = None
     source: str = "default"
     basis: str = ""
@@ -155,6 +169,16 @@ class ScheduleSpec(_Strict):
             if self.due is None:
                 raise ValueError(_("lịch định kỳ cần hạn `due`: \"12-20\", một ngày trong tháng (20), "
                                    "hoặc {after_cutoff: 2}"))
+        if self.kind == "event":
+            if every != Every.once:
+                raise ValueError(_("sự kiện (kind: event) là một việc diễn ra vào một ngày: dùng `once`, "
+                                   "không dùng `every`"))
+            if self.window_from is not None:
+                raise ValueError(_("sự kiện (kind: event) không có kỳ số liệu: bỏ `window_from`"))
+        if self.skip_years and every == Every.once:
+            raise ValueError(_("`skip_years` chỉ dùng cho lịch định kỳ (every), không dùng cho lịch một lần"))
+        if len(set(self.skip_years)) != len(self.skip_years):
+            raise ValueError(_("`skip_years` có năm ghi hai lần"))
         return self
 
     def rule(self) -> Rule:
@@ -182,6 +206,9 @@ class DayNote(_Strict):
 class CalendarSpec(_Strict):
     days_off: list[date | DayNote] = []
     working_days: list[date | DayNote] = []
+    # A deadline that falls on a day off: moved to the next working day (Bộ luật Dân sự 2015, Điều 148
+    # khoản 5) or, where a province asks it, to the previous one.
+    deadline_on_day_off: Literal["next", "previous"] = "next"
 
     @staticmethod
     def _entries(items: list[date | DayNote]) -> dict[date, str]:
@@ -197,15 +224,38 @@ class CalendarSpec(_Strict):
 
 class TaskSpec(_Strict):
     code: Code
-    title: Text
+    title: Text  # the document's words, in full
+    short_title: ShortTitle | None = None  # for messages: shortened at a word boundary, meaning kept
     section: str = ""
     description: str = ""
     lead: Annotated[list[Code], Field(min_length=1)]
     support: list[Code] = []
     indicators: list[str] = []
     schedules: list[Code] = []
-    report_by: Literal["lead", "all"] = "lead"
-    source: str = ""
+    # lead: lead units owe the reports; all: support units too; none: the task is followed (its status is
+    # shown) but nobody is asked or chased for it.
+    report_by: Literal["lead", "all", "none"] = "lead"
+    source: str = ""  # what the document says, quoted
+    inferred: list[InferredPart] = []  # the parts the document does not state …
+    basis: str = ""  # … and the reasoning behind them
+
+    @model_validator(mode="after")
+    def _inferred_has_basis(self) -> TaskSpec:
+        repeated = sorted({part for part in self.inferred if self.inferred.count(part) > 1})
+        if repeated:
+            raise ValueError(_("nhiệm vụ {code}: `inferred` ghi hai lần: {parts}").format(
+                code=self.code, parts=", ".join(repeated)))
+        if self.inferred and not self.basis:
+            raise ValueError(_("nhiệm vụ {code}: `inferred` ghi {parts} là suy luận nhưng thiếu `basis` "
+                               "(lý do suy luận)").format(code=self.code, parts=", ".join(self.inferred)))
+        empty = [part for part in ("support", "schedules") if part in self.inferred and not getattr(self, part)]
+        if empty:
+            raise ValueError(_("nhiệm vụ {code}: `inferred` ghi {parts} nhưng nhiệm vụ không có {parts}").format(
+                code=self.code, parts=", ".join(empty)))
+        if self.report_by == "none" and "reporting" in self.inferred:
+            raise ValueError(_("nhiệm vụ {code}: report_by: none (không ai bị hỏi báo cáo) mâu thuẫn với "
+                               "`inferred: [reporting]` (nghĩa vụ báo cáo suy luận)").format(code=self.code))
+        return self
 
 
 class PlanFile(_Strict):
@@ -402,6 +452,11 @@ def check_references(spec: PlanFile) -> list[tuple[Path_, str]]:
         if schedule.once and not spec.plan.start <= schedule.once <= spec.plan.end:
             problems.append((("schedules", code, "once"), _("ngày {day} nằm ngoài thời gian kế hoạch ({start} – {end})")
                              .format(day=schedule.once, start=spec.plan.start, end=spec.plan.end)))
+        for position, year in enumerate(schedule.skip_years):
+            if not spec.plan.start.year <= year <= spec.plan.end.year:
+                problems.append((("schedules", code, "skip_years", position), _(
+                    "năm {year} nằm ngoài thời gian kế hoạch ({first}–{last})").format(
+                    year=year, first=spec.plan.start.year, last=spec.plan.end.year)))
 
     off = spec.calendar.off()
     for index, day in enumerate(spec.calendar.working_days):

@@ -29,7 +29,7 @@ def test_run_on_a_fresh_directory_creates_the_database_and_loads_the_plan(monkey
     result = nhacviec("run")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "nhacviec.db").exists()
-    assert "đơn vị: thêm 27" in result.output and "nhiệm vụ: thêm 23" in result.output
+    assert "đơn vị: thêm 27" in result.output and "nhiệm vụ: thêm 25" in result.output
     assert "Sắp xếp tổ chức vinh-long-2025-reorg.yaml:" in result.output and "UBND-CAPXA" in result.output
     assert "NHACVIEC_TELEGRAM_TOKEN" in result.output
     again = nhacviec("run")
@@ -40,8 +40,8 @@ def test_units_lists_every_unit_of_the_plan_and_of_the_reorganisation(loaded):
     result = nhacviec("units", env=loaded)
     assert result.exit_code == 0
     assert "30 đơn vị" in result.output  # the plan's 27 and the three the 2025 reorganisation created
-    # Today Sở KH&CN also leads the two IV.2 tasks of the former Sở TT&TT.
-    assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+12\s+0", result.output)
+    # Today Sở KH&CN also leads the two IV.2 tasks of the former Sở TT&TT (its own 12 include III.2 and TH).
+    assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+14\s+0", result.output)
     assert re.search(r"UBND-VLI\s+UBND huyện Vũng Liêm\s+UBND\s+0\s+0\s+… – 30/06/2025 → UBND-CAPXA",
                      result.output)
 
@@ -51,7 +51,7 @@ def test_plan_only_when_reorganisations_are_turned_off(db_url):
     assert nhacviec("run", env=env).exit_code == 0
     result = nhacviec("units", env=env)
     assert "27 đơn vị" in result.output
-    assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+10\s+0", result.output)
+    assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+12\s+0", result.output)
 
 
 def test_registry_on_a_date_and_a_units_history(loaded):
@@ -76,7 +76,7 @@ def test_reorganisation_check_dry_run_and_load(db_url, tmp_path):
     dry = nhacviec("reorg", "load", shipped, "--dry-run", env=env).output
     assert "Sẽ thay đổi (chạy thử, chưa ghi gì):" in dry
     assert "nhiệm vụ IV.8.a (chủ trì): UBND-LH → UBND-CAPXA từ 01/07/2025" in dry
-    assert "Tổng: 49 phần việc đổi đơn vị, 0 chờ quyết định." in dry
+    assert "Tổng: 55 phần việc đổi đơn vị, 0 chờ quyết định." in dry
     assert "27 đơn vị" in nhacviec("units", env=env).output  # the dry run wrote nothing
     assert "Đã thay đổi:" in nhacviec("reorg", "load", shipped, env=env).output
     assert "đã được nạp" in nhacviec("reorg", "load", shipped, env=env).output
@@ -97,20 +97,22 @@ def test_plan_show_reads_like_the_plan(loaded):
     assert "Thứ Sáu, 02/01/2026: nghỉ" in out and "Thứ Bảy, 10/01/2026: làm việc" in out
     before = nhacviec("plan", "show", "--at", "2024-06-01", env=loaded).output
     assert "đơn vị phụ trách ngày 01/06/2024" in before
-    assert "Chủ trì: SKHCN · Phối hợp: SCT, SNNPTNT, SYT, HHDN, HDNT, LMHTX" in before  # II.3, as the seed has it
+    # IV.1.a, with the units the plan names
+    assert "Chủ trì: SKHCN · Phối hợp: SCT, SNNPTNT, SXD, SGTVT, SVHTTDL, STTTT, SYT, SGDDT, SLDTBXH" in before
 
 
 def test_plan_show_names_todays_units_and_whom_they_took_over_from(loaded):
     out = nhacviec("plan", "show", "--at", "2025-08-01", env=loaded).output
     lines = {line.split()[0]: next_line for line, next_line in zip(out.splitlines(), out.splitlines()[1:],
                                                                   strict=False) if line.startswith("  ")}
-    assert "Chủ trì: SKHCN · Phối hợp: SCT, SYT, HHDN, HDNT, LMHTX, SNNMT (trước đây: SNNPTNT)" in lines["II.3"]
+    assert ("Chủ trì: SKHCN · Phối hợp: SCT, SXD (trước đây: SGTVT), SVHTTDL, SYT, SGDDT, SNV (trước đây: SLDTBXH), "
+            "SNNMT (trước đây: SNNPTNT)") in lines["IV.1.a"]
     # A merger: Sở Tài chính leads what Sở KH&ĐT led, and is not listed a second time as supporting.
     assert "Chủ trì: STC (trước đây: SKHDT) · Phối hợp: SKHCN · Lịch" in lines["IV.3"]
     # A function moved to another department than the successor (the press, to Sở VHTTDL).
     assert "Chủ trì: SVHTTDL (trước đây: STTTT) · Phối hợp: DPTTH, BVL" in lines["IV.5.a"]
-    # Sở TT&TT's support of II.2 went to Sở KH&CN, which already leads it: no one else inherits it.
-    assert "SNV (trước đây: SLDTBXH)" in lines["II.2"] and "STTTT" not in lines["II.2"]
+    # Sở TT&TT's support of IV.1.a went to Sở KH&CN, which already leads it: no one else inherits it.
+    assert "SNV (trước đây: SLDTBXH)" in lines["IV.1.a"] and "STTTT" not in lines["IV.1.a"]
     assert "Chủ trì: UBND-CAPXA (trước đây: UBND-TPVL, UBND-TXBM" in lines["IV.8.a"]
 
 
@@ -144,7 +146,7 @@ def test_schedule_rejects_bad_dates(loaded):
 
 def test_plan_check_and_load_with_errors_leave_the_database_untouched(loaded, tmp_path: Path):
     good = nhacviec("plan", "check", str(DEFAULT_PLAN))
-    assert good.exit_code == 0 and "27 đơn vị, 23 nhiệm vụ" in good.output
+    assert good.exit_code == 0 and "27 đơn vị, 25 nhiệm vụ" in good.output
     broken = tmp_path / "broken.yaml"
     broken.write_text(DEFAULT_PLAN.read_text(encoding="utf-8").replace("lead: [STC]", "lead: [SXYZ]", 1),
                       encoding="utf-8")

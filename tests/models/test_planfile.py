@@ -231,3 +231,109 @@ def test_unreadable_file(tmp_path):
     assert "missing.yaml" in problem and "không đọc được" in problem
     if os.name == "posix" and os.geteuid() == 0:
         return  # root reads anything; the missing file covers the message
+
+
+# --- the keys that say how the plan reads the document ---------------------------------------------
+
+FULL = MINIMAL.replace("  coordinator: SKHCN\n", """\
+  coordinator: SKHCN
+  short: "KH thử"
+  issuer: ["UBND TỈNH THỬ", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"]
+  report_to: ["Ủy ban nhân dân tỉnh Thử", "Bộ Khoa học và Công nghệ"]
+  review: false
+""").replace("schedules:\n  hang-quy:\n", """\
+targets:
+  - code: NS
+    name: "Tốc độ tăng năng suất bình quân"
+    aggregate: average_growth
+    milestones: {2026: 8.3}
+calendar:
+  deadline_on_day_off: previous
+schedules:
+  hoi-nghi:
+    once: 2025-12-15
+    kind: event
+  hang-nam:
+    every: year
+    due: {after_cutoff: 2}
+    skip_years: [2025]
+  hang-quy:
+""").replace("""    schedules: [hang-quy]
+""", """    short_title: "Một"
+    schedules: [hang-quy, hang-nam, hoi-nghi]
+    report_by: none
+    inferred: [lead, schedules]
+    basis: "Văn bản không nêu đơn vị, không nêu lịch."
+""")
+
+
+def test_every_new_key_is_optional_and_read(tmp_path):
+    plain = read_plan(write(tmp_path, MINIMAL)).spec
+    assert plain.plan.short is None and plain.plan.issuer is None and plain.plan.review is True
+    assert plain.calendar.deadline_on_day_off == "next"
+    task, schedule = plain.tasks[0], plain.schedules["hang-quy"]
+    assert (task.short_title, task.inferred, task.basis, task.report_by) == (None, [], "", "lead")
+    assert (schedule.kind, schedule.skip_years) == ("report", [])
+    spec = read_plan(write(tmp_path, FULL, "full.yaml")).spec
+    assert spec.plan.short == "KH thử" and spec.plan.report_to[1] == "Bộ Khoa học và Công nghệ"
+    assert spec.plan.issuer == ["UBND TỈNH THỬ", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"] and spec.plan.review is False
+    assert spec.targets[0].aggregate == "average_growth" and spec.calendar.deadline_on_day_off == "previous"
+    assert spec.schedules["hoi-nghi"].kind == "event" and spec.schedules["hang-nam"].skip_years == [2025]
+    task = spec.tasks[0]
+    assert (task.short_title, task.report_by, task.inferred) == ("Một", "none", ["lead", "schedules"])
+
+
+def test_inferred_parts_need_their_basis(tmp_path):
+    text = FULL.replace('    basis: "Văn bản không nêu đơn vị, không nêu lịch."\n', "")
+    (problem,) = problems_of(write(tmp_path, text))
+    assert re.search(r":\d+: tasks\[0\]: nhiệm vụ 1: `inferred` ghi lead, schedules là suy luận nhưng thiếu `basis`",
+                     problem)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("inferred: [lead, schedules]", "inferred: [lead, lead]"), "nhiệm vụ 1: `inferred` ghi hai lần: lead"),
+    (("inferred: [lead, schedules]", "inferred: [support]"), "nhiệm vụ 1: `inferred` ghi support nhưng nhiệm vụ "
+                                                             "không có support"),
+    (("inferred: [lead, schedules]", "inferred: [reporting]"), "report_by: none (không ai bị hỏi báo cáo) mâu "
+                                                               "thuẫn với `inferred: [reporting]`"),
+    (("inferred: [lead, schedules]", "inferred: [owner]"), "giá trị 'owner' không hợp lệ; chọn một trong: 'lead', "
+                                                           "'support', 'schedules'"),
+    (("report_by: none", "report_by: nobody"), "giá trị 'nobody' không hợp lệ"),
+    (('short_title: "Một"', 'short_title: "' + "dài " * 25 + '"'), "tasks[0].short_title: quá dài"),
+])
+def test_bad_task_keys(tmp_path, change, expected):
+    (problem,) = problems_of(write(tmp_path, FULL.replace(*change)))
+    assert expected in problem and "tasks[0]" in problem
+
+
+def test_skip_years_must_lie_in_the_plan_and_fit_a_periodic_schedule(tmp_path):
+    (problem,) = problems_of(write(tmp_path, FULL.replace("skip_years: [2025]", "skip_years: [2025, 2031]")))
+    assert "schedules.hang-nam.skip_years[1]: năm 2031 nằm ngoài thời gian kế hoạch (2024–2026)" in problem
+    text = FULL.replace("    kind: event\n", "    kind: event\n    skip_years: [2025]\n")
+    (problem,) = problems_of(write(tmp_path, text))
+    assert "schedules.hoi-nghi:" in problem and "`skip_years` chỉ dùng cho lịch định kỳ" in problem
+    (problem,) = problems_of(write(tmp_path, FULL.replace("skip_years: [2025]", "skip_years: [2025, 2025]")))
+    assert "`skip_years` có năm ghi hai lần" in problem
+
+
+def test_an_event_is_one_day_without_a_data_window(tmp_path):
+    text = FULL.replace("    once: 2025-12-15\n    kind: event\n",
+                        "    every: year\n    due: \"12-15\"\n    kind: event\n")
+    (problem,) = problems_of(write(tmp_path, text))
+    assert "schedules.hoi-nghi:" in problem and "dùng `once`, không dùng `every`" in problem
+    text = FULL.replace("    kind: event\n", "    kind: event\n    window_from: 2024-01-01\n")
+    (problem,) = problems_of(write(tmp_path, text))
+    assert "schedules.hoi-nghi:" in problem and "không có kỳ số liệu: bỏ `window_from`" in problem
+    (problem,) = problems_of(write(tmp_path, FULL.replace("kind: event", "kind: meeting")))
+    assert "schedules.hoi-nghi.kind:" in problem and "'meeting'" in problem
+
+
+def test_bad_plan_level_keys(tmp_path):
+    text = FULL.replace("deadline_on_day_off: previous", "deadline_on_day_off: soon")
+    (problem,) = problems_of(write(tmp_path, text))
+    assert "calendar.deadline_on_day_off:" in problem and "'next'" in problem
+    (problem,) = problems_of(write(tmp_path, FULL.replace('  issuer: ["UBND TỈNH THỬ", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"]',
+                                                          "  issuer: []")))
+    assert "plan.issuer:" in problem and "không được để trống" in problem
+    (problem,) = problems_of(write(tmp_path, FULL.replace("aggregate: average_growth", "aggregate: mean")))
+    assert "targets[0].aggregate:" in problem and "'average_growth'" in problem

@@ -32,14 +32,14 @@ async def test_shipped_plan_loads_completely(sessions, shipped_plan):
     async with sessions() as session:
         result = await load_plan(session, shipped_plan, actor="test", today=TODAY)
     counts = summarise(result.changes)
-    assert counts["unit"] == {"add": 27} and counts["task"] == {"add": 23} and counts["schedule"] == {"add": 8}
+    assert counts["unit"] == {"add": 27} and counts["task"] == {"add": 25} and counts["schedule"] == {"add": 19}
     async with sessions() as session:
         plan = (await session.exec(select(Plan))).one()
         assert plan.coordinator_code == "SKHCN" and plan.track_from == TODAY
         assert await count(session, Unit) == 27
-        # Every lead named in the file is an assignment: SKHCN 10, 9 Sở × 2, KH&ĐT 1, Tài chính 2,
-        # TT&TT 1, Đài and Báo 2, Thống kê 1, 3 associations × 2, 8 district committees × 3.
-        assert await count(session, Assignment, Assignment.role == "lead") == 65
+        # Every lead named in the file is an assignment: SKHCN 11, 9 Sở × 2, KH&ĐT 1, Tài chính 2,
+        # TT&TT 1, Đài and Báo 2, Thống kê 1, 3 associations × 2, 8 district committees × 3; III.2: 18.
+        assert await count(session, Assignment, Assignment.role == "lead") == 84
         annual = (await session.exec(select(Schedule).where(Schedule.code == "hang-nam"))).one()
         keys = (await session.exec(select(Period.key).where(Period.schedule_id == annual.id)
                                    .order_by(Period.key))).all()
@@ -83,7 +83,7 @@ async def test_changed_file_updates_in_place_and_retires_what_is_gone(sessions, 
     async with sessions() as session:
         old = await session.get(Task, task_id)
         assert old is not None and old.active is False  # kept for history, no longer followed
-        assert await count(session, Task, Task.active) == 23
+        assert await count(session, Task, Task.active) == 25
 
 
 async def test_dry_run_reports_but_writes_nothing(sessions, shipped_plan):

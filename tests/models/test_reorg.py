@@ -131,8 +131,8 @@ async def test_dry_run_lists_every_owner_change_and_writes_nothing(sessions, ear
         result = await load_reorg(session, read_reorg(DEFAULT_REORG), actor="test", dry_run=True)
     assert result.dry_run
     moves = [c for c in result.changes if c.action == "move"]
-    # Every lead or support part of a merged or retired unit: at least the district committees' 3 tasks × 8.
-    assert sum(1 for c in moves if c.fields["owner"][1] == "UBND-CAPXA") == 24
+    # Every lead or support part of a merged or retired unit: at least the district committees' 4 tasks × 8.
+    assert sum(1 for c in moves if c.fields["owner"][1] == "UBND-CAPXA") == 32
     async with sessions() as session:
         assert await all_rows(session) == before
 
@@ -207,10 +207,11 @@ async def test_retiring_to_a_decision_list_is_allowed_and_recorded(sessions, ear
     async with sessions() as session:
         result = await load_reorg(session, read_reorg(path), actor="test")
     assert {c.key for c in result.changes if c.action == "retire"} == {
-        "IV.8.a: UBND-LH → decision", "IV.8.b: UBND-LH → decision", "IV.8.c: UBND-LH → decision"}
+        "III.2: UBND-LH → decision", "IV.8.a: UBND-LH → decision", "IV.8.b: UBND-LH → decision",
+        "IV.8.c: UBND-LH → decision"}
     async with sessions() as session:
         event = (await session.exec(select(UnitEvent))).one()
-        assert sorted(event.detail["decision"]) == ["IV.8.a", "IV.8.b", "IV.8.c"]
+        assert sorted(event.detail["decision"]) == ["III.2", "IV.8.a", "IV.8.b", "IV.8.c"]
 
 
 async def test_a_file_extended_after_loading_is_checked_and_applied_for_what_is_new(sessions, reorganised, tmp_path):
