@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from jobs import chart, digest, workbook
 from jobs.dispatch import Dispatcher
 from jobs.tick import TickConfig, tick
 from locales import _, use_locale
+from models import heartbeat
 from models.base import utcnow
 from models.plans import PlanNotFound, find_plan
 
@@ -58,11 +60,13 @@ class DigestReplies:
 class Jobs:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], config: TickConfig, senders: Mapping[str, Sender],
                  *, tick_seconds: int = 30, send_rate: float = 25.0, lease_seconds: int = 120,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow,
+                 on_tick: Callable[[float, float], None] | None = None) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
         self.tick_seconds = tick_seconds
+        self.on_tick = on_tick  # (seconds taken, Unix time finished): bot.metrics.record_tick
         self.dispatcher = Dispatcher(sessions, senders, rate=send_rate, clock=clock,
                                      lease=timedelta(seconds=lease_seconds),
                                      digest=DigestReplies(sessions, config), tick_config=config)
@@ -71,9 +75,15 @@ class Jobs:
         self._sender: asyncio.Task | None = None
 
     async def tick_now(self) -> None:
+        started = time.monotonic()
         try:
             async with self.sessions() as session:
                 result = await tick(session, self.config, self.clock())
+                # /healthz, in whichever process serves it, reads this row to know the tick is alive.
+                await heartbeat.beat(session, self.clock())
+                await session.commit()
+            if self.on_tick is not None:
+                self.on_tick(time.monotonic() - started, time.time())
             if result.claimed:
                 log.info("tick: claimed %d deliveries (%d to send)", len(result.claimed), result.pending)
                 self.dispatcher.wake()
