@@ -14,9 +14,9 @@ from bot.web.data import UnitRate
 from locales import _
 
 WIDTH = 360  # user units; the SVG scales to its box, and this keeps text legible on a 390 px phone
-LABEL = 78
-ROW = 22
-BAR = 14
+LABEL = 84
+ROW = 24
+BAR = 16
 
 
 def unit_bars(rates: Sequence[UnitRate]) -> Markup:
@@ -57,7 +57,7 @@ def _legend() -> str:
     for label, css in items:
         parts.append(f'<rect class="{css}" x="{x:.0f}" y="2" width="10" height="10"></rect>'
                      f'<text class="legend" x="{x + 14:.0f}" y="11">{escape(label)}</text>')
-        x += 24 + 6.2 * len(label)
+        x += 30 + 6.6 * len(label)
     return "".join(parts)
 
 
