@@ -64,8 +64,10 @@ class Dispatcher:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], senders: Mapping[str, Sender], *,
                  rate: float = 25.0, per_chat_interval: float = 1.1, concurrency: int = 8,
                  lease: timedelta = timedelta(minutes=2), clock: Callable[[], datetime] = utcnow,
-                 digest: DigestBuilder | None = None, tick_config: TickConfig | None = None) -> None:
+                 digest: DigestBuilder | None = None, tick_config: TickConfig | None = None,
+                 on_outcome: Callable[[str, str, str], None] | None = None) -> None:
         self.sessions = sessions
+        self.on_outcome = on_outcome  # (channel, kind, outcome) per settled row: bot.metrics.record_delivery
         self.senders = dict(senders)
         self.limiter = AsyncLimiter(rate, 1.0)
         self.per_chat_interval = per_chat_interval
@@ -121,6 +123,8 @@ class Dispatcher:
             async with semaphore:
                 outcome = await self._deliver(row)
                 result.outcomes.append((row["id"], outcome))
+                if self.on_outcome is not None and outcome != "retried":
+                    self.on_outcome(row["channel"], row["kind"], outcome)
                 setattr(result, outcome, getattr(result, outcome) + 1)
 
         while True:

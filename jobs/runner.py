@@ -61,7 +61,8 @@ class Jobs:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], config: TickConfig, senders: Mapping[str, Sender],
                  *, tick_seconds: int = 30, send_rate: float = 25.0, lease_seconds: int = 120,
                  clock: Callable[[], datetime] = utcnow,
-                 on_tick: Callable[[float, float], None] | None = None) -> None:
+                 on_tick: Callable[[float, float], None] | None = None,
+                 on_delivery: Callable[[str, str, str], None] | None = None) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
@@ -69,7 +70,8 @@ class Jobs:
         self.on_tick = on_tick  # (seconds taken, Unix time finished): bot.metrics.record_tick
         self.dispatcher = Dispatcher(sessions, senders, rate=send_rate, clock=clock,
                                      lease=timedelta(seconds=lease_seconds),
-                                     digest=DigestReplies(sessions, config), tick_config=config)
+                                     digest=DigestReplies(sessions, config), tick_config=config,
+                                     on_outcome=on_delivery)
         self.scheduler = AsyncIOScheduler(timezone=config.tz)
         self._stop = asyncio.Event()
         self._sender: asyncio.Task | None = None
