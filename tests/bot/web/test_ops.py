@@ -132,3 +132,36 @@ async def test_metrics_can_be_switched_off(sessions, clock, monkeypatch, value):
     async for client in serve(sessions, load_settings(), clock):
         assert (await client.get("/metrics")).status == 404
         assert (await client.get("/healthz")).status == 200
+
+
+class _Sender:
+    """A channel that takes one chat's messages and refuses another's (the person blocked the bot)."""
+
+    channel = "zalo"
+
+    async def deliver(self, chat_id: str, reply):
+        from handlers.types import DeliveryRefused, Sent
+
+        if chat_id == "blocked":
+            raise DeliveryRefused("blocked by the user")
+        return Sent("m1")
+
+
+async def test_the_dispatcher_reports_each_settled_delivery_to_the_metrics(sessions, plan, clock, web_settings):
+    from jobs.dispatch import Dispatcher
+
+    async with sessions() as session:
+        for n, chat in enumerate(("ok", "blocked")):
+            session.add(Delivery(claim_key=f"notice:{n}", kind="notice", channel="zalo", chat_id=chat,
+                                 payload={"text": "Thông báo"}, created_at=clock(), next_attempt_at=clock()))
+        await session.commit()
+    async for client in serve(sessions, web_settings, clock):
+        before = await (await client.get("/metrics")).text()
+        dispatcher = Dispatcher(sessions, {"zalo": _Sender()}, clock=clock, per_chat_interval=0,
+                                on_outcome=metrics.record_delivery)
+        result = await dispatcher.run_once()
+        assert (result.sent, result.failed) == (1, 1)
+        after = await (await client.get("/metrics")).text()
+    for result_label in ("sent", "failed"):
+        series = f'nhacviec_deliveries_total{{channel="zalo",kind="notice",result="{result_label}"}}'
+        assert _value(after, series) == _value(before, series) + 1
