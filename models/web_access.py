@@ -19,7 +19,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import record
-from models.tables import Member, Role, Unit, WebLink, WebSession
+from models.tables import GrantStatus, Member, Role, RoleGrant, Unit, WebLink, WebSession
 
 LINK_MINUTES = 15
 SESSION_HOURS = 8
@@ -146,7 +146,21 @@ async def find_session(session: AsyncSession, token: str, *, now: datetime) -> S
     row = (await session.exec(select(WebSession).where(WebSession.token_hash == hash_token(token)))).first()
     if row is None or row.ended_at is not None or row.expires_at <= now:
         return None
+    if not await _still_holds(session, row):
+        return None
     return await _signed_in(session, row)
+
+
+async def _still_holds(session: AsyncSession, row: WebSession) -> bool:
+    """A person whose role was taken away loses the web view at once, not when the session ends.
+    Links the IT officer made (no member) and admins (configured, not granted) are not checked."""
+    if row.member_id is None or row.role == Role.admin:
+        return True
+    found = select(RoleGrant.id).where(RoleGrant.member_id == row.member_id, RoleGrant.role == row.role,
+                                       RoleGrant.status == GrantStatus.active)
+    if row.unit_id is not None:
+        found = found.where(RoleGrant.unit_id == row.unit_id)
+    return (await session.exec(found.limit(1))).first() is not None
 
 
 async def end_session(session: AsyncSession, session_id: int, *, now: datetime, actor: str = "web") -> None:
