@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from models.tables import AuditLog, WebLink, WebSession
-from models.web_access import hash_token
+from models.web_access import create_link, hash_token
 from tests.bot.web.conftest import PRIVATE_NAMES
 
 SECURITY = {
@@ -193,3 +194,52 @@ async def test_english_pages_for_an_english_link(web):
     await web.client.post(path, data={"csrf": await web.csrf(path)})
     overview = await (await web.client.get("/web/")).text()
     assert "Sign out" in overview and "Open reporting periods" in overview and "Đăng xuất" not in overview
+
+
+async def test_a_session_ends_when_the_role_is_taken_away(web, person, invite):
+    from models.tables import GrantStatus, Member, RoleGrant, Unit
+
+    focal = person("101", "Trần Thị Bình")
+    await focal.say(f"/start {await invite('SCT')}")
+    async with web.sessions() as session:
+        member_id = (await session.exec(select(Member.id).where(Member.display_name == "Trần Thị Bình"))).one()
+        sct = (await session.exec(select(Unit.id).where(Unit.code == "SCT"))).one()
+        token = await create_link(session, role="focal", unit_id=sct, member_id=member_id, now=web.clock(),
+                                  created_by="test")
+        await session.commit()
+    path = f"/web/login/{token}"
+    await web.client.post(path, data={"csrf": await web.csrf(path)})
+    page = await web.client.get(f"/web/unit/{sct}")
+    assert page.status == 200 and "Trần Thị Bình · SCT" in await page.text()  # who is signed in, in the header
+    async with web.sessions() as session:
+        grant = (await session.exec(select(RoleGrant).where(RoleGrant.member_id == member_id))).one()
+        grant.status = GrantStatus.revoked
+        await session.commit()
+    assert (await web.client.get(f"/web/unit/{sct}")).status == 401
+
+
+async def test_what_people_typed_is_escaped(web, person, invite):
+    focal = person("101", "Trần Thị Bình")
+    await focal.say(f"/start {await invite('SCT')}")
+    await focal.say('/bc IV.2.a vướng mắc <script>alert("x")</script> & <b>kinh phí</b>')
+    await web.sign_in()
+    html = await (await web.client.get("/web/")).text()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;kinh phí&lt;/b&gt;" in html
+
+
+async def test_the_session_cookie_is_secure_behind_https(sessions, plan, clock, monkeypatch):
+    from bot.config import load_settings
+    from tests.bot.web.conftest import Web, serve
+
+    monkeypatch.setenv("NHACVIEC_PUBLIC_URL", "https://nhacviec.example.gov.vn")
+    settings = load_settings()
+    async for client in serve(sessions, settings, clock, check_tick=False):
+        web = Web(client, sessions, clock, settings)
+        path = await web.link()
+        page = await client.get(path)
+        assert page.cookies["nhacviec_csrf"]["secure"]
+        csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())
+        assert csrf is not None
+        client.session.cookie_jar.update_cookies({"nhacviec_csrf": csrf[1]})  # an http test client keeps no Secure
+        answer = await client.post(path, data={"csrf": csrf[1]}, allow_redirects=False)
+        assert answer.status == 303 and answer.cookies["nhacviec_session"]["secure"]
