@@ -582,3 +582,6 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+from bot import cli_db, cli_web  # noqa: E402, F401  (they add `web-link` and `db backup` to the commands above)

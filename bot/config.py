@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from locales import _
@@ -33,7 +34,7 @@ def _http_url(value: str, *, https: bool = False) -> str:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NHACVIEC_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
-        env_ignore_empty=True,
+        env_ignore_empty=True, populate_by_name=True,
     )
 
     database_url: str = "sqlite+aiosqlite:///nhacviec.db"
@@ -50,7 +51,11 @@ class Settings(BaseSettings):
     zalo_webhook_url: str | None = None
     zalo_webhook_secret: SecretStr | None = None
     public_url: str | None = None  # https base where Zalo can fetch the digest chart (served by the webhook server)
-    webhook_listen: str = "0.0.0.0:8080"
+    # The one HTTP listener: webhooks, the web view, /healthz and /metrics. NHACVIEC_WEBHOOK_LISTEN is
+    # its older name, still accepted (NHACVIEC_LISTEN wins when both are set).
+    listen: str = Field("127.0.0.1:8080", validation_alias=AliasChoices(
+        "NHACVIEC_LISTEN", "NHACVIEC_WEBHOOK_LISTEN", "listen", "webhook_listen"))
+    metrics: bool = True  # GET /metrics (Prometheus); off: 404
     admins: Annotated[list[str], NoDecode] = []
     timezone: str = "Asia/Ho_Chi_Minh"
     locale: Literal["vi", "en"] = "vi"
@@ -96,7 +101,7 @@ class Settings(BaseSettings):
             raise ValueError(_("cần 8–256 ký tự (quy định của Zalo)"))
         return value
 
-    @field_validator("webhook_listen")
+    @field_validator("listen")
     @classmethod
     def _listen(cls, value: str) -> str:
         host, sep, port = value.rpartition(":")
@@ -161,6 +166,11 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def webhook_listen(self) -> str:
+        """The older name of `listen`, for callers written before the web view."""
+        return self.listen
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -180,8 +190,17 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as error:
         parts = []
         for item in error.errors(include_url=False):
-            name = "NHACVIEC_" + str(item["loc"][0]).upper() if item["loc"] else "NHACVIEC_*"
+            field = str(item["loc"][0]).upper() if item["loc"] else "*"
+            name = field if field.startswith("NHACVIEC_") else "NHACVIEC_" + field  # an alias is already whole
+            if name == "NHACVIEC_LISTEN" and _given("NHACVIEC_WEBHOOK_LISTEN", overrides) \
+                    and not _given("NHACVIEC_LISTEN", overrides):
+                name = "NHACVIEC_WEBHOOK_LISTEN"  # name the variable the operator wrote
             message = str(item.get("ctx", {}).get("error", item["msg"])) if item["type"] == "value_error" \
                 else item["msg"]
             parts.append(f"{name}: {message}")
         raise SettingsError(_("Cấu hình không hợp lệ: {details}").format(details="; ".join(parts))) from None
+
+
+def _given(variable: str, overrides: dict[str, object]) -> bool:
+    field = variable.removeprefix("NHACVIEC_").lower()
+    return field in overrides or any(name.upper() == variable for name in os.environ)

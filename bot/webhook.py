@@ -32,6 +32,7 @@ class WebhookServer:
         self._runner: web.AppRunner | None = None
         self._files: dict[str, tuple[bytes, str, float]] = {}
         self.public_url: str | None = None
+        self.health: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None  # bot/web/app.py's
 
     def publish(self, content: bytes, filename: str) -> str:
         """Serve `content` under an unguessable name for a week (the digest chart for Zalo); its URL."""
@@ -79,7 +80,9 @@ class WebhookServer:
 
         self.app.router.add_post(path, receive)
 
-    async def _health(self, request: web.Request) -> web.Response:
+    async def _health(self, request: web.Request) -> web.StreamResponse:
+        if self.health is not None:
+            return await self.health(request)
         return web.Response(text="ok")
 
     async def start(self) -> None:

@@ -19,6 +19,7 @@ from models.wording import deadline_phrase, period_of, round_title, short, statu
 
 router = Router()
 LIST_LIMIT = 25  # lines per section; the rest is counted, the Excel export has everything
+ROUNDS_SHOWN = 6  # rounds in the overall status; the rest is counted
 
 
 @router.command("tinhhinh", "status", roles=REGISTERED, in_groups=True,
@@ -144,12 +145,15 @@ async def _overall(ctx: Context) -> list[Reply]:
         rounds[(o.due, o.schedule_code, o.period_key)].append(item)
     if not rounds:
         lines.append(_("Không có kỳ báo cáo nào đang mở."))
-    for (_due, _code, _key), group in sorted(rounds.items())[:6]:
+    ordered = sorted(rounds.items())
+    for (_due, _code, _key), group in ordered[:ROUNDS_SHOWN]:
         first = group[0].obligation
         done = sum(1 for i in group if i.reported)
         lines.append("")
         lines.append(f"■ {round_title(first)} — {deadline_phrase(first, ctx.today, calendar)}")
         lines.append("  " + _("Đã báo cáo {done}/{total}").format(done=done, total=len(group)) + _counts(group))
+    if len(ordered) > ROUNDS_SHOWN:
+        lines.append(_("… và {n} kỳ báo cáo khác (xem bảng /xuat).").format(n=len(ordered) - ROUNDS_SHOWN))
     everything = [*recent, *current]
     blocked = [i for i in everything if i.report and i.report.status == ReportStatus.blocked]
     if blocked:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from jobs.compose import Composer
 from jobs.sender import OutboxSender, OutcomeHook
 from jobs.tick import TickConfig, tick
 from locales import _, use_locale
+from models import heartbeat
 from models.chat import Attachment, Reply, Sender
 from models.plans import PlanNotFound, find_plan
 from models.store.base import utcnow
@@ -63,11 +65,13 @@ class DigestReplies:
 class Jobs:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], config: TickConfig, senders: Mapping[str, Sender],
                  *, tick_seconds: int = 30, send_rate: float = 25.0, lease_seconds: int = 120,
-                 clock: Callable[[], datetime] = utcnow, on_outcome: OutcomeHook | None = None) -> None:
+                 clock: Callable[[], datetime] = utcnow, on_outcome: OutcomeHook | None = None,
+                 on_tick: Callable[[float, float], None] | None = None) -> None:
         self.sessions = sessions
         self.config = config
         self.clock = clock
         self.tick_seconds = tick_seconds
+        self.on_tick = on_tick  # (seconds taken, Unix time finished), e.g. for metrics
         self.sender = outbox_sender(sessions, config, senders, rate=send_rate, clock=clock,
                                     lease=timedelta(seconds=lease_seconds), on_outcome=on_outcome)
         self.scheduler = AsyncIOScheduler(timezone=config.tz)
@@ -75,9 +79,15 @@ class Jobs:
         self._sending: asyncio.Task | None = None
 
     async def tick_now(self) -> None:
+        started = time.monotonic()
         try:
             async with self.sessions() as session:
                 result = await tick(session, self.config, self.clock())
+                # /healthz, in whichever process serves it, reads this row to know the tick is alive.
+                await heartbeat.beat(session, self.clock())
+                await session.commit()
+            if self.on_tick is not None:
+                self.on_tick(time.monotonic() - started, time.time())
             if result.queued:
                 log.info("tick: %d messages queued", len(result.queued))
                 self.sender.wake()

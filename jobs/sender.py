@@ -79,7 +79,7 @@ class SendResult:
     unknown = property(lambda self: self.counts[SendOutcome.unknown])
 
 
-OutcomeHook = Callable[[DeliveryKind, str, SendOutcome], None]  # (kind, channel, outcome), e.g. for metrics
+OutcomeHook = Callable[[str, DeliveryKind, SendOutcome], None]  # (channel, kind, outcome), e.g. for metrics
 
 
 class OutboxSender:
@@ -151,7 +151,7 @@ class OutboxSender:
                 outcome, kind = await self._deliver(candidate)
                 result.add(candidate["id"], outcome)
                 if self.on_outcome is not None and kind is not None:
-                    self.on_outcome(kind, candidate["channel"], outcome)
+                    self.on_outcome(candidate["channel"], kind, outcome)
 
         while True:
             candidates = await self._candidates(limit)

@@ -1,6 +1,7 @@
 """Keep the catalogs in step with the code: `python -m locales` (update) or `--check` (CI).
 
-Extracts every `_()`, `N_()` and `ngettext()` from the packages, merges into `vi` and `en`,
+Extracts every `_()`, `N_()` and `ngettext()` from the packages (Python and the web view's Jinja2
+templates), merges into `vi` and `en`,
 fills the Vietnamese msgstr with the msgid (ids are Vietnamese), compiles the .mo files, and
 lists English entries still to translate. `--check` changes nothing and fails if anything is
 missing, untranslated, obsolete, or if a .mo file is out of date.
@@ -23,6 +24,8 @@ from locales import DOMAIN, LOCALE_DIR, SUPPORTED
 ROOT = LOCALE_DIR.parent
 PACKAGES = ("bot", "handlers", "jobs", "models", "locales")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+# Python everywhere; the web view's Jinja2 templates call the same `_()` (bot/web/render.py).
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2.ext:babel_extract")]
 
 
 # Fixed dates keep the files reproducible: regenerating them must not show up as a change.
@@ -42,8 +45,8 @@ def extract() -> Catalog:
     catalog = _new_catalog(None)
     for package in PACKAGES:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / package, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("NOTE:",),
-            strip_comment_tags=True,
+            ROOT / package, method_map=METHODS, keywords=KEYWORDS, comment_tags=("NOTE:",),
+            strip_comment_tags=True, options_map={"**/templates/**.html": {"trimmed": "true"}},
         ):
             catalog.add(message, None, [(f"{package}/{filename}", lineno)], auto_comments=comments, context=context)
     return catalog
