@@ -178,6 +178,9 @@ class _Loader:
             "timezone": header.timezone, "coordinator_code": header.coordinator.upper(),
             "reminders_before": list(self.spec.reminders.before),
             "escalate_after": list(self.spec.reminders.escalate_after),
+            "short": header.short or f"KH {header.decision}",  # a name, stored as the province writes it
+            "issuer": list(header.issuer or []), "report_to": list(header.report_to or []),
+            "review": header.review, "deadline_on_day_off": self.spec.calendar.deadline_on_day_off,
             "source_path": self.loaded.path, "content_sha256": self.loaded.sha256,
         }
         rows = await self._sync("plan", Plan, existing, {header.code: values})
@@ -258,7 +261,7 @@ class _Loader:
                 "window": str(s.window), "due_month_day": (f"{due.month_day[0]:02d}-{due.month_day[1]:02d}"
                                                            if due and due.month_day else None),
                 "due_day": due.day if due else None, "due_after_cutoff": due.after_cutoff if due else None,
-                "once": s.once, "window_from": s.window_from,
+                "once": s.once, "window_from": s.window_from, "kind": s.kind, "skip_years": sorted(s.skip_years),
                 "reminders_before": list(reminders.before) if reminders else None,
                 "escalate_after": list(reminders.escalate_after) if reminders else None,
                 "source": s.source, "basis": s.basis, "active": True,
@@ -300,7 +303,8 @@ class _Loader:
                      schedules: dict[str, Schedule]) -> None:
         existing = {t.code: t for t in await self._all(Task, Task.plan_id == plan.id)}
         desired = {t.code: {"plan_id": plan.id, "code": t.code, "norm": fold(t.code), "title": t.title,
-                            "section": t.section, "description": t.description, "report_by": t.report_by,
+                            "short_title": t.short_title or "", "section": t.section, "description": t.description,
+                            "report_by": t.report_by, "inferred": list(t.inferred), "basis": t.basis,
                             "source": t.source, "active": True}
                    for t in self.spec.tasks}
         tasks: dict[str, Task] = await self._sync("task", Task, existing, desired)  # type: ignore[assignment]

@@ -78,6 +78,12 @@ class Plan(SQLModel, table=True):
     coordinator_code: str
     reminders_before: list[int] = Field(sa_type=JSON)
     escalate_after: list[int] = Field(sa_type=JSON)
+    short: str = ""  # how people call the plan in messages ("KH 3064 – Năng suất")
+    issuer: list[str] = Field(default_factory=list, sa_type=JSON)  # the consolidated report's issuing body
+    report_to: list[str] = Field(default_factory=list, sa_type=JSON)  # … and its "Kính gửi" list
+    review: bool = True  # reports wait for a coordinator's acceptance
+    deadline_on_day_off: str = "next"  # next | previous working day (Bộ luật Dân sự 2015, Điều 148 k5: next)
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # no longer followed (kept)
     source_path: str
     content_sha256: str
     loaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -180,6 +186,8 @@ class Schedule(SQLModel, table=True):
     due_after_cutoff: int | None = None  # working days after the window closes
     once: date | None = None
     window_from: date | None = None
+    kind: str = "report"  # report | event (a meeting held on a date: what is reported is that it took place)
+    skip_years: list[int] = Field(default_factory=list, sa_type=JSON)  # periods ending in these years not asked
     reminders_before: list[int] | None = Field(default=None, sa_type=JSON)
     escalate_after: list[int] | None = Field(default=None, sa_type=JSON)
     source: str = "default"
@@ -207,9 +215,12 @@ class Task(SQLModel, table=True):
     code: str
     norm: str = Field(index=True)  # fold(code), for loose matching ("ii3" = "II.3")
     title: str
+    short_title: str = ""  # for messages; empty: the title, shortened
     section: str = ""
     description: str = ""
-    report_by: str = "lead"  # lead | all: which assignments owe periodic reports
+    report_by: str = "lead"  # lead | all | none: which assignments owe periodic reports (none: followed, not chased)
+    inferred: list[str] = Field(default_factory=list, sa_type=JSON)  # parts the decision does not state …
+    basis: str = ""  # … and why they are what they are
     source: str = ""
     active: bool = True
 
