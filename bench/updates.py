@@ -150,7 +150,7 @@ async def bot_phase(port: int, users: int, per_user: int, database_url: str | No
                 today = time.localtime()
                 from datetime import date
 
-                items = await current_items(session, plan, date(today.tm_year, today.tm_mon, today.tm_mday))
+                items = await current_items(session, [plan], date(today.tm_year, today.tm_mon, today.tm_mday))
                 task_of: dict[int, str] = {}
                 for item in items:
                     o = item.obligation

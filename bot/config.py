@@ -38,8 +38,11 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite+aiosqlite:///nhacviec.db"
-    plan: Path = DEFAULT_PLAN
-    # Reorganisation files applied after the plan at start-up, comma-separated. Unset: the shipped 2025
+    # Plan files loaded at start-up: files and folders, comma-separated (a folder: its plan files, and the
+    # reorganisation files beside them). Unset: NHACVIEC_PLAN, the older name for one file; else the shipped plan.
+    plans: Annotated[list[str], NoDecode] | None = None
+    plan: Path | None = None
+    # Reorganisation files applied after the plans at start-up, comma-separated. Unset: the shipped 2025
     # reorganisation when the shipped plan is used (the plan's units as they are today); "none": none.
     reorgs: Annotated[list[str], NoDecode] | None = None
     telegram_token: SecretStr | None = None
@@ -109,7 +112,7 @@ class Settings(BaseSettings):
             raise ValueError(_("viết theo dạng máy:cổng, ví dụ 0.0.0.0:8080"))
         return value
 
-    @field_validator("reorgs", mode="before")
+    @field_validator("reorgs", "plans", mode="before")
     @classmethod
     def _reorgs(cls, value: object) -> list[str] | None:
         if value is None:
@@ -117,10 +120,21 @@ class Settings(BaseSettings):
         items = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
         return [str(item).strip() for item in items if str(item).strip()]
 
+    def plan_files(self) -> list[Path]:
+        """The plan files to load at start-up (folders opened: their plan files, by name)."""
+        named = [Path(p) for p in self.plans] if self.plans else [self.plan or DEFAULT_PLAN]
+        return [path for item in named for path in (_yaml_files(item, "plan") if item.is_dir() else [item])]
+
     def reorg_files(self) -> list[Path]:
-        if self.reorgs is None:
-            return [DEFAULT_REORG] if Path(self.plan).resolve() == DEFAULT_PLAN.resolve() else []
-        return [Path(item) for item in self.reorgs if item.lower() != "none"]
+        """Reorganisation files applied after the plans: those named, those in the plan folders, or, with the
+        shipped plan and none named, the shipped 2025 reorganisation."""
+        if self.reorgs is not None:
+            return [Path(item) for item in self.reorgs if item.lower() != "none"]
+        folders = [Path(p) for p in self.plans or [] if Path(p).is_dir()]
+        if folders:
+            return [path for folder in folders for path in _yaml_files(folder, "reorganisation")]
+        shipped = DEFAULT_PLAN.resolve()
+        return [DEFAULT_REORG] if any(p.resolve() == shipped for p in self.plan_files()) else []
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -178,6 +192,20 @@ class Settings(BaseSettings):
         """The chat platforms configured (a token given), which can carry messages the bot starts."""
         return frozenset(name for name, token in (("telegram", self.telegram_token), ("zalo", self.zalo_token))
                          if token is not None)
+
+
+def _yaml_files(folder: Path, top_key: str) -> list[Path]:
+    """The YAML files of a folder whose first top-level key is `top_key` (plan: or reorganisation:)."""
+    found = []
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:20_000]
+        except OSError:
+            continue
+        first = next((line for line in head.splitlines() if line and not line.startswith(("#", " ", "-"))), "")
+        if first.split(":", 1)[0].strip() == top_key:
+            found.append(path)
+    return found
 
 
 class SettingsError(Exception):

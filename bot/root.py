@@ -29,7 +29,8 @@ from jobs.runner import Jobs, outbox_sender
 from jobs.tick import TickConfig
 from locales import _, set_default_locale
 from models.outbox import Action, Recipients, claim
-from models.planfiles.load_plan import LoadResult, load_plan
+from models.planfiles.changes import LoadResult
+from models.planfiles.load_plan import load_plan
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.plan_file import read_plan
 from models.planfiles.reorg_file import read_reorg
@@ -57,12 +58,16 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
 
 
 async def prepare(services: Services) -> list[LoadResult]:
-    """Bring the database to the current schema, load the configured plan, then its reorganisation
-    files (each a no-op when unchanged). The plan's result comes first."""
+    """Bring the database to the current schema, load the configured plans, then the reorganisation
+    files (each a no-op when unchanged), in that order. Plans not named are left as they are: only
+    `nhacviec plan retire` ends one."""
     await db.upgrade(services.engine)
-    loaded = read_plan(services.settings.plan)
-    async with services.sessions() as session:
-        results = [await load_plan(session, loaded, actor="system:startup", today=local_today(services.settings))]
+    results = []
+    for path in services.settings.plan_files():
+        loaded = read_plan(path)
+        async with services.sessions() as session:
+            results.append(await load_plan(session, loaded, actor="system:startup",
+                                           today=local_today(services.settings)))
     for path in services.settings.reorg_files():
         async with services.sessions() as session:
             results.append(await load_reorg(session, read_reorg(path), actor="system:startup"))

@@ -23,7 +23,7 @@ router = Router()
 @router.command("nhacnho", "nudge", roles=frozenset({"coordinator"}),
                 help=N_("Nhắc ngay một đơn vị chưa báo cáo: /nhacnho <đơn vị>"))
 async def nudge(ctx: Context, args: str) -> list[Reply]:
-    if ctx.plan is None or ctx.catalog is None:
+    if not ctx.plans:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
     if not args:
         return [Reply(_("Ghi đơn vị cần nhắc, ví dụ: /nhacnho SCT"))]
@@ -36,8 +36,7 @@ async def nudge(ctx: Context, args: str) -> list[Reply]:
 
 
 async def _nudge(ctx: Context, unit: Unit) -> list[Reply]:
-    assert ctx.plan is not None and ctx.catalog is not None
-    state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit.id], values=False)
+    state = await snapshot(ctx.session, ctx.plans, ctx.today, unit_ids=[unit.id], values=False)
     waiting = [i.obligation for i in [*state.overdue, *state.current] if not i.reported]
     if not waiting:
         return [Reply(_("{unit} đã báo cáo đủ các kỳ đang mở; không cần nhắc.").format(unit=unit.name))]
@@ -48,7 +47,7 @@ async def _nudge(ctx: Context, unit: Unit) -> list[Reply]:
         return [Reply(_("{unit} chưa có đầu mối đăng ký nên bot không nhắc được. Gõ /moi {code} để tạo mã mời.")
                       .format(unit=unit.name, code=unit.code))]
     who = ctx.identity.member.display_name if ctx.identity.member else ctx.actor
-    items = [Item.of(o, 1 if o.due < ctx.today else 0, plan=ctx.plan.code,
+    items = [Item.of(o, 1 if o.due < ctx.today else 0, plan=o.plan_short,
                      indicators=[i.code for i in ctx.catalog.tasks[o.task_id].indicators]
                      if o.task_id in ctx.catalog.tasks else ()) for o in waiting]
     actions = [Action.nudge(item, recipient, ctx.now, day=ctx.today, by=who)
@@ -69,7 +68,7 @@ async def _nudge(ctx: Context, unit: Unit) -> list[Reply]:
 
 @router.command("xuat", "export", roles=READERS, in_groups=True, help=N_("Nhận bảng Excel tổng hợp ngay"))
 async def export(ctx: Context, args: str) -> list[Reply]:
-    if ctx.plan is None:
+    if not ctx.plans:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
     if ctx.incoming.channel == "zalo":
         return [Reply(_("Zalo chưa nhận được tệp Excel qua bot. Vui lòng dùng /xuat trên Telegram, hoặc nhờ quản "
@@ -77,7 +76,7 @@ async def export(ctx: Context, args: str) -> list[Reply]:
     assert ctx.exports is not None, "the composition root gives the dispatcher its exports"
     day = format_date(ctx.today)
     return [Reply(_("Bảng tổng hợp tình hình ngày {day}.").format(day=day),
-                  attachment=await ctx.exports.workbook(ctx.session, ctx.plan, ctx.now))]
+                  attachment=await ctx.exports.workbook(ctx.session, ctx.catalog.split_plan(args)[0], ctx.now))]
 
 
 @router.command("nhomtonghop", "digestgroup", roles=STAFF, in_groups=True,

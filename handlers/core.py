@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
 from models.callbacks import Button
-from models.catalog import PlanCatalog
+from models.catalog import Catalog
 from models.chat import Attachment, Incoming, Option, Reply
 from models.people import Identity
 from models.rules.workdays import WorkCalendar
@@ -59,7 +59,7 @@ class Exports(Protocol):
     """Files built from the data (the composition root gives the implementation, in jobs/): handlers ask
     for them through this port, never importing jobs."""
 
-    async def workbook(self, session: AsyncSession, plan: Plan, now: datetime) -> Attachment: ...
+    async def workbook(self, session: AsyncSession, plans: list[Plan], now: datetime) -> Attachment: ...
 
 
 @dataclass(kw_only=True)
@@ -68,15 +68,19 @@ class Context:
     session: AsyncSession
     config: HandlerConfig
     identity: Identity
-    plan: Plan | None
     now: datetime
+    catalog: Catalog  # what the province follows (plans, tasks, units), cached per process
     exports: Exports | None = None
-    catalog: PlanCatalog | None = None  # the plan's static part, cached per process
     commands: Callable[[frozenset[str], bool], list[Command]] | None = None  # commands open to some roles
     menu_changed: bool = False
     conversation: Conversation | None = None
     conversation_loaded: bool = False
     memo: dict[str, Any] = field(default_factory=dict)  # computed once per message, reused by later steps
+
+    @property
+    def plans(self) -> list[Plan]:
+        """The plans followed (none loaded yet: empty)."""
+        return self.catalog.followed()
 
     @property
     def today(self) -> date:
@@ -96,7 +100,7 @@ class Context:
 
     @property
     def calendar(self) -> WorkCalendar:
-        return self.catalog.calendar if self.catalog else WorkCalendar()
+        return self.catalog.calendar
 
     async def bot_link(self, start: str | None = None) -> str:
         """The bot's t.me address (with a start parameter), once Telegram has told us the bot's name; "" before."""
@@ -108,7 +112,7 @@ class Context:
         return f"https://t.me/{username}" + (f"?start={start}" if start else "")
 
     async def who_to_ask(self) -> str:
-        unit = self.catalog.coordinator if self.catalog else None
+        unit = self.catalog.coordinator
         return unit.name if unit else _("đơn vị điều phối kế hoạch")
 
     # -- conversations -----------------------------------------------------------------------

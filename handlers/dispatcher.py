@@ -16,7 +16,6 @@ before any feature sees it:
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -39,15 +38,14 @@ from handlers.core import (
 )
 from locales import _, use_locale
 from models.callbacks import BadButton, Button
-from models.catalog import CatalogCache
+from models.catalog import Catalog, CatalogCache
 from models.chat import Incoming, Outcome, Reply
 from models.people import Identity, ensure_account, identify
-from models.plans import PlanNotFound, find_plan
 from models.rules.text import clean, fold
 from models.store.audit import record
 from models.store.base import utcnow
 from models.store.db import insert_new
-from models.store.tables import InboundSeen, Plan
+from models.store.tables import InboundSeen
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +62,8 @@ class Dispatcher:
         self.clock = clock
         self.exports = exports
         self.catalogs = CatalogCache()
-        self._plan_row: Plan | None = None
-        self._plan_read_at = float("-inf")
+        self._catalog: Catalog | None = None
+        self._catalog_read_at: datetime | None = None
         self._database_down = False  # said once per outage, not once per message
         self.commands: dict[str, Command] = {}
         self.ordered: list[Command] = []
@@ -156,10 +154,8 @@ class Dispatcher:
         elif identity.account is not None and incoming.chat_type == "private" and \
                 identity.account.chat_id != incoming.chat_id:
             identity.account.chat_id = incoming.chat_id
-        plan = await self._plan(session)
-        catalog = await self.catalogs.get(session, plan) if plan is not None else None
-        ctx = Context(incoming=incoming, session=session, config=self.config, identity=identity, plan=plan, now=now,
-                      exports=self.exports, catalog=catalog,
+        ctx = Context(incoming=incoming, session=session, config=self.config, identity=identity, now=now,
+                      catalog=await self._catalog_for(session, now), exports=self.exports,
                       commands=lambda roles, group: self.commands_for(roles, in_group=group))
         replies = await self._route(ctx)
         menu = None
@@ -169,17 +165,15 @@ class Dispatcher:
                 menu = tuple((c.name, _(c.help)) for c in self.commands_for(ctx.identity.roles))
         return Outcome(replies, menu)
 
-    async def _plan(self, session: AsyncSession) -> Plan | None:
-        if self._plan_row is not None and time.monotonic() - self._plan_read_at < self.config.plan_recheck_seconds:
-            return self._plan_row
-        try:
-            self._plan_row = await find_plan(session)
-            # Shared by every later message's session: detach it, or one message's rollback would expire it.
-            session.expunge(self._plan_row)
-        except PlanNotFound:
-            self._plan_row = None
-        self._plan_read_at = time.monotonic()
-        return self._plan_row
+    async def _catalog_for(self, session: AsyncSession, now: datetime) -> Catalog:
+        """The cached catalog; the database's revision is looked at most every `plan_recheck_seconds` (of the
+        dispatcher's clock), so a `nhacviec plan load` or `plan retire` shows within that bound."""
+        read_at = self._catalog_read_at
+        if self._catalog is None or read_at is None or \
+                abs((now - read_at).total_seconds()) >= self.config.plan_recheck_seconds:
+            self._catalog = await self.catalogs.get(session)
+            self._catalog_read_at = now
+        return self._catalog
 
     async def _route(self, ctx: Context) -> list[Reply]:
         incoming = ctx.incoming

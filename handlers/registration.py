@@ -88,10 +88,12 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
     else:
         roles = ", ".join(role_label(r) for r in sorted(ctx.identity.roles))
         lines.append(_("Anh/chị đang là: {roles}.").format(roles=roles))
-    if ctx.plan is not None:
-        lines.append(_("Kế hoạch: {title}").format(title=short(ctx.plan.title, 120)))
-    if ctx.identity.focal_units and ctx.plan is not None:
-        items = await current_items(ctx.session, ctx.plan, ctx.today, unit_ids=list(ctx.identity.focal_units))
+    if len(ctx.plans) == 1:
+        lines.append(_("Kế hoạch: {title}").format(title=short(ctx.plans[0].title, 120)))
+    elif ctx.plans:
+        lines.append(_("Kế hoạch theo dõi: {names}").format(names="; ".join(p.short for p in ctx.plans)))
+    if ctx.identity.focal_units and ctx.plans:
+        items = await current_items(ctx.session, ctx.plans, ctx.today, unit_ids=list(ctx.identity.focal_units))
         if items:
             lines.append("")
             lines.append(_("Nhiệm vụ đơn vị cần báo cáo:"))
@@ -137,14 +139,13 @@ def split_role(args: str) -> tuple[str, str | None]:
 async def invite(ctx: Context, args: str) -> list[Reply]:
     example = _("Ví dụ: /moi Sở Công Thương đầu mối — hoặc /moi lãnh đạo (lãnh đạo, cán bộ theo dõi "
                 "không cần đơn vị).")
-    if ctx.plan is None:
+    if not ctx.plans:
         return [Reply(_("Chưa nạp kế hoạch nào; quản trị viên cần chạy `nhacviec plan load`."))]
     unit_text, role = split_role(args)
     role = role or Role.focal
     if not unit_text and role == Role.focal:
         return [Reply(_("Cần ghi đơn vị cho mã mời đầu mối. {example}").format(example=example))]
     if unit_text:
-        assert ctx.catalog is not None
         units, steps = ctx.catalog.resolve_units(unit_text, on=ctx.today)
         if not units:
             return [Reply(_("Không tìm thấy đơn vị “{text}”. Gõ tên hoặc mã đơn vị, ví dụ SCT, Sở Công Thương. "
@@ -165,7 +166,7 @@ class InviteFor(Button, prefix="mi"):
 
 @router.button(InviteFor, roles=STAFF)
 async def invite_choice(ctx: Context, button: InviteFor) -> list[Reply]:
-    unit = ctx.catalog.units.get(button.unit) if ctx.catalog else None
+    unit = ctx.catalog.units.get(button.unit)
     if unit is None or button.role not in INVITE_ROLES:
         return [Reply(_("Lựa chọn không hợp lệ. Gõ lại /moi <đơn vị> <vai trò>."))]
     return await _make_invite(ctx, button.role, unit)

@@ -3,11 +3,13 @@ reminder's button or a reply to it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from handlers.core import Context
 from handlers.report_draft import Draft
 from locales import _
 from models.chat import Reply
-from models.obligations import obligations
+from models.obligations import FAR_FUTURE, obligations
 from models.status import Item, snapshot, with_reports
 from models.store.audit import record
 from models.store.tables import Role, Unit
@@ -16,7 +18,6 @@ from models.wording import period_of
 
 def reporter_units(ctx: Context) -> list[Unit]:
     """Units this person may report for: their own, or every unit in force for a coordinator."""
-    assert ctx.catalog is not None
     if Role.coordinator in ctx.identity.roles:
         return [u for u in ctx.catalog.units.values() if u.active]
     return [ctx.catalog.units[i] for i in ctx.identity.focal_units if i in ctx.catalog.units]
@@ -26,15 +27,13 @@ async def unit_items(ctx: Context, unit_id: int) -> list[Item]:
     """What one unit can report on now (computed once per message)."""
     key = f"items:{unit_id}"
     if key not in ctx.memo:
-        assert ctx.plan is not None
-        ctx.memo[key] = (await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id], values=False)
+            ctx.memo[key] = (await snapshot(ctx.session, ctx.plans, ctx.today, unit_ids=[unit_id], values=False)
                          ).reportable()
     return ctx.memo[key]
 
 
 async def units_with_items(ctx: Context, units: list[Unit], task_ids: list[int] | None) -> list[Unit]:
-    assert ctx.plan is not None
-    state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[u.id for u in units], task_ids=task_ids,
+    state = await snapshot(ctx.session, ctx.plans, ctx.today, unit_ids=[u.id for u in units], task_ids=task_ids,
                            values=False)
     having = {i.obligation.unit_id for i in state.reportable()}
     return [u for u in units if u.id in having]
@@ -50,9 +49,8 @@ async def choice_items(ctx: Context, draft: Draft) -> list[Item]:
 
 async def resolve_pair(ctx: Context, assignment_id: int, period_id: int) -> Item | list[Reply]:
     """The obligation behind a reminder (its button or a reply to it), if this person may report on it."""
-    assert ctx.plan is not None and ctx.catalog is not None
-    found = await obligations(ctx.session, ctx.plan, due_from=ctx.plan.start, due_to=ctx.plan.end.replace(
-        year=ctx.plan.end.year + 2), as_of=ctx.today, assignment_ids=[assignment_id], period_ids=[period_id])
+    found = await obligations(ctx.session, [p.id for p in ctx.plans], due_from=date.min, due_to=FAR_FUTURE,
+                              as_of=ctx.today, assignment_ids=[assignment_id], period_ids=[period_id])
     if not found:
         return [Reply(_("Không tìm thấy nhiệm vụ hoặc kỳ báo cáo này nữa (kế hoạch có thể vừa được cập nhật). "
                         "Gõ /baocao để chọn lại."))]
@@ -73,7 +71,6 @@ def choose(draft: Draft, item: Item) -> None:
 
 
 async def refuse_other_unit(ctx: Context, unit_id: int, task_id: int | None) -> list[Reply]:
-    assert ctx.catalog is not None
     unit = ctx.catalog.units.get(unit_id)
     task = ctx.catalog.tasks.get(task_id) if task_id else None
     await record(ctx.session, ctx.actor, "access.denied", "report", task.code if task else "",

@@ -99,7 +99,6 @@ def nothing_open(draft: Draft) -> str:
 
 
 def indicators(ctx: Context, draft: Draft) -> tuple[IndicatorInfo, ...]:
-    assert ctx.catalog is not None
     task = ctx.catalog.tasks.get(draft.task_id) if draft.task_id is not None else None
     return task.indicators if task else ()
 
@@ -147,7 +146,6 @@ def _simple(typed: str) -> str:
 
 
 async def _ask_unit(ctx: Context, draft: Draft) -> list[Reply]:
-    assert ctx.catalog is not None
     units = [ctx.catalog.units[i] for i in draft.choices if i in ctx.catalog.units]
     options = [ctx.option(f"{u.code} — {short(u.name, 40)}", f"u:{n}") for n, u in enumerate(units)]
     return [Reply(_("Báo cáo cho đơn vị nào? Chọn, hoặc gõ tên/mã đơn vị."), tuple(options))]
@@ -155,7 +153,7 @@ async def _ask_unit(ctx: Context, draft: Draft) -> list[Reply]:
 
 async def _take_unit(ctx: Context, draft: Draft, typed: str, choice: str | None) -> Answer:
     index = _index(choice, "u", typed, len(draft.choices))
-    if index is None and typed and ctx.catalog is not None:
+    if index is None and typed:
         found = [u.id for u in ctx.catalog.find_units(typed, on=ctx.today) if u.id in draft.choices]
         index = draft.choices.index(found[0]) if len(found) == 1 else None
     if index is None:
@@ -167,14 +165,25 @@ async def _take_unit(ctx: Context, draft: Draft, typed: str, choice: str | None)
 
 async def _ask_item(ctx: Context, draft: Draft) -> list[Reply]:
     items = await choice_items(ctx, draft)
-    lines = [_("Chọn nhiệm vụ cần báo cáo (bấm nút hoặc gõ số thứ tự / mã nhiệm vụ):")]
+    plans = {i.obligation.plan_id for i in items}
+    codes = {i.obligation.task_code for i in items}
+    if len(plans) > 1 and len(codes) == 1:  # "/bc II.3" where two plans have a II.3
+        names = "; ".join(dict.fromkeys(i.obligation.plan_short for i in items))
+        lines = [_("Mã {code} có trong {n} kế hoạch ({names}). Chọn kế hoạch và kỳ báo cáo (bấm nút, hoặc gõ số "
+                   "thứ tự hay tên kế hoạch):").format(code=codes.pop(), n=len(plans), names=names)]
+    else:
+        lines = [_("Chọn nhiệm vụ cần báo cáo (bấm nút hoặc gõ số thứ tự / mã nhiệm vụ):")]
     options = []
     for n, item in enumerate(items, start=1):
         o = item.obligation
         mark = " ✓" if item.reported else (" ⏰" if item.overdue(ctx.today) else "")
-        lines.append(f"{n}. {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, ctx.calendar)}{mark}"
-                     f"\n   {short(o.task_title, 90)}")
-        options.append(ctx.option(f"{n}. {o.task_code} · {short(period_of(o), 24)}{mark}", f"i:{n - 1}"))
+        # Items from several plans say which plan each is: task codes repeat across plans.
+        plan = f"{o.plan_short} · " if len(plans) > 1 else ""
+        lines.append(f"{n}. {plan}{o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, ctx.calendar)}"
+                     f"{mark}\n   {short(o.task_title, 90)}")
+        label = f"{short(o.plan_short, 22)} · " if plan else ""
+        options.append(ctx.option(f"{n}. {label}{o.task_code} · {short(period_of(o), 24)}{mark}",
+                                  f"i:{n - 1}"))
     if any(i.reported for i in items):
         lines.append(_("✓ đã báo cáo (gửi lại để cập nhật) · ⏰ quá hạn"))
     return [Reply("\n".join(lines), tuple(options))]
@@ -183,9 +192,12 @@ async def _ask_item(ctx: Context, draft: Draft) -> list[Reply]:
 async def _take_item(ctx: Context, draft: Draft, typed: str, choice: str | None) -> Answer:
     items = await choice_items(ctx, draft)
     index = _index(choice, "i", typed, len(items))
-    if index is None and typed and ctx.catalog is not None:
+    if index is None and typed:
         key = fold(typed)
         matches = [n for n, i in enumerate(items) if key in ctx.catalog.tasks[i.obligation.task_id].keys]
+        if not matches:  # a plan's name: "kh 3064", "chuyển đổi số"
+            in_plans = {p.id for p in ctx.catalog.find_plans(typed)}
+            matches = [n for n, i in enumerate(items) if i.obligation.plan_id in in_plans]
         if len(matches) == 1:
             index = matches[0]
         elif len(matches) > 1:

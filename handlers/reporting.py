@@ -37,7 +37,7 @@ EXAMPLE = "/bc II.3 80% dn=5 Đã hỗ trợ 5 doanh nghiệp áp dụng 5S"
 
 @router.command("baocao", "report", roles=REPORTERS, help=N_("Báo cáo tiến độ, hướng dẫn từng bước"))
 async def guided(ctx: Context, args: str) -> list[Reply]:
-    if ctx.plan is None or ctx.catalog is None:
+    if not ctx.plans:
         return [Reply(_("Chưa có kế hoạch nào được nạp. Vui lòng báo quản trị viên."))]
     existing = await ctx.load_conversation()
     restarted = existing is not None and existing.flow == FLOW
@@ -62,7 +62,7 @@ async def guided(ctx: Context, args: str) -> list[Reply]:
 
 @router.command("bc", "r", roles=REPORTERS, help=N_("Báo cáo nhanh một dòng, ví dụ: /bc II.3 80% dn=5 ghi chú"))
 async def quick(ctx: Context, args: str) -> list[Reply]:
-    if ctx.plan is None or ctx.catalog is None:
+    if not ctx.plans:
         return [Reply(_("Chưa có kế hoạch nào được nạp. Vui lòng báo quản trị viên."))]
     if not args.strip():
         return [Reply(_("Báo cáo nhanh: /bc <mã nhiệm vụ> <phần trăm> <chỉ số=giá trị> <ghi chú>\n"
@@ -77,7 +77,7 @@ async def quick(ctx: Context, args: str) -> list[Reply]:
 @router.fallback
 async def plain_text(ctx: Context, text: str) -> list[Reply] | None:
     """A reply to a reminder, or a line that starts with a task code, is a quick report."""
-    if not (ctx.identity.roles & REPORTERS) or ctx.catalog is None or not text:
+    if not (ctx.identity.roles & REPORTERS) or not text:
         return None
     if ctx.incoming.reply_to_message_id:
         reminder = (await ctx.session.exec(select(Delivery).where(
@@ -221,7 +221,6 @@ def draft_from_line(parsed: ParsedLine, *, raw: str, via: str) -> Draft:
 
 
 async def _from_line(ctx: Context, parsed: ParsedLine, *, raw: str) -> list[Reply]:
-    assert ctx.catalog is not None
     draft = draft_from_line(parsed, raw=raw, via="oneline")
     tasks = ctx.catalog.find_tasks(parsed.task_token)
     draft.task_ids = [t.id for t in tasks]
@@ -251,7 +250,6 @@ async def _from_line(ctx: Context, parsed: ParsedLine, *, raw: str) -> list[Repl
 async def _with_values(ctx: Context, draft: Draft, parsed: ParsedLine, *, items: list[Item] | None = None
                        ) -> list[Reply]:
     """Check the line's indicator values against the task(s), then file or ask what is missing."""
-    assert ctx.catalog is not None
     if parsed.values:
         task_ids = ([i.obligation.task_id for i in items] if items else draft.task_ids) or []
         allowed: dict[str, IndicatorInfo] = {}

@@ -11,11 +11,12 @@ from handlers.texts import report_summary, succession_note, with_note
 from locales import N_, _, format_datetime
 from models.callbacks import Button
 from models.chat import Reply
+from models.obligations import Obligation
 from models.registry import current_of, focal_points, succession
 from models.status import Item, snapshot
 from models.store.audit import record
-from models.store.tables import GrantStatus, ReportStatus, Unit
-from models.wording import deadline_phrase, period_of, round_title, short, status_label
+from models.store.tables import GrantStatus, Plan, ReportStatus, Unit
+from models.wording import deadline_phrase, period_of, plans_named, round_title, short, status_label
 
 router = Router()
 LIST_LIMIT = 25  # lines per section; the rest is counted, the Excel export has everything
@@ -25,20 +26,21 @@ ROUNDS_SHOWN = 6  # rounds in the overall status; the rest is counted
 @router.command("tinhhinh", "status", roles=REGISTERED, in_groups=True,
                 help=N_("Tình hình thực hiện: chung, hoặc /tinhhinh <đơn vị | mã nhiệm vụ>"))
 async def status(ctx: Context, args: str) -> list[Reply]:
-    if ctx.plan is None:
+    if not ctx.plans:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
     reader = bool(ctx.identity.roles & READERS)
     if ctx.in_group and not reader:
         return [Reply(_("Trong nhóm chỉ cán bộ điều phối và lãnh đạo xem được tình hình; anh/chị vui lòng nhắn "
                         "riêng cho bot."))]
+    plans, args = ctx.catalog.split_plan(args)
     if not args:
         if reader:
-            return await _overall(ctx)
-        return [await _unit_status(ctx, unit_id) for unit_id in ctx.identity.focal_units]
-    assert ctx.catalog is not None
-    tasks = ctx.catalog.find_tasks(args)
-    if len(tasks) == 1:
-        return [await _task_status(ctx, tasks[0].id, limit_to=None if reader else ctx.identity.focal_units)]
+            return await _overall(ctx, plans)
+        return [await _unit_status(ctx, unit_id, plans) for unit_id in ctx.identity.focal_units]
+    tasks = ctx.catalog.find_tasks(args, plan_ids=[p.id for p in plans])
+    if tasks:  # a code several plans use: each plan's task
+        return [await _task_status(ctx, task.id, limit_to=None if reader else ctx.identity.focal_units)
+                for task in tasks[:3]]
     units, steps = ctx.catalog.resolve_units(args, on=ctx.today)
     if not reader:
         mine = [u for u in units if u.id in ctx.identity.focal_units]
@@ -49,7 +51,7 @@ async def status(ctx: Context, args: str) -> list[Reply]:
                             "{who}.").format(who=who))]
         units = mine
     if len(units) == 1:
-        return with_note(succession_note(steps), [await _unit_status(ctx, units[0].id)])
+        return with_note(succession_note(steps), [await _unit_status(ctx, units[0].id, plans)])
     if len(units) > 1:
         options = tuple(ctx.button(f"{u.code} — {short(u.name, 40)}", StatusOfUnit(unit=u.id)) for u in units[:30])
         return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=short(args, 60)), options)]
@@ -65,7 +67,7 @@ class StatusOfUnit(Button, prefix="ti"):
 @router.button(StatusOfUnit, roles=REGISTERED, in_groups=True)
 async def status_choice(ctx: Context, button: StatusOfUnit) -> list[Reply]:
     """One unit picked among several that matched /tinhhinh: the same rule as the command."""
-    if ctx.plan is None or ctx.catalog is None or button.unit not in ctx.catalog.units:
+    if not ctx.plans or button.unit not in ctx.catalog.units:
         return [Reply(_("Lựa chọn không hợp lệ."))]
     reader = bool(ctx.identity.roles & READERS)
     if ctx.in_group and not reader:
@@ -73,14 +75,15 @@ async def status_choice(ctx: Context, button: StatusOfUnit) -> list[Reply]:
                         "riêng cho bot."))]
     if not reader and button.unit not in ctx.identity.focal_units:
         return [Reply(_("Anh/chị chỉ xem được tình hình của đơn vị mình."))]
-    return [await _unit_status(ctx, button.unit)]
+    return [await _unit_status(ctx, button.unit, ctx.plans)]
 
 
 @router.command("quahan", "overdue", roles=READERS, in_groups=True, help=N_("Các báo cáo quá hạn chưa nộp"))
 async def overdue(ctx: Context, args: str) -> list[Reply]:
-    if ctx.plan is None:
+    if not ctx.plans:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
-    items = (await snapshot(ctx.session, ctx.plan, ctx.today, values=False)).overdue
+    plans, _rest = ctx.catalog.split_plan(args)
+    items = (await snapshot(ctx.session, plans, ctx.today, values=False)).overdue
     if not items:
         return [Reply(_("Không có báo cáo nào quá hạn. 👍"))]
     calendar = ctx.calendar
@@ -96,7 +99,8 @@ async def overdue(ctx: Context, args: str) -> list[Reply]:
         lines.append(f"{unit}")
         for item in unit_items[:LIST_LIMIT - shown]:
             o = item.obligation
-            lines.append(f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}")
+            lines.append(f"• {_in_plan(o, plans)}{o.task_code} · {period_of(o)} — "
+                         f"{deadline_phrase(o, ctx.today, calendar)}")
             shown += 1
     if shown < len(items):
         lines.append(_("… và {n} báo cáo khác (gõ /xuat để nhận bảng đầy đủ).").format(n=len(items) - shown))
@@ -106,51 +110,60 @@ async def overdue(ctx: Context, args: str) -> list[Reply]:
 @router.command("chuabaocao", "missing", roles=READERS, in_groups=True,
                 help=N_("Đơn vị chưa báo cáo kỳ đang mở"))
 async def missing(ctx: Context, args: str) -> list[Reply]:
-    if ctx.plan is None:
+    if not ctx.plans:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
-    items = [i for i in (await snapshot(ctx.session, ctx.plan, ctx.today, values=False)).current if not i.reported]
+    plans, _rest = ctx.catalog.split_plan(args)
+    items = [i for i in (await snapshot(ctx.session, plans, ctx.today, values=False)).current if not i.reported]
     if not items:
         return [Reply(_("Mọi đơn vị đã báo cáo cho các kỳ đang mở. 👍"))]
     calendar = ctx.calendar
-    groups: dict[tuple, list[Item]] = defaultdict(list)
-    for item in items:
-        o = item.obligation
-        groups[(o.due, o.schedule_code, o.period_key)].append(item)
+    groups = _rounds(items)
     lines = [_("Chưa báo cáo kỳ đang mở: {n}").format(n=len(items))]
-    for (_due, _code, _key), group in sorted(groups.items())[:8]:
+    for _key, group in groups[:ROUNDS_SHOWN]:
         first = group[0].obligation
         lines.append("")
-        lines.append(f"■ {round_title(first)} — {deadline_phrase(first, ctx.today, calendar)}")
+        lines.append(f"■ {_in_plan(first, plans)}{round_title(first)} — {deadline_phrase(first, ctx.today, calendar)}")
         by_unit: dict[str, list[str]] = defaultdict(list)
         for item in group:
             by_unit[item.obligation.unit_code].append(item.obligation.task_code)
         for unit, tasks in sorted(by_unit.items()):
             lines.append(f"• {unit}: {', '.join(tasks)}")
+    if len(groups) > ROUNDS_SHOWN:
+        lines.append(_("… và {n} kỳ báo cáo khác (xem bảng /xuat).").format(n=len(groups) - ROUNDS_SHOWN))
     return [Reply("\n".join(lines))]
+
+
+def _rounds(items: Sequence[Item]) -> list[tuple[tuple, list[Item]]]:
+    """Items by reporting round (a plan's schedule and period), in deadline order."""
+    groups: dict[tuple, list[Item]] = defaultdict(list)
+    for item in items:
+        o = item.obligation
+        groups[(o.due, o.plan_code, o.schedule_code, o.period_key)].append(item)
+    return sorted(groups.items())
+
+
+def _in_plan(o: Obligation, plans: Sequence[Plan]) -> str:
+    """"KH 3064 – Năng suất · " before a round or an item, when several plans are in view."""
+    return f"{o.plan_short} · " if len(plans) > 1 else ""
 
 
 # --- views ------------------------------------------------------------------------------------
 
 
-async def _overall(ctx: Context) -> list[Reply]:
-    assert ctx.plan is not None
-    state = await snapshot(ctx.session, ctx.plan, ctx.today, values=False)
+async def _overall(ctx: Context, plans: Sequence[Plan]) -> list[Reply]:
+    state = await snapshot(ctx.session, plans, ctx.today, values=False)
     current, recent, overdue = state.current, state.recent, state.overdue
     calendar = ctx.calendar
-    lines = [_("📊 Tình hình thực hiện kế hoạch {code} — {at}").format(
-        code=ctx.plan.code, at=format_datetime(ctx.now, ctx.config.tz))]
-    rounds: dict[tuple, list[Item]] = defaultdict(list)
-    for item in [*recent, *current]:
-        o = item.obligation
-        rounds[(o.due, o.schedule_code, o.period_key)].append(item)
-    if not rounds:
+    lines = [_("📊 Tình hình thực hiện {plans} — {at}").format(
+        plans=plans_named(plans), at=format_datetime(ctx.now, ctx.config.tz))]
+    ordered = _rounds([*recent, *current])
+    if not ordered:
         lines.append(_("Không có kỳ báo cáo nào đang mở."))
-    ordered = sorted(rounds.items())
-    for (_due, _code, _key), group in ordered[:ROUNDS_SHOWN]:
+    for _key, group in ordered[:ROUNDS_SHOWN]:
         first = group[0].obligation
         done = sum(1 for i in group if i.reported)
         lines.append("")
-        lines.append(f"■ {round_title(first)} — {deadline_phrase(first, ctx.today, calendar)}")
+        lines.append(f"■ {_in_plan(first, plans)}{round_title(first)} — {deadline_phrase(first, ctx.today, calendar)}")
         lines.append("  " + _("Đã báo cáo {done}/{total}").format(done=done, total=len(group)) + _counts(group))
     if len(ordered) > ROUNDS_SHOWN:
         lines.append(_("… và {n} kỳ báo cáo khác (xem bảng /xuat).").format(n=len(ordered) - ROUNDS_SHOWN))
@@ -185,21 +198,24 @@ def _counts(items: Sequence[Item]) -> str:
     return " · " + " · ".join(f"{status_label(s)} {counts[s]}" for s in order if counts.get(s))
 
 
-async def _unit_status(ctx: Context, unit_id: int) -> Reply:
+async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Reply:
     """A unit's open and overdue reports, its predecessors' marked "(trước đây: …)", and who reports."""
-    assert ctx.plan is not None and ctx.catalog is not None
     unit = await ctx.session.get(Unit, unit_id)
     assert unit is not None
     former = {u.id: u for u in ctx.catalog.predecessors(unit_id)}
-    state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=[unit_id, *former])
+    state = await snapshot(ctx.session, plans, ctx.today, unit_ids=[unit_id, *former])
     current, overdue = state.current, state.overdue
     calendar = ctx.calendar
 
     def was(o) -> str:
         return " " + _("(trước đây: {name})").format(name=former[o.unit_id].name) if o.unit_id in former else ""
 
+    # A unit owing reports in several plans: each line says which plan (task codes repeat across plans).
+    several = len({i.obligation.plan_id for i in (*current, *overdue)}) > 1
+
     def due_line(o) -> str:
-        return f"• {o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{was(o)}"
+        plan = f"{o.plan_short} · " if several else ""
+        return f"• {plan}{o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{was(o)}"
 
     lines = [f"🏢 {unit.name} ({unit.code})"]
     if unit.valid_to is not None and unit.valid_to < ctx.today:
@@ -236,7 +252,6 @@ async def _unit_status(ctx: Context, unit_id: int) -> Reply:
 
 
 async def _task_status(ctx: Context, task_id: int, *, limit_to: tuple[int, ...] | None) -> Reply:
-    assert ctx.plan is not None and ctx.catalog is not None
     task = ctx.catalog.tasks[task_id]
     units = ctx.catalog.units
     lead = [units[a.unit_id].code for a in task.assignments if a.role == "lead" and a.in_force(ctx.today)]
@@ -245,10 +260,13 @@ async def _task_status(ctx: Context, task_id: int, *, limit_to: tuple[int, ...] 
     current: list[Item] = []
     overdue: list[Item] = []
     if unit_ids:
-        state = await snapshot(ctx.session, ctx.plan, ctx.today, unit_ids=unit_ids, task_ids=[task_id])
+        state = await snapshot(ctx.session, ctx.plans, ctx.today, unit_ids=unit_ids, task_ids=[task_id])
         current, overdue = state.current, state.overdue
     calendar = ctx.calendar
-    lines = [f"📌 {task.code} — {task.title}",
+    # Task codes repeat across plans: with several plans followed, the task says whose it is.
+    plan = ctx.catalog.plans.get(task.plan_id)
+    named = f"{plan.short} · " if plan is not None and len(ctx.catalog.plans) > 1 else ""
+    lines = [f"📌 {named}{task.code} — {task.title}",
              _("Chủ trì: {lead}").format(lead=", ".join(lead) or "–")
              + (" · " + _("Phối hợp: {support}").format(support=", ".join(support)) if support else "")]
     for item in overdue[:LIST_LIMIT]:

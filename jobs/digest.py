@@ -9,6 +9,7 @@ from the start of the plan up to the milestone year, `latest` targets take the m
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -92,6 +93,13 @@ class Digest:
     def today(self) -> date:
         return self.now.astimezone(self.tz).date()
 
+    @property
+    def has_news(self) -> bool:
+        """Something to say: an open period, something overdue, or something reported in the week."""
+        week_ago = self.now - timedelta(days=7)
+        return bool(self.rounds or self.overdue or any(i.report and i.report.submitted_at >= week_ago
+                                                        for i in self.items))
+
     def unit_label(self, o: Obligation) -> str:
         """"SKHCN", or "STTTT (nay: SKHCN)" for a unit that has merged since."""
         current = self.now_part_of.get(o.unit_id)
@@ -102,8 +110,8 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
                 contributions: bool = False) -> Digest:
     """The digest's data; `contributions` (every report behind each target) only for the workbook."""
     today = now.astimezone(tz).date()
-    calendar = await plan_calendar(session, plan.id)
-    state = await snapshot(session, plan, today)
+    calendar = await plan_calendar(session)
+    state = await snapshot(session, [plan], today)
     seen: set[tuple[int, int]] = set()
     items: list[Item] = []
     for item in [*state.overdue, *state.recent, *state.current]:
@@ -125,12 +133,14 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
     targets = await _targets(session, plan)
     if contributions:
         await _contributions(session, plan, targets)
-    units = {u.id: u for u in (await session.exec(select(Unit).where(Unit.plan_id == plan.id))).scalars()}
+    units = {u.id: u for u in (await session.exec(select(Unit))).scalars()}
     ended = {o.unit_id for o in (i.obligation for i in items) if units[o.unit_id].valid_to is not None
              and units[o.unit_id].valid_to < today}
     now_part_of = {unit_id: current for unit_id in ended
                    if (current := current_of(units, units[unit_id], today)) is not None}
-    unconfirmed = [p for p in await pending_successions(session, today) if p.current.plan_id == plan.id]
+    in_plan = set((await session.exec(select(Assignment.unit_id).join(Task, Task.id == Assignment.task_id)
+                                       .where(Task.plan_id == plan.id))).scalars())
+    unconfirmed = [p for p in await pending_successions(session, today) if p.current.id in in_plan]
     return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles, targets, now_part_of,
                   unconfirmed)
 
@@ -220,9 +230,23 @@ def target_line(t: TargetProgress) -> str:
         name=short(t.name, 80), value=number(t.value), measure=t.measure, kind=kind, milestones="; ".join(parts))
 
 
+def texts(digests: Sequence[Digest], *, attachments: bool = True) -> str:
+    """The weekly digest of every plan with something to say, one section each (the whole text when one)."""
+    shown = [d for d in digests if d.has_news] or list(digests[:1])
+    if len(shown) == 1:
+        return text(shown[0], attachments=attachments)
+    first = shown[0]
+    lines = [_("📰 Bản tin tuần — {n} kế hoạch — {at}").format(n=len(shown), at=format_datetime(first.now, first.tz))]
+    for d in shown:
+        lines += ["", "━━ " + d.plan.short + " ━━", *text(d, attachments=False).splitlines()[1:]]
+    if attachments:
+        lines += ["", _("Kèm theo: biểu đồ và bảng Excel (ngày {day}).").format(day=format_date(first.today))]
+    return "\n".join(lines)
+
+
 def text(d: Digest, *, attachments: bool = True) -> str:
-    lines = [_("📰 Bản tin tuần — kế hoạch {code} — {at}").format(
-        code=d.plan.code, at=format_datetime(d.now, d.tz))]
+    lines = [_("📰 Bản tin tuần — kế hoạch {name} — {at}").format(
+        name=d.plan.short or d.plan.code, at=format_datetime(d.now, d.tz))]
     lines += ["", _("Tỷ lệ báo cáo các kỳ đang mở:")]
     if not d.rounds:
         lines.append(_("• Không có kỳ báo cáo nào đang mở."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,6 @@ class Exports:
     def __init__(self, tz: ZoneInfo) -> None:
         self.tz = tz
 
-    async def workbook(self, session: AsyncSession, plan: Plan, now: datetime) -> Attachment:
-        data = await digest.build(session, plan, now, self.tz, contributions=True)
-        return workbook.attachment(data, _("Tổng hợp ngày {day}").format(day=format_date(data.today)))
+    async def workbook(self, session: AsyncSession, plans: Sequence[Plan], now: datetime) -> Attachment:
+        data = [await digest.build(session, plan, now, self.tz, contributions=True) for plan in plans]
+        return workbook.attachment(data, _("Tổng hợp ngày {day}").format(day=format_date(data[0].today)))

@@ -44,10 +44,9 @@ def _units(items: Sequence[Item]) -> str:
     return ", ".join(dict.fromkeys(i.unit_name for i in items))
 
 
-def _lines(items: Sequence[Item], today: date, calendar: WorkCalendar) -> list[str]:
-    """Items as a list, by plan when there are several, each with its deadline on its own line."""
+def _lines(items: Sequence[Item], today: date, calendar: WorkCalendar, *, plans: bool) -> list[str]:
+    """Items as a list, by plan when the message spans several, each with its deadline on its own line."""
     lines: list[str] = []
-    plans = len({i.plan for i in items}) > 1
     units = len({i.unit for i in items}) > 1
     for plan, in_plan in groupby(sorted(items, key=lambda i: (i.plan, i.due, i.unit, i.task)), key=lambda i: i.plan):
         if plans:
@@ -77,16 +76,22 @@ def reminder(items: Sequence[Item], today: date, calendar: WorkCalendar, *, can_
             head = _("⏰ Đề nghị {unit} gửi báo cáo {task} · {round} trước {day} {note}.").format(
                 unit=item.unit_name, task=item.task, round=title, day=format_day(item.due),
                 note=deadline_note(item.due, today, calendar))
-        lines = [head, short(item.title, 160),
+        # A unit may owe reports under several plans: the reminder always says which one this is.
+        lines = [head, _("Kế hoạch: {plan}").format(plan=item.plan), short(item.title, 160),
                  _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar))]
     else:
+        plans = list(dict.fromkeys(i.plan for i in items))
         lines = [ngettext("⏰ Nhắc việc: {units} có {n} báo cáo cần gửi.",
                           "⏰ Nhắc việc: {units} có {n} báo cáo cần gửi.", len(items)).format(
             units=_units(items), n=len(items))]
+        if len(plans) == 1:
+            lines.append(_("Kế hoạch: {plan}").format(plan=plans[0]))
+        several = len(plans) > 1
         if coming:
-            lines += ["", _("Sắp đến hạn — đề nghị gửi báo cáo trước hạn:"), *_lines(coming, today, calendar)]
+            lines += ["", _("Sắp đến hạn — đề nghị gửi báo cáo trước hạn:"),
+                      *_lines(coming, today, calendar, plans=several)]
         if overdue:
-            lines += ["", _("Quá hạn — chưa gửi:"), *_lines(overdue, today, calendar)]
+            lines += ["", _("Quá hạn — chưa gửi:"), *_lines(overdue, today, calendar, plans=several)]
         lines.append("")
     if overdue:
         lines.append(_("Báo cáo gửi muộn vẫn được ghi nhận."))

@@ -26,7 +26,7 @@ from jobs.tick import TickConfig, tick
 from locales import _, use_locale
 from models import heartbeat
 from models.chat import Attachment, Reply, Sender
-from models.plans import PlanNotFound, find_plan
+from models.plans import followed_plans
 from models.store.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -49,16 +49,17 @@ class DigestReplies:
 
     async def build(self, now: datetime, locale: str) -> list[Reply]:
         async with self.sessions() as session:
-            try:
-                plan = await find_plan(session)
-            except PlanNotFound:
+            plans = await followed_plans(session)
+            if not plans:
                 return []
-            data = await digest.build(session, plan, now, self.config.tz, contributions=True)
+            every = [await digest.build(session, plan, now, self.config.tz, contributions=True) for plan in plans]
+        data = [d for d in every if d.has_news] or every[:1]  # plans with nothing to say are left out
         with use_locale(locale):
-            day = data.today.isoformat()
-            return [Reply(digest.text(data)),
-                    Reply("", attachment=Attachment(f"nhacviec-{day}.png", chart.render(data), "image/png",
-                                                    _("Biểu đồ tình hình ngày {day}").format(day=day))),
+            day = data[0].today.isoformat()
+            return [Reply(digest.texts(data)),
+                    *[Reply("", attachment=Attachment(f"nhacviec-{d.plan.code}-{day}.png", chart.render(d), "image/png",
+                                                      _("Biểu đồ tình hình ngày {day}").format(day=day)))
+                      for d in data],
                     Reply("", attachment=workbook.attachment(data, _("Bảng tổng hợp ngày {day}").format(day=day)))]
 
 

@@ -75,7 +75,7 @@ async def due_now(session: AsyncSession, config: TickConfig, now: datetime,
     recipients = recipients or await Recipients(channels=config.channels,
                                                 default_locale=config.default_locale).load(session)
     due = Due()
-    for plan in (await session.exec(select(Plan).order_by(Plan.id))).scalars().all():
+    for plan in (await session.exec(select(Plan).where(Plan.retired_at.is_(None)).order_by(Plan.id))).scalars().all():
         await _plan_reminders(session, plan, config, recipients, now, due)
     await _succession_questions(session, config, recipients, now, due)
     _digests(config, recipients, now, due)
@@ -86,8 +86,8 @@ async def _plan_reminders(session: AsyncSession, plan: Plan, config: TickConfig,
                           now: datetime, due: Due) -> None:
     tz = config.tz
     today = now.astimezone(tz).date()
-    calendar = await plan_calendar(session, plan.id)
-    found = await unreported(session, plan, due_from=max(plan.track_from, today - WINDOW), due_to=today + WINDOW,
+    calendar = await plan_calendar(session)
+    found = await unreported(session, [plan.id], due_from=max(plan.track_from, today - WINDOW), due_to=today + WINDOW,
                              as_of=today)
     indicators = await task_indicator_codes(session, {o.task_id for o in found})
     staff = recipients.staff(leaders=config.escalate_to_leaders)
@@ -101,7 +101,7 @@ async def _plan_reminders(session: AsyncSession, plan: Plan, config: TickConfig,
         late = newest.offset <= 0 and today > o.due  # a "before the deadline" step is never sent after it
 
         def item(step: int, o: Obligation = o) -> Item:
-            return Item.of(o, step, plan=plan.code, indicators=indicators.get(o.task_id, ()))
+            return Item.of(o, step, plan=o.plan_short, indicators=indicators.get(o.task_id, ()))
 
         for member_id in recipients.focal.get(o.unit_id, []):
             recipient = recipients.of(member_id)

@@ -7,6 +7,7 @@ people can sort and filter them in Excel).
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -45,20 +46,24 @@ def _part_of(d: Digest, o) -> str:
     return " " + _("(nay: {name})").format(name=current.name) if current else ""
 
 
-def render(d: Digest) -> bytes:
+def render(digests: Digest | Sequence[Digest]) -> bytes:
+    """One workbook for the plans' digests: one status sheet (a plan column), one sheet per target."""
+    digests = [digests] if isinstance(digests, Digest) else list(digests)
     book = Workbook()
     sheet = book.active
     sheet.title = _("Tình hình")
-    indicators = sorted({code for item in d.items for code in item.values})
+    rows = sorted(((d, item) for d in digests for item in d.items),
+                  key=lambda pair: (pair[1].obligation.unit_code, pair[1].obligation.plan_code,
+                                    pair[1].obligation.task_code, pair[1].obligation.due))
+    indicators = sorted({code for _d, item in rows for code in item.values})
     _header(sheet, [_("Mã đơn vị"), _("Đơn vị"), _("Mã nhiệm vụ"), _("Nhiệm vụ"), _("Kỳ báo cáo"), _("Hạn"),
                     _("Trạng thái"), _("% hoàn thành"), *indicators, _("Ghi chú"), _("Vướng mắc"), _("Đề xuất"),
-                    _("Ngày báo cáo"), _("Bản"), _("Nộp muộn")],
-            [11, 34, 11, 50, 26, 12, 16, 12, *[10] * len(indicators), 40, 40, 30, 17, 6, 10])
+                    _("Ngày báo cáo"), _("Bản"), _("Nộp muộn"), _("Kế hoạch")],
+            [11, 34, 11, 50, 26, 12, 16, 12, *[10] * len(indicators), 40, 40, 30, 17, 6, 10, 24])
     wrap = Alignment(wrap_text=True, vertical="top")
     # Row numbers are counted here: openpyxl's max_row scans every cell, which is quadratic over a
     # province's tens of thousands of rows.
-    for row, item in enumerate(sorted(d.items, key=lambda i: (i.obligation.unit_code, i.obligation.task_code,
-                                                               i.obligation.due)), start=2):
+    for row, (d, item) in enumerate(rows, start=2):
         o, report = item.obligation, item.report
         sheet.append([
             o.unit_code, o.unit_name + _part_of(d, o), o.task_code, o.task_title, period_of(o), o.due,
@@ -69,14 +74,18 @@ def render(d: Digest) -> bytes:
             report.proposals if report else None,
             _local(report.submitted_at, d) if report else None, report.version if report else None,
             (_("có") if report.late else _("không")) if report else None,
+            o.plan_short,
         ])
         sheet.cell(row=row, column=6).number_format = DATE
         sheet.cell(row=row, column=9 + len(indicators) + 3).number_format = DATETIME
         for column in (4, 9 + len(indicators), 10 + len(indicators), 11 + len(indicators)):
             sheet.cell(row=row, column=column).alignment = wrap
     sheet.auto_filter.ref = sheet.dimensions
-    for target in d.targets:
-        tab = book.create_sheet(title=_("Mục tiêu {code}").format(code=target.code)[:31])
+    for d, target in [(plan_digest, t) for plan_digest in digests for t in plan_digest.targets]:
+        name = _("Mục tiêu {code}").format(code=target.code)
+        if len(digests) > 1:  # two plans may both have a target DN_HO_TRO
+            name = f"{d.plan.code} {target.code}"
+        tab = book.create_sheet(title=name[:31])
         _header(tab, [_("Đơn vị"), _("Nhiệm vụ"), _("Kỳ"), _("Hạn"), _("Giá trị"), _("Ngày báo cáo")],
                 [12, 12, 14, 12, 12, 17])
         for row, (unit, task, key, due, value, submitted) in enumerate(target.contributions, start=2):
@@ -97,6 +106,7 @@ def render(d: Digest) -> bytes:
     return buffer.getvalue()
 
 
-def attachment(d: Digest, caption: str) -> Attachment:
+def attachment(digests: Digest | Sequence[Digest], caption: str) -> Attachment:
     """The workbook as a file to send: nhacviec-<day>.xlsx."""
-    return Attachment(f"nhacviec-{d.today.isoformat()}.xlsx", render(d), MIME, caption)
+    first = digests if isinstance(digests, Digest) else digests[0]
+    return Attachment(f"nhacviec-{first.today.isoformat()}.xlsx", render(digests), MIME, caption)

@@ -1,15 +1,17 @@
-"""The plan's static part in memory: tasks, units, names, indicators, who reports what, the calendar.
+"""The static part of what the province follows, in memory: the plans followed, their tasks, the
+province's units and their names, indicators, who reports what, the calendar.
 
-It changes only when a plan (or reorganisation) file is loaded, which bumps `Plan.loaded_at`; every
-message already reads the plan row, so a stale catalog is noticed at once and rebuilt. This keeps
-matching and permission checks off the database on the hot path.
+It changes only when a plan or reorganisation file is loaded (or a plan retired), which moves a counter
+in the database (`kv.CATALOG_REVISION`); a running bot compares it now and then and rebuilds. This
+keeps name matching and permission checks off the database on the hot path.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,10 +21,11 @@ from models.registry import Succession, current_of, in_force, predecessors, succ
 from models.rules.matching import task_keys
 from models.rules.text import fold
 from models.rules.workdays import WorkCalendar
+from models.store import kv
 from models.store.tables import Assignment, Indicator, Plan, Task, TaskIndicator, Unit, UnitAlias, UnitEvent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IndicatorInfo:
     id: int
     code: str
@@ -31,7 +34,7 @@ class IndicatorInfo:
     measure: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AssignmentInfo:
     id: int
     unit_id: int
@@ -43,9 +46,10 @@ class AssignmentInfo:
         return valid_on(self.valid_from, self.valid_to, day)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TaskInfo:
     id: int
+    plan_id: int
     code: str
     title: str
     report_by: str
@@ -55,26 +59,77 @@ class TaskInfo:
 
     def reporting_units(self, day: date) -> set[int]:
         return {a.unit_id for a in self.assignments
-                if a.in_force(day) and (a.role == "lead" or self.report_by == "all")}
+                if a.in_force(day) and self.report_by != "none" and (a.role == "lead" or self.report_by == "all")}
 
 
-@dataclass
-class PlanCatalog:
-    plan_id: int
-    version: datetime
+def plan_keys(plan: Plan) -> set[str]:
+    """How a plan may be named in chat: its code, its short name, its decision ("kh 3064", "3064/QĐ-UBND")."""
+    number = plan.decision.split("/", 1)[0]
+    return {k for k in (fold(plan.code), fold(plan.short), fold(plan.decision), fold(f"kh {number}"), fold(number))
+            if k}
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (fold(w) for w in text.split()) if w]
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+@dataclass(kw_only=True)
+class Catalog:
+    revision: int
+    plans: dict[int, Plan]  # the plans followed (retired ones are not), by id
     tasks: dict[int, TaskInfo]
-    units: dict[int, Unit]
+    units: dict[int, Unit]  # every unit of the province, ended ones included
     calendar: WorkCalendar
-    coordinator: Unit | None
     _task_keys: dict[str, list[int]] = field(default_factory=dict)
     _aliases: dict[str, list[int]] = field(default_factory=dict)
     ended_by: dict[int, str] = field(default_factory=dict)  # unit id → "merge" | "retire"
 
+    @property
+    def coordinator(self) -> Unit | None:
+        """The unit that follows the plans (of the first plan, when plans name different ones)."""
+        codes = [p.coordinator_code for p in sorted(self.plans.values(), key=lambda p: p.id or 0)]
+        by_code = {u.code: u for u in self.units.values()}
+        return next((by_code[c] for c in codes if c in by_code), None)
+
+    def followed(self) -> list[Plan]:
+        return sorted(self.plans.values(), key=lambda p: p.code)
+
     def is_task_key(self, token: str) -> bool:
         return fold(token) in self._task_keys
 
-    def find_tasks(self, text: str) -> list[TaskInfo]:
-        return [self.tasks[i] for i in self._task_keys.get(fold(text), [])]
+    def find_tasks(self, text: str, *, plan_ids: Iterable[int] | None = None) -> list[TaskInfo]:
+        """Tasks whose code is `text` (loosely), in every plan followed or only those given."""
+        wanted = set(plan_ids) if plan_ids is not None else None
+        return [self.tasks[i] for i in self._task_keys.get(fold(text), [])
+                if wanted is None or self.tasks[i].plan_id in wanted]
+
+    def find_plans(self, text: str) -> list[Plan]:
+        """Plans named by `text`: its code, short name or decision; failing that, two or more words of a
+        short name ("chuyen doi so" for "KH ví dụ – Chuyển đổi số"). One word is not enough: "số" or
+        "công" would catch unit names."""
+        key = fold(text)
+        if not key:
+            return []
+        exact = [p for p in self.followed() if key in plan_keys(p)]
+        words = _words(text)
+        if exact or len(words) < 2:
+            return exact
+        return [p for p in self.followed() if _contains(_words(p.short), words)]
+
+    def split_plan(self, text: str) -> tuple[list[Plan], str]:
+        """A plan named at the start or the end of `text` ("kh 3064 SCT", "SCT KH 3064"): the plans it
+        names, and the rest. No plan named: every plan followed, and the text as it was."""
+        words = text.split()
+        for size in range(min(len(words), 4), 0, -1):
+            for head, rest in ((words[:size], words[size:]), (words[-size:], words[:-size])):
+                found = self.find_plans(" ".join(head))
+                if found:
+                    return found, " ".join(rest)
+        return self.followed(), text
 
     def find_units(self, text: str, *, on: date | None = None) -> list[Unit]:
         """Units whose code, name or alias is `text` (loosely); failing that, whose names contain it.
@@ -93,67 +148,72 @@ class PlanCatalog:
         followed: list[Succession] = []
         for unit in (self.units[i] for i in ids or []):
             if in_force(unit, on):
-                found.setdefault(unit.id, unit)
+                found.setdefault(unit.id, unit)  # type: ignore[arg-type]
             elif on is not None and unit.active and (current := current_of(self.units, unit, on)) is not None:
                 followed.append(succession(unit, current, self.ended_by))
         direct = set(found)
         for step in followed:
-            found.setdefault(step.current.id, step.current)
+            found.setdefault(step.current.id, step.current)  # type: ignore[arg-type]
         # Only say "… đã hợp nhất vào …" when the old name is what led to the unit.
         return list(found.values()), [s for s in followed if s.current.id not in direct]
 
     def predecessors(self, unit_id: int) -> list[Unit]:
         return predecessors(self.units, unit_id)
 
-    def unit(self, unit_id: int) -> Unit | None:
-        return self.units.get(unit_id)
+    def tasks_of_plans(self, plans: Sequence[Plan]) -> list[TaskInfo]:
+        ids = {p.id for p in plans}
+        return [t for t in self.tasks.values() if t.plan_id in ids]
 
 
-async def load_catalog(session: AsyncSession, plan: Plan) -> PlanCatalog:
-    tasks = (await session.exec(select(Task).where(Task.plan_id == plan.id, Task.active).order_by(Task.id))).all()
+async def load_catalog(session: AsyncSession, revision: int | None = None) -> Catalog:
+    if revision is None:
+        revision = int(await kv.get(session, kv.CATALOG_REVISION) or 0)
+    plans = {p.id: p for p in (await session.exec(select(Plan).where(Plan.retired_at.is_(None))
+                                                  .order_by(Plan.id))).all()}
+    tasks = (await session.exec(select(Task).where(Task.plan_id.in_(list(plans)), Task.active)
+                                .order_by(Task.id))).all()
     task_ids = [t.id for t in tasks]
     assignments: dict[int, list[AssignmentInfo]] = defaultdict(list)
     for a in (await session.exec(select(Assignment).where(Assignment.task_id.in_(task_ids), Assignment.active)
                                  .order_by(Assignment.id))).all():
-        assignments[a.task_id].append(AssignmentInfo(a.id, a.unit_id, a.role, a.valid_from, a.valid_to))
+        assignments[a.task_id].append(AssignmentInfo(id=a.id, unit_id=a.unit_id, role=a.role,
+                                                     valid_from=a.valid_from, valid_to=a.valid_to))
     indicators: dict[int, list[IndicatorInfo]] = defaultdict(list)
     for link, indicator in (await session.exec(
             select(TaskIndicator, Indicator).join(Indicator, Indicator.id == TaskIndicator.indicator_id)
             .where(TaskIndicator.task_id.in_(task_ids), Indicator.active).order_by(TaskIndicator.position))).all():
-        indicators[link.task_id].append(IndicatorInfo(indicator.id, indicator.code, indicator.name, indicator.type,
-                                                      indicator.measure))
-    units = {u.id: u for u in (await session.exec(select(Unit).where(Unit.plan_id == plan.id)
-                                                   .order_by(Unit.id))).all()}
-    for unit in units.values():  # shared across sessions: a rollback in one must not expire them
-        session.expunge(unit)
+        indicators[link.task_id].append(IndicatorInfo(id=indicator.id, code=indicator.code, name=indicator.name,
+                                                      type=indicator.type, measure=indicator.measure))
+    units = {u.id: u for u in (await session.exec(select(Unit).order_by(Unit.id))).all()}
+    # Shared by every later message's session: a rollback in one must not expire them.
+    for row in [*units.values(), *plans.values()]:
+        session.expunge(row)
     aliases: dict[str, list[int]] = defaultdict(list)
-    for alias in (await session.exec(select(UnitAlias).where(UnitAlias.unit_id.in_(list(units)))
-                                      .order_by(UnitAlias.unit_id))).all():
+    for alias in (await session.exec(select(UnitAlias).order_by(UnitAlias.unit_id))).all():
         if alias.unit_id not in aliases[alias.norm]:
             aliases[alias.norm].append(alias.unit_id)
-    infos = {t.id: TaskInfo(t.id, t.code, t.title, t.report_by, frozenset(task_keys(t.code)),
-                            tuple(assignments[t.id]), tuple(indicators[t.id])) for t in tasks}
+    infos = {t.id: TaskInfo(id=t.id, plan_id=t.plan_id, code=t.code, title=t.title, report_by=t.report_by,
+                            keys=frozenset(task_keys(t.code)), assignments=tuple(assignments[t.id]),
+                            indicators=tuple(indicators[t.id])) for t in tasks}
     keys: dict[str, list[int]] = defaultdict(list)
     for info in infos.values():
         for key in info.keys:
             keys[key].append(info.id)
-    coordinator = next((u for u in units.values() if u.code == plan.coordinator_code), None)
     ended_by = {unit_id: kind for unit_id, kind in (await session.exec(
-        select(UnitEvent.unit_id, UnitEvent.kind).where(UnitEvent.plan_id == plan.id,
-                                                        UnitEvent.kind.in_(["merge", "retire"])))).all()}
-    return PlanCatalog(plan.id, plan.loaded_at, infos, units, await plan_calendar(session, plan.id), coordinator,
-                       dict(keys), dict(aliases), ended_by)
+        select(UnitEvent.unit_id, UnitEvent.kind).where(UnitEvent.kind.in_(["merge", "retire"])))).all()}
+    return Catalog(revision=revision, plans=plans, tasks=infos, units=units,  # type: ignore[arg-type]
+                   calendar=await plan_calendar(session), _task_keys=dict(keys), _aliases=dict(aliases),
+                   ended_by=ended_by)
 
 
 class CatalogCache:
-    """One catalog per plan, rebuilt when the plan's `loaded_at` moves."""
+    """The catalog, rebuilt when the revision in the database has moved."""
 
     def __init__(self) -> None:
-        self._catalogs: dict[int, PlanCatalog] = {}
+        self._catalog: Catalog | None = None
 
-    async def get(self, session: AsyncSession, plan: Plan) -> PlanCatalog:
-        catalog = self._catalogs.get(plan.id)
-        if catalog is None or catalog.version != plan.loaded_at:
-            catalog = await load_catalog(session, plan)
-            self._catalogs[plan.id] = catalog
-        return catalog
+    async def get(self, session: AsyncSession) -> Catalog:
+        revision = int(await kv.get(session, kv.CATALOG_REVISION) or 0)
+        if self._catalog is None or self._catalog.revision != revision:
+            self._catalog = await load_catalog(session, revision)
+        return self._catalog

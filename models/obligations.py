@@ -1,8 +1,9 @@
-"""Who owes which report when, and on which days they are reminded.
+"""Who owes which report when, and on which days they are reminded — across the plans followed.
 
-An obligation is one reporting assignment (a unit's part in a task) for one period. Its steps
-are the reminder days before the deadline and the escalation days after it, counted in
-working days (models/workdays.py). `nhacviec schedule` prints these; the reminder tick sends them.
+An obligation is one reporting assignment (a unit's part in a task of a plan) for one period. Its steps
+are the reminder days before the deadline and the escalation days after it, counted in working days
+(models/rules/workdays.py). `nhacviec schedule` prints these; the reminder tick sends them. Every query
+here answers for a list of plans at once: a province follows dozens.
 """
 
 from __future__ import annotations
@@ -41,10 +42,14 @@ class Step:
 
 @dataclass(frozen=True, kw_only=True)
 class Obligation:
+    plan_id: int
+    plan_code: str
+    plan_short: str  # how people call the plan
     assignment_id: int
     task_id: int
     task_code: str
     task_title: str
+    task_short_title: str
     unit_id: int
     unit_code: str
     unit_name: str
@@ -85,9 +90,10 @@ def steps_for(due: date, before: list[int], after: list[int], calendar: WorkCale
 
 
 _COLUMNS = (
-    Assignment.id, Task.id, Task.code, Task.title, Unit.id, Unit.code, Unit.name, Schedule.id, Schedule.code,
-    Schedule.name, Schedule.every, Period.id, Period.key, Period.window_start, Period.window_end, Period.due,
-    Schedule.reminders_before, Schedule.escalate_after,
+    Plan.id, Plan.code, Plan.short, Plan.reminders_before, Plan.escalate_after,
+    Assignment.id, Task.id, Task.code, Task.title, Task.short_title, Unit.id, Unit.code, Unit.name, Schedule.id,
+    Schedule.code, Schedule.name, Schedule.every, Period.id, Period.key, Period.window_start, Period.window_end,
+    Period.due, Schedule.reminders_before, Schedule.escalate_after,
 )
 
 
@@ -100,27 +106,30 @@ _FILTERS = {"unit_ids": Unit.id, "task_ids": Task.id, "assignment_ids": Assignme
 
 
 @cache
-def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool = False):
+def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool, followed_only: bool):
     """One statement object per shape, parameters bound at execution: SQLAlchemy then reuses the
     statement's cache key and compiled form instead of rebuilding them on every message."""
     query = (
         select(*_COLUMNS)
         .select_from(Period)
         .join(Schedule, Schedule.id == Period.schedule_id)
+        .join(Plan, Plan.id == Schedule.plan_id)
         .join(TaskSchedule, TaskSchedule.schedule_id == Schedule.id)
         .join(Task, Task.id == TaskSchedule.task_id)
         .join(Assignment, Assignment.task_id == Task.id)
         .join(Unit, Unit.id == Assignment.unit_id)
         .where(
-            Schedule.plan_id == bindparam("plan_id"),
+            Schedule.plan_id.in_(bindparam("plan_ids", expanding=True)),
             Period.active, Schedule.active, Task.active, Assignment.active, Unit.active,
             Period.due >= bindparam("due_from"), Period.due <= bindparam("due_to"),
-            or_(Assignment.role == "lead", Task.report_by == "all"),
+            or_(Assignment.role == "lead", Task.report_by == "all"), Task.report_by != "none",
             effective_on(Assignment.valid_from, Assignment.valid_to, _OWNED_ON),
             effective_on(Unit.valid_from, Unit.valid_to, _OWNED_ON),
         )
-        .order_by(Period.due, Schedule.code, Period.key, Unit.code, Task.code)
+        .order_by(Period.due, Plan.code, Schedule.code, Period.key, Unit.code, Task.code)
     )
+    if followed_only:  # deadlines before a plan was first followed are history, not owed
+        query = query.where(Period.due >= Plan.track_from)
     for name in sorted(filters):
         query = query.where(_FILTERS[name].in_(bindparam(name, expanding=True)))
     if with_report:
@@ -131,53 +140,61 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
     return query
 
 
-async def _rows(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date, as_of: date,
-                with_report: bool = False, unreported_only: bool = False, **filters: list[int] | None) -> list:
+async def _rows(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date, as_of: date,
+                with_report: bool = False, unreported_only: bool = False, followed_only: bool = False,
+                **filters: Sequence[int] | None) -> list:
     given = {name: list(values) for name, values in filters.items() if values is not None}
     if unknown := set(given) - set(_FILTERS):
         raise TypeError(f"unknown filters {unknown}")
-    statement = _statement(frozenset(given), with_report, unreported_only)
-    params = {"plan_id": plan.id, "due_from": due_from, "due_to": due_to, "as_of": as_of, **given}
+    statement = _statement(frozenset(given), with_report, unreported_only, followed_only)
+    params = {"plan_ids": list(plan_ids), "due_from": due_from, "due_to": due_to, "as_of": as_of, **given}
     return list((await session.exec(statement, params=params)).all())
 
 
-def _obligation(plan: Plan, row: Sequence) -> Obligation:
-    (assignment_id, task_id, task_code, task_title, unit_id, unit_code, unit_name, schedule_id, schedule_code,
-     schedule_name, every, period_id, period_key, window_start, window_end, due, before, after) = row[:len(_COLUMNS)]
-    before = before if before is not None else plan.reminders_before
-    after = after if after is not None else plan.escalate_after
-    return Obligation(assignment_id=assignment_id, task_id=task_id, task_code=task_code, task_title=task_title,
-                      unit_id=unit_id, unit_code=unit_code, unit_name=unit_name, schedule_id=schedule_id,
-                      schedule_code=schedule_code, schedule_name=schedule_name, every=every, period_id=period_id,
-                      period_key=period_key, window_start=window_start, window_end=window_end, due=due,
-                      before=tuple(sorted(before)), after=tuple(sorted(after)))
+def _obligation(row: Sequence) -> Obligation:
+    (plan_id, plan_code, plan_short, plan_before, plan_after, assignment_id, task_id, task_code, task_title,
+     task_short_title, unit_id, unit_code, unit_name, schedule_id, schedule_code, schedule_name, every, period_id,
+     period_key, window_start, window_end, due, before, after) = row[:len(_COLUMNS)]
+    before = before if before is not None else plan_before
+    after = after if after is not None else plan_after
+    return Obligation(plan_id=plan_id, plan_code=plan_code, plan_short=plan_short or plan_code,
+                      assignment_id=assignment_id, task_id=task_id, task_code=task_code, task_title=task_title,
+                      task_short_title=task_short_title or "", unit_id=unit_id, unit_code=unit_code,
+                      unit_name=unit_name, schedule_id=schedule_id, schedule_code=schedule_code,
+                      schedule_name=schedule_name, every=every, period_id=period_id, period_key=period_key,
+                      window_start=window_start, window_end=window_end, due=due, before=tuple(sorted(before)),
+                      after=tuple(sorted(after)))
 
 
-async def obligations(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
-                      as_of: date = FAR_FUTURE, **filters: list[int] | None) -> list[Obligation]:
-    """Reporting obligations of `plan` whose deadline lies in [due_from, due_to], optionally only some
-    units, tasks, assignments or periods (`unit_ids=[…]`, `task_ids`, `assignment_ids`, `period_ids`).
+async def obligations(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date,
+                      as_of: date = FAR_FUTURE, followed_only: bool = False, **filters: Sequence[int] | None
+                      ) -> list[Obligation]:
+    """Reporting obligations of the plans whose deadline lies in [due_from, due_to], optionally only some
+    units, tasks, assignments or periods (`unit_ids=[…]`, `task_ids`, `assignment_ids`, `period_ids`);
+    `followed_only`: not those due before their plan was first followed.
 
     The owner is the unit responsible on `as_of` for an open period, on the deadline for a past one.
     """
-    rows = await _rows(session, plan, due_from=due_from, due_to=due_to, as_of=as_of, **filters)
-    return [_obligation(plan, row) for row in rows]
-
-
-async def with_latest_reports(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
-                              as_of: date = FAR_FUTURE, **filters: list[int] | None
-                              ) -> list[tuple[Obligation, Report | None]]:
-    """`obligations`, each with its latest report (None: not reported), in one round trip."""
-    rows = await _rows(session, plan, due_from=due_from, due_to=due_to, as_of=as_of, with_report=True, **filters)
-    return [(_obligation(plan, row), row[len(_COLUMNS)]) for row in rows]
-
-
-async def unreported(session: AsyncSession, plan: Plan, *, due_from: date, due_to: date,
-                     as_of: date = FAR_FUTURE, **filters: list[int] | None) -> list[Obligation]:
-    """`obligations` that nothing has been reported for (the database skips the many reported ones)."""
-    rows = await _rows(session, plan, due_from=due_from, due_to=due_to, as_of=as_of, unreported_only=True,
+    rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, followed_only=followed_only,
                        **filters)
-    return [_obligation(plan, row) for row in rows]
+    return [_obligation(row) for row in rows]
+
+
+async def with_latest_reports(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date,
+                              as_of: date = FAR_FUTURE, followed_only: bool = False,
+                              **filters: Sequence[int] | None) -> list[tuple[Obligation, Report | None]]:
+    """`obligations`, each with its latest report (None: not reported), in one round trip."""
+    rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, with_report=True,
+                       followed_only=followed_only, **filters)
+    return [(_obligation(row), row[len(_COLUMNS)]) for row in rows]
+
+
+async def unreported(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date,
+                     as_of: date = FAR_FUTURE, **filters: Sequence[int] | None) -> list[Obligation]:
+    """Followed obligations that nothing has been reported for (the database skips the many reported ones)."""
+    rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, unreported_only=True,
+                       followed_only=True, **filters)
+    return [_obligation(row) for row in rows]
 
 
 async def task_indicator_codes(session: AsyncSession, task_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
@@ -195,11 +212,11 @@ async def task_indicator_codes(session: AsyncSession, task_ids: Iterable[int]) -
 
 
 async def obligations_touching(
-    session: AsyncSession, plan: Plan, start: date, end: date, calendar: WorkCalendar, *,
+    session: AsyncSession, plan_ids: Sequence[int], start: date, end: date, calendar: WorkCalendar, *,
     unit_ids: list[int] | None = None
 ) -> list[Obligation]:
     """Obligations with a deadline or any reminder/escalation day in [start, end]."""
     # Steps are at most 60 working days from the deadline (plan file limit): ~90 calendar days.
     margin = timedelta(days=100)
-    found = await obligations(session, plan, due_from=start - margin, due_to=end + margin, unit_ids=unit_ids)
+    found = await obligations(session, plan_ids, due_from=start - margin, due_to=end + margin, unit_ids=unit_ids)
     return [o for o in found if start <= o.due <= end or any(start <= s.day <= end for s in o.steps(calendar))]

@@ -20,7 +20,6 @@ from models.store.tables import (
     Assignment,
     GrantStatus,
     Member,
-    Plan,
     Role,
     RoleGrant,
     Task,
@@ -90,10 +89,16 @@ def succession(former: Unit, current: Unit, kinds: Mapping[int, str]) -> Success
     return Succession(former, current, former.valid_to + timedelta(days=1), kinds.get(former.id, "merge"))
 
 
-async def units_at(session: AsyncSession, plan: Plan, day: date) -> list[Unit]:
-    return list((await session.exec(select(Unit).where(
-        Unit.plan_id == plan.id, Unit.active, effective_on(Unit.valid_from, Unit.valid_to, day)).order_by(Unit.id))
-    ).all())
+async def units_at(session: AsyncSession, day: date | None, *, plan_ids: Sequence[int] | None = None) -> list[Unit]:
+    """The province's units in existence on `day` (None: at any time), those some plan lists or a
+    reorganisation created; with `plan_ids`, only the units those plans give tasks to."""
+    query = select(Unit).where(Unit.active)
+    if day is not None:
+        query = query.where(effective_on(Unit.valid_from, Unit.valid_to, day))
+    if plan_ids is not None:
+        query = query.where(Unit.id.in_(select(Assignment.unit_id).join(Task, Task.id == Assignment.task_id)
+                                        .where(Task.plan_id.in_(list(plan_ids)), Assignment.active)))
+    return list((await session.exec(query.order_by(Unit.id))).all())
 
 
 async def lead_counts(session: AsyncSession, unit_ids: Sequence[int], day: date | None) -> dict[int, int]:
@@ -116,15 +121,14 @@ class HistoryEntry:
     source: str
 
 
-async def unit_history(session: AsyncSession, plan: Plan, unit: Unit) -> list[HistoryEntry]:
+async def unit_history(session: AsyncSession, unit: Unit) -> list[HistoryEntry]:
     """What happened to `unit` and what came into it: its own events and those naming it as target,
     and every event of a predecessor (so `SKHCN` shows STTTT's merger and where its tasks went)."""
-    units = {u.id: u for u in (await session.exec(select(Unit).where(Unit.plan_id == plan.id))).all()}
+    units = {u.id: u for u in (await session.exec(select(Unit))).all()}
     related = {unit.id, *(u.id for u in predecessors(units, unit.id))}
     codes = {units[i].code for i in related}
     entries = []
-    for e in (await session.exec(select(UnitEvent).where(UnitEvent.plan_id == plan.id)
-                                 .order_by(UnitEvent.day, UnitEvent.id))).all():
+    for e in (await session.exec(select(UnitEvent).order_by(UnitEvent.day, UnitEvent.id))).all():
         # A split names its receiving units only in its task list.
         receives = any(owner in codes for _task, _role, owner in e.detail.get("tasks", []))
         if e.unit_id in related or e.target_id in related or receives:

@@ -99,21 +99,22 @@ def _current_only(found: Iterable[Obligation], today: date) -> list[Obligation]:
     return sorted(best.values(), key=lambda o: (o.due, o.unit_code, o.task_code))
 
 
-async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: list[int] | None = None,
+async def snapshot(session: AsyncSession, plans: Sequence[Plan], today: date, *, unit_ids: list[int] | None = None,
                    task_ids: list[int] | None = None, values: bool = True) -> Snapshot:
+    """Where the plans stand on `today` (each plan followed from its own `track_from`)."""
     # The obligations and their latest reports in one round trip; indicator values in a second if asked.
     # Two questions, two queries, both bounded by the province's size and not by its history:
     # the rounds around today (with their latest reports), and what is overdue (unreported, in SQL).
-    recent_from = max(plan.track_from, today - timedelta(days=RECENT_DAYS))
-    pairs = await with_latest_reports(session, plan, due_from=recent_from,
+    if not plans:
+        return Snapshot(current=[], recent=[], overdue=[])
+    plan_ids = [p.id for p in plans if p.id is not None]
+    pairs = await with_latest_reports(session, plan_ids, due_from=today - timedelta(days=RECENT_DAYS),
                                       due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), as_of=today,
-                                      unit_ids=unit_ids, task_ids=task_ids)
+                                      followed_only=True, unit_ids=unit_ids, task_ids=task_ids)
     latest = {(o.assignment_id, o.period_id): report for o, report in pairs if report is not None}
     found = [o for o, _report in pairs]
-    overdue: list[Obligation] = []
-    if today > plan.track_from:
-        overdue = await unreported(session, plan, due_from=plan.track_from, due_to=today - timedelta(days=1),
-                                   as_of=today, unit_ids=unit_ids, task_ids=task_ids)
+    overdue = await unreported(session, plan_ids, due_from=min(p.track_from for p in plans),
+                               due_to=today - timedelta(days=1), as_of=today, unit_ids=unit_ids, task_ids=task_ids)
     by_report = await _values(session, list(latest.values())) if values else {}
     current = _current_only(found, today)
 
@@ -128,6 +129,6 @@ async def snapshot(session: AsyncSession, plan: Plan, today: date, *, unit_ids: 
     )
 
 
-async def current_items(session: AsyncSession, plan: Plan, today: date, *, unit_ids: list[int] | None = None
-                        ) -> list[Item]:
-    return (await snapshot(session, plan, today, unit_ids=unit_ids)).current
+async def current_items(session: AsyncSession, plans: Sequence[Plan], today: date, *,
+                        unit_ids: list[int] | None = None) -> list[Item]:
+    return (await snapshot(session, plans, today, unit_ids=unit_ids)).current

@@ -6,6 +6,7 @@ Handlers and jobs both write these words; they live here so that neither imports
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from locales import N_, _, format_date, format_day, ngettext
@@ -15,7 +16,7 @@ from models.obligations import Obligation
 from models.registry import PendingSuccession
 from models.rules.periods import period_label
 from models.rules.workdays import WorkCalendar
-from models.store.tables import ReportStatus, Role
+from models.store.tables import Plan, ReportStatus, Role
 
 STATUS = {
     ReportStatus.not_started: N_("Chưa triển khai"),
@@ -112,3 +113,10 @@ def succession_question(p: PendingSuccession) -> Reply:
         Option(_("Có, tôi tiếp tục"), ConfirmSuccession(grant=p.grant.id, answer=Answer.yes, owner=owner).pack()),
         Option(_("Không, người khác phụ trách"),
                ConfirmSuccession(grant=p.grant.id, answer=Answer.no, owner=owner).pack())))
+
+
+def plans_named(plans: Sequence[Plan]) -> str:
+    """"kế hoạch KH 3064 – Năng suất", or "3 kế hoạch" when a view covers several."""
+    if len(plans) == 1:
+        return _("kế hoạch {name}").format(name=plans[0].short or plans[0].code)
+    return ngettext("{n} kế hoạch", "{n} kế hoạch", len(plans)).format(n=len(plans))

@@ -31,7 +31,7 @@ from models.planfiles.load_plan import load_plan
 from models.planfiles.plan_file import read_plan
 from models.store import db, kv
 from models.store.tables import Plan, Unit
-from plans import DEFAULT_PLAN
+from plans import DEFAULT_PLAN, EXAMPLE_PLAN
 from tests.handlers.dialog import Clock, Person
 
 POSTGRES_URL = os.environ.get("NHACVIEC_TEST_POSTGRES_URL")
@@ -194,3 +194,13 @@ async def plan(sessions: async_sessionmaker[AsyncSession], shipped_plan) -> Plan
         await load_plan(session, shipped_plan, actor="test", today=INSTALLED)
     async with sessions() as session:
         return (await session.exec(select(Plan))).one()
+
+
+@pytest.fixture
+async def second_plan(sessions: async_sessionmaker[AsyncSession], plan: Plan) -> Plan:
+    """The example plan of plans/examples loaded beside the Vĩnh Long plan: it shares SKHCN, SCT and
+    SNNPTNT, and has its own II.3 and DN_HO_TRO."""
+    async with sessions() as session:
+        await load_plan(session, read_plan(EXAMPLE_PLAN), actor="test", today=INSTALLED)
+    async with sessions() as session:
+        return (await session.exec(select(Plan).where(Plan.code == "VD-CDS-2026"))).one()

@@ -211,10 +211,8 @@ class WebView:
             unit = await session.get(Unit, unit_id)
             if unit is None:
                 return self.not_found(request)
-            plan = await session.get(Plan, unit.plan_id)
-            assert plan is not None
-            catalog = await self.catalogs.get(session, plan)
-            page = await data.unit_page(session, plan, catalog, unit, self.clock(), self.settings.tz)
+            catalog = await self.catalogs.get(session)
+            page = await data.unit_page(session, catalog.followed(), catalog, unit, self.clock(), self.settings.tz)
         return self.page(request, "unit.html", title=f"{unit.name} ({unit.code})", page=page)
 
     async def task(self, request: web.Request) -> web.Response:
@@ -231,7 +229,7 @@ class WebView:
                 return self.not_found(request)
             plan = await session.get(Plan, task.plan_id)
             assert plan is not None
-            catalog = await self.catalogs.get(session, plan)
+            catalog = await self.catalogs.get(session)
             today = now.astimezone(self.settings.tz).date()
             limit_to = None
             if not signed.access.province:

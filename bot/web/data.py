@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from jobs import digest as digest_data
 from jobs.digest import Digest
 from locales import _, format_date, format_datetime
-from models.catalog import PlanCatalog
+from models.catalog import Catalog
 from models.obligations import Obligation
 from models.registry import current_of, focal_points
 from models.rules.periods import period_label
@@ -162,7 +162,7 @@ async def overview(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInf
         return year is None or period_year(o) == year
 
     today = d.today
-    state = await snapshot(session, plan, today, values=False)
+    state = await snapshot(session, [plan], today, values=False)
     open_items = [*state.recent, *state.current]
     rounds: dict[tuple, list[Item]] = defaultdict(list)
     for item in open_items:
@@ -248,7 +248,7 @@ class Person:
 
 @dataclass
 class UnitPage:
-    plan: Plan
+    plans: list[Plan]
     unit: Unit
     successor: Unit | None
     focal_points: list[Person]
@@ -266,14 +266,14 @@ class Latest:
     report: ReportView
 
 
-async def unit_page(session: AsyncSession, plan: Plan, catalog: PlanCatalog, unit: Unit, now: datetime,
+async def unit_page(session: AsyncSession, plans: list[Plan], catalog: Catalog, unit: Unit, now: datetime,
                     tz: ZoneInfo) -> UnitPage:
     """What `/tinhhinh <unit>` says, and the unit's latest reports (its former units' included)."""
     today = now.astimezone(tz).date()
     former = {u.id: u for u in catalog.predecessors(unit.id)}
     assert unit.id is not None
     ids = [unit.id, *former]
-    state = await snapshot(session, plan, today, unit_ids=ids)
+    state = await snapshot(session, plans, today, unit_ids=ids)
 
     def line(item: Item) -> Line:
         return _line(item, None, today, calendar=catalog.calendar, tz=tz, former=former)
@@ -281,7 +281,7 @@ async def unit_page(session: AsyncSession, plan: Plan, catalog: PlanCatalog, uni
     people = [Person(m.display_name, status == GrantStatus.pending) for _u, m, status in
               await focal_points(session, [unit.id])]
     successor = current_of(catalog.units, unit, today) if unit.valid_to and unit.valid_to < today else None
-    return UnitPage(plan, unit, successor, people, [line(i) for i in state.overdue],
+    return UnitPage(plans, unit, successor, people, [line(i) for i in state.overdue],
                     [line(i) for i in state.current], await latest_reports(session, ids, tz))
 
 
@@ -311,7 +311,7 @@ class TaskPage:
     lines: list[Line]  # overdue first, then the open periods
 
 
-async def task_page(session: AsyncSession, plan: Plan, catalog: PlanCatalog, task_id: int, now: datetime,
+async def task_page(session: AsyncSession, plan: Plan, catalog: Catalog, task_id: int, now: datetime,
                     tz: ZoneInfo, *, limit_to: int | None = None) -> TaskPage:
     """What `/tinhhinh <task>` says: its units and each one's latest report for the open periods."""
     today = now.astimezone(tz).date()
@@ -322,11 +322,11 @@ async def task_page(session: AsyncSession, plan: Plan, catalog: PlanCatalog, tas
     unit_ids = sorted(uid for uid in task.reporting_units(today) if limit_to is None or uid == limit_to)
     lines: list[Line] = []
     if unit_ids:
-        state = await snapshot(session, plan, today, unit_ids=unit_ids, task_ids=[task_id])
+        state = await snapshot(session, [plan], today, unit_ids=unit_ids, task_ids=[task_id])
         lines = [_line(i, None, today, calendar=catalog.calendar, tz=tz) for i in [*state.overdue, *state.current]]
     return TaskPage(plan, task.code, task.title, lead, support, lines)
 
 
-def task_units(catalog: PlanCatalog, task_id: int, day: date) -> set[int]:
+def task_units(catalog: Catalog, task_id: int, day: date) -> set[int]:
     """Every unit with a part in the task on `day` (lead or support)."""
     return {a.unit_id for a in catalog.tasks[task_id].assignments if a.in_force(day)}

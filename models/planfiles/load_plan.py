@@ -7,26 +7,29 @@ same work inside a transaction that is rolled back, so it shows exactly what a l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from locales import _, format_date
+from models.planfiles.changes import Change, LoadResult, finish_load, summarise
+from models.planfiles.load_reorg import replay
 from models.planfiles.plan_file import LoadedPlan, PlanFile
+from models.planfiles.source import Problem, SourceError
 from models.rules import periods as rules
 from models.rules.text import fold
 from models.rules.workdays import WorkCalendar
-from models.store.audit import record
-from models.store.base import utcnow
 from models.store.tables import (
     Assignment,
     CalendarOverride,
     Indicator,
     Period,
     Plan,
+    PlanUnit,
     Schedule,
     Target,
     TargetMilestone,
@@ -37,25 +40,6 @@ from models.store.tables import (
     UnitAlias,
     UnitEvent,
 )
-
-
-@dataclass(frozen=True)
-class Change:
-    action: str  # add | update | retire | remove
-    entity: str  # plan | unit | alias | target | milestone | indicator | schedule | period | task | …
-    key: str
-    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-
-
-@dataclass
-class LoadResult:
-    plan_code: str
-    changes: list[Change]
-    dry_run: bool
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
 
 
 def work_calendar(spec: PlanFile) -> WorkCalendar:
@@ -73,35 +57,16 @@ async def load_plan(session: AsyncSession, loaded: LoadedPlan, *, actor: str, to
     loader = _Loader(session, loaded, today)
     try:
         await loader.run()
-        await finish_load(session, loader.plan, loader.changes, dry_run=dry_run, actor=actor, action="plan.load",
+        if loader.problems:
+            raise SourceError(loader.problems)
+        await finish_load(session, loader.changes, dry_run=dry_run, actor=actor, action="plan.load", entity="plan",
+                          entity_id=loaded.spec.plan.code,
                           detail={"file": loaded.path, "sha256": loaded.sha256, "changes": len(loader.changes),
                                   "summary": summarise(loader.changes)})
     except BaseException:
         await session.rollback()
         raise
-    return LoadResult(loaded.spec.plan.code, loader.changes, dry_run)
-
-
-async def finish_load(session: AsyncSession, plan: Plan, changes: list[Change], *, dry_run: bool, actor: str,
-                      action: str, detail: dict[str, Any]) -> None:
-    """The end of loading a plan or reorganisation file: commit what changed, audited, or (dry run) nothing."""
-    if changes:  # caches keyed on the plan (models/catalog.py) must rebuild
-        plan.loaded_at = utcnow()
-        await session.flush()
-        if not dry_run:
-            await record(session, actor, action, "plan", plan.code, detail)
-    if dry_run:
-        await session.rollback()
-    else:
-        await session.commit()
-
-
-def summarise(changes: Iterable[Change]) -> dict[str, dict[str, int]]:
-    summary: dict[str, dict[str, int]] = {}
-    for change in changes:
-        bucket = summary.setdefault(change.entity, {})
-        bucket[change.action] = bucket.get(change.action, 0) + 1
-    return summary
+    return LoadResult(loaded.spec.plan.code, loader.changes, dry_run, "plan", loaded.path)
 
 
 class _Loader:
@@ -111,6 +76,7 @@ class _Loader:
         self.loaded = loaded
         self.spec = loaded.spec
         self.changes: list[Change] = []
+        self.problems: list[Problem] = []  # what the file says against what other plan files said
 
     async def run(self) -> None:
         plan = self.plan = await self._plan()
@@ -121,6 +87,7 @@ class _Loader:
         await self._calendar(plan)
         await self._periods(plan, schedules)
         await self._tasks(plan, units, indicators, schedules)
+        self.changes += await replay(self.session, plan.id)
 
     # -- generic upsert -----------------------------------------------------------------------
 
@@ -187,21 +154,39 @@ class _Loader:
         return rows[header.code]
 
     async def _units(self, plan: Plan) -> dict[str, Unit]:
-        # Units a reorganisation file created, and what such files changed (names, end dates, successors),
-        # belong to that layer: reloading the plan file must not undo the 2025 reorganisation.
-        existing = {u.code: u for u in await self._all(Unit, Unit.plan_id == plan.id, Unit.origin == "plan")}
-        changed = set(await self.session.exec(select(UnitEvent.unit_id).where(UnitEvent.plan_id == plan.id)))
-        desired = {}
-        for u in self.spec.units:
-            values = {"plan_id": plan.id, "code": u.code.upper(), "name": u.name, "kind": u.kind,
-                      "valid_from": u.valid_from, "valid_to": u.valid_to, "active": True, "origin": "plan"}
-            current = existing.get(u.code.upper())
-            if current is not None and current.id in changed:
-                values.update(name=current.name, valid_to=current.valid_to)
-            desired[u.code.upper()] = values
-        units: dict[str, Unit] = await self._sync("unit", Unit, existing, desired)  # type: ignore[assignment]
-        for spec_unit in self.spec.units:
-            unit = units[spec_unit.code.upper()]
+        """The province's units this file lists: new ones are added; one another plan file lists too must be
+        described alike (name, kind, dates; aliases add up), or the load fails naming both files."""
+        listed = {u.code.upper(): (index, u) for index, u in enumerate(self.spec.units)}
+        existing = {u.code: u for u in await self._all(Unit, Unit.code.in_(list(listed)))}
+        elsewhere = await self._listed_elsewhere(plan)
+        # What reorganisation files changed (names, end dates, successors) belongs to them: reloading the plan
+        # file must not undo the 2025 reorganisation.
+        changed = set((await self.session.exec(select(UnitEvent.unit_id))).all())
+        units: dict[str, Unit] = {}
+        for code, (index, spec_unit) in listed.items():
+            values = {"code": code, "name": spec_unit.name, "kind": spec_unit.kind, "valid_from": spec_unit.valid_from,
+                      "valid_to": spec_unit.valid_to}
+            unit = existing.get(code)
+            if unit is None:
+                unit = Unit(**values, active=True, origin="plan")
+                self.session.add(unit)
+                self.changes.append(Change("add", "unit", code))
+            elif unit.id in elsewhere:
+                self._agree(index, unit, values, elsewhere[unit.id], changed)
+            else:
+                if unit.id in changed:
+                    values.update(name=unit.name, valid_to=unit.valid_to)
+                diff = {k: (getattr(unit, k), v) for k, v in values.items() if getattr(unit, k) != v}
+                if not unit.active:
+                    diff["active"] = (False, True)
+                for name, (_old, new) in diff.items():
+                    setattr(unit, name, new)
+                if diff:
+                    self.changes.append(Change("update", "unit", code, diff))
+            units[code] = unit
+        await self.session.flush()
+        for code, (_index, spec_unit) in listed.items():
+            unit = units[code]
             successor = units[spec_unit.successor.upper()].id if spec_unit.successor else None
             if unit.id in changed and successor is None:
                 continue  # the successor came from a reorganisation
@@ -209,19 +194,71 @@ class _Loader:
                 self.changes.append(Change("update", "unit", unit.code,
                                            {"successor_id": (unit.successor_id, successor)}))
                 unit.successor_id = successor
-        unit_ids = [u.id for u in units.values()]
-        aliases = {(a.unit_id, a.norm): a for a in await self._all(UnitAlias, UnitAlias.unit_id.in_(unit_ids))}
-        wanted: dict[Hashable, dict[str, Any]] = {}
-        for spec_unit in self.spec.units:
-            unit = units[spec_unit.code.upper()]
-            for alias in (spec_unit.code, spec_unit.name, unit.name, *spec_unit.aliases):
-                norm = fold(alias)
-                if norm and (unit.id, norm) not in wanted:
-                    wanted[(unit.id, norm)] = {"unit_id": unit.id, "alias": alias, "norm": norm}
-        code_of = {u.id: u.code for u in units.values()}
-        await self._sync("alias", UnitAlias, aliases, wanted, label=lambda k: f"{code_of.get(k[0])}: {k[1]}",
-                         retire="remove")
+        await self._plan_units(plan, units)
+        await self._aliases(plan, units, listed)
         return units
+
+    async def _listed_elsewhere(self, plan: Plan) -> dict[int, list[str]]:
+        """Unit id → the files of the other plans that list it."""
+        rows = (await self.session.exec(select(PlanUnit.unit_id, Plan.source_path)
+                                        .join(Plan, Plan.id == PlanUnit.plan_id)
+                                        .where(PlanUnit.plan_id != plan.id))).all()
+        found: dict[int, list[str]] = {}
+        for unit_id, path in rows:
+            found.setdefault(unit_id, []).append(path)
+        return found
+
+    def _agree(self, index: int, unit: Unit, values: dict[str, Any], files: list[str], changed: set[int]) -> None:
+        for name in ("name", "kind", "valid_from", "valid_to"):
+            if name in ("name", "valid_to") and unit.id in changed:
+                continue  # a reorganisation renamed or ended it since: the plan files say what it was
+            if getattr(unit, name) != values[name]:
+                self.problems.append(self.loaded.located.problem(("units", index, name), _(
+                    "đơn vị {code} đã có trong tệp {other} với {field} “{theirs}”; tệp này ghi “{ours}”. Một "
+                    "đơn vị trong nhiều kế hoạch phải được ghi giống nhau").format(
+                    code=unit.code, other=", ".join(sorted(files)), field=name, theirs=getattr(unit, name),
+                    ours=values[name])))
+
+    async def _plan_units(self, plan: Plan, units: dict[str, Unit]) -> None:
+        """The plan's list of units; a unit no plan file lists any more is retired (its history stays)."""
+        links = {link.unit_id: link for link in await self._all(PlanUnit, PlanUnit.plan_id == plan.id)}
+        wanted = {u.id for u in units.values()}
+        for unit in units.values():
+            if unit.id not in links:
+                self.session.add(PlanUnit(plan_id=plan.id, unit_id=unit.id))
+        dropped = [unit_id for unit_id in links if unit_id not in wanted]
+        for unit_id in dropped:
+            await self.session.delete(links[unit_id])
+        await self.session.flush()
+        if dropped:
+            still = set((await self.session.exec(select(PlanUnit.unit_id).where(PlanUnit.unit_id.in_(dropped)))).all())
+            for unit in await self._all(Unit, Unit.id.in_(dropped), Unit.origin == "plan", Unit.active):
+                if unit.id not in still:
+                    unit.active = False
+                    self.changes.append(Change("retire", "unit", unit.code))
+
+    async def _aliases(self, plan: Plan, units: dict[str, Unit], listed: dict[str, tuple[int, Any]]) -> None:
+        """This file's names for its units (other files' names for them stay: aliases add up). A name must
+        not lead to two units."""
+        others = {a.norm: a.unit_id for a in await self._all(UnitAlias, or_(UnitAlias.plan_id != plan.id,
+                                                                            UnitAlias.plan_id.is_(None)))}
+        code_of = {u.id: u.code for u in await self._all(Unit, Unit.id.in_(list(set(others.values()))))}
+        wanted: dict[Hashable, dict[str, Any]] = {}
+        for code, (index, spec_unit) in listed.items():
+            unit = units[code]
+            for alias in (spec_unit.code, spec_unit.name, *spec_unit.aliases):
+                norm = fold(alias)
+                owner = others.get(norm)
+                if norm and owner is not None and owner != unit.id:
+                    self.problems.append(self.loaded.located.problem(("units", index, "aliases"), _(
+                        "tên gọi '{alias}' đã trỏ tới đơn vị {other} (trong một kế hoạch khác); mỗi tên gọi chỉ "
+                        "được trỏ tới một đơn vị").format(alias=alias, other=code_of.get(owner, "?"))))
+                if norm and (unit.id, norm) not in wanted:
+                    wanted[(unit.id, norm)] = {"unit_id": unit.id, "plan_id": plan.id, "alias": alias, "norm": norm}
+        mine = {(a.unit_id, a.norm): a for a in await self._all(UnitAlias, UnitAlias.plan_id == plan.id)}
+        code_of = {u.id: u.code for u in units.values()}
+        await self._sync("alias", UnitAlias, mine, wanted, label=lambda k: f"{code_of.get(k[0])}: {k[1]}",
+                         retire="remove")
 
     async def _targets(self, plan: Plan) -> dict[str, Target]:
         existing = {t.code: t for t in await self._all(Target, Target.plan_id == plan.id)}
@@ -269,6 +306,20 @@ class _Loader:
         return await self._sync("schedule", Schedule, existing, desired)  # type: ignore[return-value]
 
     async def _calendar(self, plan: Plan) -> None:
+        """The plan's day swaps. The province has one calendar: another plan saying otherwise of a day fails
+        the load, naming both files."""
+        others = (await self.session.exec(select(CalendarOverride, Plan.source_path)
+                                          .join(Plan, Plan.id == CalendarOverride.plan_id)
+                                          .where(CalendarOverride.plan_id != plan.id))).all()
+        said = {override.day: (override.working, path) for override, path in others}
+        for section, days, working in (("days_off", self.spec.calendar.off(), False),
+                                       ("working_days", self.spec.calendar.worked(), True)):
+            for position, day in enumerate(days):
+                if day in said and said[day][0] != working:
+                    self.problems.append(self.loaded.located.problem(("calendar", section, position), _(
+                        "ngày {day} được tệp {other} ghi là {theirs}; lịch của tỉnh chỉ có một").format(
+                        day=format_date(day), other=said[day][1],
+                        theirs=_("ngày làm việc") if said[day][0] else _("ngày nghỉ"))))
         existing = {c.day: c for c in await self._all(CalendarOverride, CalendarOverride.plan_id == plan.id)}
         desired: dict[Hashable, dict[str, Any]] = {}
         for day, note in self.spec.calendar.off().items():

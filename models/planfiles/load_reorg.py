@@ -1,4 +1,4 @@
-"""Applying a reorganisation file: units end and hand over their tasks, history stays where it was.
+"""Applying a reorganisation file: units end and hand over their tasks in every plan, history stays.
 
 A merged or retired unit gets its last day (`valid_to`) and a successor; each of its assignments in
 force ends the day before the event, and the receiving unit gets the same part in the task from the
@@ -15,53 +15,61 @@ from datetime import date, timedelta
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.planfiles.load_plan import Change, LoadResult, finish_load
-from models.planfiles.reorg_file import DECISION, LoadedReorg, PlanState, check_against
+from models.planfiles.changes import Change, LoadResult, finish_load
+from models.planfiles.reorg_file import (
+    DECISION,
+    EventSpec,
+    LoadedReorg,
+    ProvinceState,
+    check_against,
+    resolve_tasks,
+)
 from models.planfiles.source import SourceError
 from models.registry import valid_on
 from models.rules.text import fold
 from models.store.tables import Assignment, GrantStatus, Plan, Role, RoleGrant, Task, Unit, UnitAlias, UnitEvent
 
 
-async def plan_state(session: AsyncSession, plan: Plan) -> PlanState:
-    units = (await session.exec(select(Unit).where(Unit.plan_id == plan.id))).all()
+async def province_state(session: AsyncSession) -> ProvinceState:
+    """The loaded plans, the province's units and who holds which task, as the file checks need them."""
+    units = (await session.exec(select(Unit))).all()
     code_of = {u.id: u.code for u in units}
-    names = {a.norm: code_of[a.unit_id] for a in (await session.exec(
-        select(UnitAlias).where(UnitAlias.unit_id.in_(list(code_of))))).all() if a.unit_id in code_of}
+    names = {a.norm: code_of[a.unit_id] for a in (await session.exec(select(UnitAlias))).all() if a.unit_id in code_of}
+    followed = (await session.exec(select(Plan).where(Plan.retired_at.is_(None)))).all()
+    plans = {p.code: (p.start, p.end) for p in followed}
     leads: dict[str, list] = defaultdict(list)
-    rows = (await session.exec(select(Assignment, Task).join(Task, Task.id == Assignment.task_id)
-                               .where(Task.plan_id == plan.id, Task.active, Assignment.active))).all()
-    for assignment, task in rows:
-        leads[task.code].append((code_of[assignment.unit_id], assignment.role, assignment.valid_from,
-                                 assignment.valid_to))
-    return PlanState(plan.code, plan.start, plan.end, {u.code: (u.valid_from, u.valid_to) for u in units if u.active},
-                     {u.code: code_of[u.successor_id] for u in units if u.successor_id}, names, dict(leads))
+    rows = (await session.exec(select(Assignment, Task.code, Plan.code).join(Task, Task.id == Assignment.task_id)
+                               .join(Plan, Plan.id == Task.plan_id)
+                               .where(Task.active, Assignment.active, Plan.retired_at.is_(None)))).all()
+    for assignment, task_code, plan_code in rows:
+        leads[f"{plan_code}:{task_code}"].append((code_of[assignment.unit_id], assignment.role,
+                                                   assignment.valid_from, assignment.valid_to))
+    return ProvinceState(plans, {u.code: (u.valid_from, u.valid_to) for u in units if u.active},
+                         {u.code: code_of[u.successor_id] for u in units if u.successor_id}, names, dict(leads))
 
 
 async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, dry_run: bool = False) -> LoadResult:
     spec = loaded.spec
-    plan = (await session.exec(select(Plan).where(Plan.code == spec.reorganisation.plan))).first()
-    if plan is None:
-        raise SourceError([loaded.located.problem(("reorganisation", "plan"), f"'{spec.reorganisation.plan}'?")])
     origin = f"reorg:{spec.reorganisation.code}"
     done = {(e.unit_id, e.day) for e in (await session.exec(select(UnitEvent).where(
-        UnitEvent.plan_id == plan.id, UnitEvent.origin == spec.reorganisation.code))).all()}
+        UnitEvent.origin == spec.reorganisation.code))).all()}
     changes: list[Change] = []
     try:
-        units = {u.code: u for u in (await session.exec(select(Unit).where(Unit.plan_id == plan.id))).all()}
+        units = {u.code: u for u in (await session.exec(select(Unit))).all()}
+        state = await province_state(session)
         fresh = [u for u in spec.units if u.code.upper() not in units]
-        # A file loaded before and extended since: what it already did is part of the plan's state now,
+        # A file loaded before and extended since: what it already did is part of the province's state now,
         # and only the rest is checked (and applied).
         applied = frozenset(i for i, e in enumerate(spec.events)
                             if all(c in units and (units[c].id, e.date) in done for c in e.subjects))
         if fresh or len(applied) < len(spec.events):
             created = frozenset(code for code, u in units.items() if u.origin == origin)
-            problems = check_against(loaded, await plan_state(session, plan), applied=applied, created=created)
+            problems = check_against(loaded, state, applied=applied, created=created)
             if problems:
                 raise SourceError(problems)
+        moves, _unresolved = resolve_tasks(spec, state)
         for new in fresh:
-            unit = Unit(plan_id=plan.id, code=new.code.upper(), name=new.name, kind=new.kind, valid_from=new.valid_from,
-                        origin=origin)
+            unit = Unit(code=new.code.upper(), name=new.name, kind=new.kind, valid_from=new.valid_from, origin=origin)
             session.add(unit)
             await session.flush()
             by_norm = {fold(alias): alias for alias in reversed((new.code, new.name, *new.aliases)) if fold(alias)}
@@ -69,22 +77,25 @@ async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, 
                 session.add(UnitAlias(unit_id=unit.id, alias=alias, norm=norm))
             units[unit.code] = unit
             changes.append(Change("add", "unit", unit.code, {"valid_from": (None, new.valid_from)}))
-        for event in sorted(spec.events, key=lambda e: e.date):
+        plans_of = state.plans_of()
+        for index, event in sorted(enumerate(spec.events), key=lambda pair: pair[1].date):
             for code in event.subjects:
                 unit = units[code]
                 if (unit.id, event.date) in done:
                     continue
-                changes += await _apply(session, plan, event, unit, units, origin, spec.reorganisation.code)
-        await finish_load(session, plan, changes, dry_run=dry_run, actor=actor, action="reorg.load",
+                changes += await _apply(session, event, unit, units, origin, spec.reorganisation.code,
+                                        moves[index], plans_of)
+        await finish_load(session, changes, dry_run=dry_run, actor=actor, action="reorg.load",
+                          entity="reorg", entity_id=spec.reorganisation.code,
                           detail={"file": loaded.path, "sha256": loaded.sha256, "changes": len(changes)})
     except BaseException:
         await session.rollback()
         raise
-    return LoadResult(spec.reorganisation.plan, changes, dry_run)
+    return LoadResult(spec.reorganisation.code, changes, dry_run, "reorg", loaded.path)
 
 
-async def _apply(session: AsyncSession, plan: Plan, event, unit: Unit, units: dict[str, Unit], origin: str,
-                 code: str) -> list[Change]:
+async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dict[str, Unit], origin: str,
+                 code: str, moves: dict[str, str], plans_of: dict[str, list[str]]) -> list[Change]:
     day: date = event.date
     end = day - timedelta(days=1)
     changes: list[Change] = []
@@ -102,13 +113,17 @@ async def _apply(session: AsyncSession, plan: Plan, event, unit: Unit, units: di
         if fold(event.name) not in known:  # found by its new name; the old one stays an alias
             session.add(UnitAlias(unit_id=unit.id, alias=event.name, norm=fold(event.name)))
     else:
-        moved, decided = await _move_tasks(session, unit, event, target, units, day, origin)
-        detail = {"tasks": moved, "decision": decided}
+        moved, decided, dropped = await _move_tasks(session, unit, event.kind, target, units, day, origin, moves,
+                                                    plans_of)
+        detail = {"tasks": moved, "decision": decided, "dropped": dropped, "moves": moves}
         for task_code, role, new_owner in moved:
             changes.append(Change("move", "assignment", f"{task_code} ({role})",
                                   {"owner": (unit.code, new_owner), "from": (None, day.isoformat())}))
         for task_code in decided:
             changes.append(Change("retire", "assignment", f"{task_code}: {unit.code} → {DECISION}"))
+        for task_code in dropped:
+            changes.append(Change("retire", "assignment", f"{task_code}: {unit.code} → {target.code if target else ''}",
+                                  {"reason": (None, "coordinator")}))
         if event.kind in ("merge", "retire"):
             changes.append(Change("update", "unit", unit.code, {"valid_to": (unit.valid_to, end),
                                                                "successor": (None, target.code if target else None)}))
@@ -116,30 +131,45 @@ async def _apply(session: AsyncSession, plan: Plan, event, unit: Unit, units: di
             unit.successor_id = target.id if target else None
             if target is not None:
                 await _offer_successor(session, unit, target, day)
-    session.add(UnitEvent(plan_id=plan.id, day=day, kind=event.kind, unit_id=unit.id,
+    session.add(UnitEvent(day=day, kind=event.kind, unit_id=unit.id,
                           target_id=target.id if target else None, detail=detail, source=event.source, origin=code))
     await session.flush()
     return changes
 
 
-async def _move_tasks(session: AsyncSession, unit: Unit, event, target: Unit | None, units: dict[str, Unit],
-                      day: date, origin: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+async def _move_tasks(session: AsyncSession, unit: Unit, kind: str, target: Unit | None,
+                      units: dict[str, Unit], day: date, origin: str, moves: dict[str, str],
+                      plans_of: dict[str, list[str]], *, plan_id: int | None = None
+                      ) -> tuple[list[tuple[str, str, str]], list[str], list[str]]:
+    """The unit's parts in every plan's tasks (or one plan's) pass on (`moves`: "PLAN:TASK" → the unit that
+    takes it). Returns what moved, what went to the coordinators' decision, and what was dropped: a lead part
+    that would land on the plan's coordinator, which cannot owe the reports that are sent to itself."""
     end = day - timedelta(days=1)
-    rows = (await session.exec(select(Assignment, Task).join(Task, Task.id == Assignment.task_id).where(
-        Assignment.unit_id == unit.id, Assignment.active))).all()
+    query = (select(Assignment, Task, Plan.code, Plan.coordinator_code).join(Task, Task.id == Assignment.task_id)
+             .join(Plan, Plan.id == Task.plan_id).where(Assignment.unit_id == unit.id, Assignment.active))
+    if plan_id is not None:
+        query = query.where(Task.plan_id == plan_id)
+    rows = (await session.exec(query)).all()
     moved: list[tuple[str, str, str]] = []
     decided: list[str] = []
-    for assignment, task in rows:
+    dropped: list[str] = []
+    for assignment, task, plan_code, coordinator in rows:
         if not valid_on(assignment.valid_from, assignment.valid_to, day):
             continue
-        if event.kind == "split" and task.code not in event.tasks:
+        key = f"{plan_code}:{task.code}"
+        if kind == "split" and key not in moves:
             continue
-        owner_code = event.tasks.get(task.code) or (target.code if target else None)
+        # How the task is named in the unit's history: its code, with its plan where codes repeat.
+        label = task.code if len(plans_of.get(task.code, [])) <= 1 else f"{task.code} ({plan_code})"
+        owner_code = moves.get(key) or (target.code if target else None)
         assignment.valid_to = end
         if owner_code is None:
-            decided.append(task.code)
+            decided.append(label)
             continue
         owner = units[owner_code.upper()]
+        if assignment.role == "lead" and owner.code == coordinator and key not in moves:
+            dropped.append(label)  # e.g. IV.2.a of Sở TT&TT merged into Sở KH&CN: "gửi về Sở KH&CN"
+            continue
         already = (await session.exec(select(Assignment).where(
             Assignment.task_id == task.id, Assignment.unit_id == owner.id, Assignment.active))).all()
         in_force = [a for a in already if a.valid_to is None or a.valid_to >= day]
@@ -147,8 +177,33 @@ async def _move_tasks(session: AsyncSession, unit: Unit, event, target: Unit | N
         if not any(a.role == assignment.role or a.role == "lead" for a in in_force):
             session.add(Assignment(task_id=task.id, unit_id=owner.id, role=assignment.role, valid_from=day,
                                    origin=origin))
-        moved.append((task.code, assignment.role, owner.code))
-    return moved, decided
+        moved.append((label, assignment.role, owner.code))
+    return moved, decided, dropped
+
+
+async def replay(session: AsyncSession, plan_id: int) -> list[Change]:
+    """A plan loaded after a reorganisation: the province's merges, retirements and splits apply to its
+    tasks too, in date order (one merge applies to every plan that names the unit). What they moved
+    already is not in force on the day any more, so replaying changes nothing twice."""
+    units = {u.code: u for u in (await session.exec(select(Unit))).all()}
+    by_id = {u.id: u for u in units.values()}
+    plans_of = (await province_state(session)).plans_of()
+    changes: list[Change] = []
+    for event in (await session.exec(select(UnitEvent).where(UnitEvent.kind.in_(["merge", "retire", "split"]))
+                                     .order_by(UnitEvent.day, UnitEvent.id))).all():
+        unit = by_id[event.unit_id]
+        target = by_id.get(event.target_id) if event.target_id else None
+        moved, decided, dropped = await _move_tasks(session, unit, event.kind, target, units, event.day,
+                                                    f"reorg:{event.origin}", event.detail.get("moves", {}), plans_of,
+                                                    plan_id=plan_id)
+        for task_code, role, new_owner in moved:
+            changes.append(Change("move", "assignment", f"{task_code} ({role})",
+                                  {"owner": (unit.code, new_owner), "from": (None, event.day.isoformat())}))
+        changes += [Change("retire", "assignment", f"{task_code}: {unit.code} → {DECISION}") for task_code in decided]
+        changes += [Change("retire", "assignment", f"{task_code}: {unit.code} → {target.code if target else ''}",
+                           {"reason": (None, "coordinator")}) for task_code in dropped]
+    await session.flush()
+    return changes
 
 
 async def _offer_successor(session: AsyncSession, unit: Unit, target: Unit, day: date) -> None:

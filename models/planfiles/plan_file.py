@@ -6,37 +6,24 @@ with file, line and key, so that a person can fix the whole file in one pass.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from locales import _
-from models.planfiles import source as yamlsource
-from models.planfiles.source import Located, Path_, Problem, SourceError
+from models.planfiles.fields import Code, InferredPart, Name, ShortTitle, Strict, Text, UnitKind
+from models.planfiles.problems import Loaded, field_names, read_model
+from models.planfiles.source import Path_, SourceError
 from models.rules.periods import Due, Every, Rule, Window
 from models.rules.text import fold
 
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
-Code = Annotated[str, Field(pattern=CODE_PATTERN)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-ShortTitle = Annotated[str, Field(min_length=1, max_length=80)]
-# The parts of a task's assignment that a plan file may mark as inferred (not stated by the document).
-InferredPart = Literal["lead", "support", "schedules", "reporting"]
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-
-class PlanHeader(_Strict):
+class PlanHeader(Strict):
     code: Code
     title: Text
     decision: Text
@@ -69,10 +56,7 @@ class PlanHeader(_Strict):
         return self
 
 
-UnitKind = Literal["so", "ubnd", "hoi", "bao_dai", "cuc", "van_phong", "ban", "khac"]
-
-
-class UnitSpec(_Strict):
+class UnitSpec(Strict):
     code: Code
     name: Text
     aliases: list[Annotated[str, Field(min_length=1, max_length=200)]] = []
@@ -83,13 +67,13 @@ class UnitSpec(_Strict):
     source: str = ""
 
 
-class MilestoneSpec(_Strict):
+class MilestoneSpec(Strict):
     value: Decimal
     op: Literal[">=", ">", "~"] = ">="
     note: str = ""
 
 
-class TargetSpec(_Strict):
+class TargetSpec(Strict):
     code: Code
     name: Text
     unit: str = ""
@@ -106,7 +90,7 @@ class TargetSpec(_Strict):
         }
 
 
-class IndicatorSpec(_Strict):
+class IndicatorSpec(Strict):
     code: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,19}$")]
     name: Text
     type: Literal["int", "decimal", "percent"] = "int"
@@ -114,11 +98,11 @@ class IndicatorSpec(_Strict):
     target: Code | None = None
 
 
-class AfterCutoff(_Strict):
+class AfterCutoff(Strict):
     after_cutoff: Annotated[int, Field(ge=1, le=60)]
 
 
-class RemindersSpec(_Strict):
+class RemindersSpec(Strict):
     before: list[Annotated[int, Field(le=0, ge=-60)]] = [-5, -2, 0]
     escalate_after: list[Annotated[int, Field(ge=1, le=60)]] = [1, 3]
 
@@ -126,7 +110,7 @@ class RemindersSpec(_Strict):
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
 
-class ScheduleSpec(_Strict):
+class ScheduleSpec(Strict):
     name: str = ""
     every: Every | None = None
     window: Window = Window.nd09
@@ -198,12 +182,12 @@ class ScheduleSpec(_Strict):
         return None
 
 
-class DayNote(_Strict):
+class DayNote(Strict):
     date: date
     note: str = ""
 
 
-class CalendarSpec(_Strict):
+class CalendarSpec(Strict):
     days_off: list[date | DayNote] = []
     working_days: list[date | DayNote] = []
     # A deadline that falls on a day off: moved to the next working day (Bộ luật Dân sự 2015, Điều 148
@@ -222,7 +206,7 @@ class CalendarSpec(_Strict):
         return self._entries(self.working_days)
 
 
-class TaskSpec(_Strict):
+class TaskSpec(Strict):
     code: Code
     title: Text  # the document's words, in full
     short_title: ShortTitle | None = None  # for messages: shortened at a word boundary, meaning kept
@@ -258,7 +242,7 @@ class TaskSpec(_Strict):
         return self
 
 
-class PlanFile(_Strict):
+class PlanFile(Strict):
     plan: PlanHeader
     units: Annotated[list[UnitSpec], Field(min_length=1)]
     targets: list[TargetSpec] = []
@@ -269,117 +253,17 @@ class PlanFile(_Strict):
     tasks: list[TaskSpec] = []
 
 
-_FIELD_NAMES = {
-    name
-    for model in (PlanHeader, UnitSpec, MilestoneSpec, TargetSpec, IndicatorSpec, AfterCutoff, RemindersSpec,
-                  ScheduleSpec, DayNote, CalendarSpec, TaskSpec, PlanFile)
-    for name in model.model_fields
-}
-
-
-@dataclass(frozen=True)
-class LoadedPlan:
-    spec: PlanFile
-    path: str
-    sha256: str
+_FIELD_NAMES = field_names(PlanHeader, UnitSpec, MilestoneSpec, TargetSpec, IndicatorSpec, AfterCutoff,
+                           RemindersSpec, ScheduleSpec, DayNote, CalendarSpec, TaskSpec, PlanFile)
+LoadedPlan = Loaded[PlanFile]
 
 
 def read_plan(path: Path | str) -> LoadedPlan:
-    located = yamlsource.read(path)
-    if not isinstance(located.value, dict):
-        raise SourceError([located.problem((), _(
-            "tệp kế hoạch phải là một bảng khoá: giá trị (plan:, units:, tasks: …)"))])
-    try:
-        spec = PlanFile.model_validate(located.value)
-    except ValidationError as error:
-        raise SourceError(_pydantic_problems(error, located)) from error
-    problems = [located.problem(where, message) for where, message in check_references(spec)]
+    loaded = read_model(path, PlanFile, "plan:, units:, tasks: …", _FIELD_NAMES)
+    problems = [loaded.located.problem(where, message) for where, message in check_references(loaded.spec)]
     if problems:
         raise SourceError(problems)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return LoadedPlan(spec, str(path), digest)
-
-
-# --- messages for schema errors -------------------------------------------------------------------
-
-
-def _pydantic_problems(error: ValidationError, located: Located) -> list[Problem]:
-    problems: dict[tuple[Path_, str], Problem] = {}
-    for item in error.errors(include_url=False):
-        where = _existing_path(located.value, item["loc"])
-        message = _message(item)
-        key = (where, message)
-        if key not in problems:
-            problems[key] = located.problem(where, message)
-    # A union (e.g. `due`) reports one error per alternative; keep one line per place.
-    by_place: dict[Path_, list[Problem]] = {}
-    for (where, _msg), problem in problems.items():
-        by_place.setdefault(where, []).append(problem)
-    return [items[0] for items in by_place.values()]
-
-
-def _existing_path(value: Any, loc: tuple[Any, ...]) -> Path_:
-    """The part of a pydantic location that names real keys and items of the file.
-
-    Unions add type names ("str", "AfterCutoff") to locations; a missing or forbidden key is
-    named even though it is not in the data, because it is the useful part of the message.
-    """
-    path: list[str | int] = []
-    current = value
-    for part in loc:
-        if not _has(current, part):
-            if isinstance(current, dict) and part in _FIELD_NAMES:
-                path.append(part)
-            break
-        current = current[part]
-        path.append(part)
-    return tuple(path)
-
-
-def _has(container: Any, part: Any) -> bool:
-    if isinstance(container, dict):
-        return part in container
-    return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
-
-
-def _message(item: dict[str, Any]) -> str:
-    kind = item["type"]
-    ctx = item.get("ctx") or {}
-    if kind == "missing":
-        return _("thiếu khoá bắt buộc")
-    if kind == "extra_forbidden":
-        return _("khoá không được hỗ trợ (kiểm tra chính tả)")
-    if kind.startswith("date"):
-        return _("ngày không hợp lệ: '{value}' (viết theo dạng NĂM-THÁNG-NGÀY, ví dụ 2025-12-15)").format(
-            value=item.get("input"))
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return _("cần một số nguyên, nhận được '{value}'").format(value=item.get("input"))
-    if kind.startswith("decimal") or kind == "float_parsing":
-        return _("cần một số, nhận được '{value}'").format(value=item.get("input"))
-    if kind == "literal_error":
-        return _("giá trị '{value}' không hợp lệ; chọn một trong: {allowed}").format(
-            value=item.get("input"), allowed=ctx.get("expected", ""))
-    if kind == "enum":
-        return _("giá trị '{value}' không hợp lệ; chọn một trong: {allowed}").format(
-            value=item.get("input"), allowed=ctx.get("expected", ""))
-    if kind == "string_pattern_mismatch":
-        return _("'{value}' không hợp lệ: mã chỉ gồm chữ không dấu, số, '.', '_' hoặc '-'; "
-                 "hạn 'due' viết THÁNG-NGÀY").format(value=item.get("input"))
-    if kind in ("too_short", "string_too_short"):
-        return _("không được để trống")
-    if kind in ("too_long", "string_too_long"):
-        return _("quá dài")
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return _("giá trị '{value}' ngoài khoảng cho phép").format(value=item.get("input"))
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return _("cần một bảng khoá: giá trị")
-    if kind == "list_type":
-        return _("cần một danh sách (mỗi mục một dòng bắt đầu bằng '- ')")
-    if kind in ("string_type",):
-        return _("cần một chuỗi văn bản")
-    if kind == "value_error":
-        return str(ctx.get("error", item.get("msg", "")))
-    return str(item.get("msg", kind))
+    return loaded
 
 
 # --- cross references ---------------------------------------------------------------------------

@@ -1,7 +1,11 @@
-"""The reorganisation file: dated changes to a plan's units, each with its legal source.
+"""The reorganisation file: dated changes to the province's units, each with its legal source.
+
+Units belong to the province, so a merge applies to every plan that names the unit. Task keys (in
+`tasks:`) may be qualified by their plan (`VL-3064-2023:IV.5.a`); an unqualified key refers to the file's
+`plan:` when it names one, else to the only loaded plan that has such a task (two: refused, naming both).
 
 ```yaml
-reorganisation: {code: VL-2025, plan: VL-3064-2023, title: "…"}
+reorganisation: {code: VL-2025, plan: VL-3064-2023, title: "…"}   # plan: optional
 units:                      # units that appear with the reorganisation
   - {code: SNV, name: "Sở Nội vụ", kind: so, valid_from: 2025-03-01, aliases: [SNV], source: "…"}
 events:
@@ -12,37 +16,37 @@ events:
   - {date: 2025-07-01, retire: UBND-LH, tasks_to: UBND-CAPXA, source: "…"}  # or tasks_to: decision
 ```
 
-`read_reorg` checks the file alone; `check_against` checks it against the loaded plan (unknown units,
-cycles, dates outside the plan, two events for one unit on one day, tasks left without an owner).
+`read_reorg` checks the file alone; `check_against` checks it against the loaded plans (unknown units and
+tasks, cycles, dates outside the plans, two events for one unit on one day, tasks left without an owner).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from locales import _
-from models.planfiles import source as yamlsource
-from models.planfiles.plan_file import Code, Text, UnitKind, _pydantic_problems, _Strict
-from models.planfiles.source import Located, Path_, SourceError
+from models.planfiles.fields import Code, Strict, Text, UnitKind
+from models.planfiles.problems import Loaded, field_names, read_model
+from models.planfiles.source import Path_, Problem
 from models.rules.text import fold
 
 DECISION = "decision"  # tasks_to: the coordinator decides later (the tasks go on a decision list)
 
 
-class ReorgHeader(_Strict):
+class ReorgHeader(Strict):
     code: Code
-    plan: Code
+    plan: Code | None = None  # the plan its unqualified task keys refer to
     title: Text
 
 
-class NewUnit(_Strict):
+class NewUnit(Strict):
     code: Code
     name: Text
     kind: UnitKind = "khac"
@@ -51,7 +55,7 @@ class NewUnit(_Strict):
     source: Text
 
 
-class EventSpec(_Strict):
+class EventSpec(Strict):
     date: date
     merge: Annotated[list[Code], Field(min_length=1)] | None = None
     into: Code | None = None
@@ -90,72 +94,106 @@ class EventSpec(_Strict):
         return [str(getattr(self, self.kind)).upper()]
 
 
-class ReorgFile(_Strict):
+class ReorgFile(Strict):
     reorganisation: ReorgHeader
     units: list[NewUnit] = Field(default_factory=list)
     events: Annotated[list[EventSpec], Field(min_length=1)]
 
 
-@dataclass(frozen=True)
-class LoadedReorg:
-    spec: ReorgFile
-    path: str
-    sha256: str
-    located: Located = field(compare=False)
+LoadedReorg = Loaded[ReorgFile]
+_FIELD_NAMES = field_names(ReorgHeader, NewUnit, EventSpec, ReorgFile)
 
 
 def read_reorg(path: Path | str) -> LoadedReorg:
-    located = yamlsource.read(path)
-    if not isinstance(located.value, dict):
-        raise SourceError([located.problem((), _(
-            "tệp sắp xếp phải là một bảng khoá: giá trị (reorganisation:, units:, events: …)"))])
-    try:
-        spec = ReorgFile.model_validate(located.value)
-    except ValidationError as error:
-        raise SourceError(_pydantic_problems(error, located)) from error
-    return LoadedReorg(spec, str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(), located)
+    return read_model(path, ReorgFile, "reorganisation:, units:, events: …", _FIELD_NAMES)
+
+
+def qualify(key: str, plan: str | None, plans_of: Mapping[str, Sequence[str]]) -> str | list[str]:
+    """The task `key` names, as "PLAN:TASK": qualified already, in the file's plan, or in the only plan
+    that has such a task. When that cannot be decided, the plans that have it (none, or several)."""
+    if ":" in key:
+        return key
+    having = list(plans_of.get(key, ()))
+    if plan is not None:
+        return f"{plan}:{key}" if plan in having else []
+    return f"{having[0]}:{key}" if len(having) == 1 else having
 
 
 # --- against the plan ------------------------------------------------------------------------------
 
 
 @dataclass
-class PlanState:
-    """What the checks need to know of the loaded plan."""
+class ProvinceState:
+    """What the checks need to know of the loaded plans and the province's units."""
 
-    code: str
-    start: date
-    end: date
+    plans: dict[str, tuple[date, date]]  # plan code → its span
     units: dict[str, tuple[date | None, date | None]]  # code → (valid_from, valid_to)
     successors: dict[str, str]  # code → successor code
     names: dict[str, str]  # folded name or alias → unit code
-    leads: dict[str, list[tuple[str, str, date | None, date | None]]]  # task → [(unit, role, from, to)]
+    leads: dict[str, list[tuple[str, str, date | None, date | None]]]  # PLAN:TASK → [(unit, role, from, to)]
+
+    def plans_of(self) -> dict[str, list[str]]:
+        """Task code → the plans that have such a task."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for key in self.leads:
+            plan, _sep, task = key.partition(":")
+            found[task].append(plan)
+        return found
 
 
-def check_against(loaded: LoadedReorg, plan: PlanState, *, applied: frozenset[int] = frozenset(),
-                  created: frozenset[str] = frozenset()) -> list[yamlsource.Problem]:
-    """Problems of the file against the plan. `applied`: indexes of events, `created`: codes of units this
-    file already put in the plan (a file loaded before and extended since) — part of `plan` already."""
+def resolve_tasks(spec: ReorgFile, state: ProvinceState) -> tuple[list[dict[str, str]], list[tuple[Path_, str]]]:
+    """Each event's `tasks:` with qualified keys ("PLAN:TASK" → owner), and the keys that cannot be resolved."""
+    plans_of = state.plans_of()
+    resolved: list[dict[str, str]] = []
+    problems: list[tuple[Path_, str]] = []
+    for index, event in enumerate(spec.events):
+        mapping: dict[str, str] = {}
+        for key, owner in event.tasks.items():
+            found = qualify(key, spec.reorganisation.plan, plans_of)
+            if isinstance(found, str):
+                mapping[found] = owner
+            elif found:
+                problems.append((("events", index, "tasks", key), _(
+                    "nhiệm vụ '{code}' có trong nhiều kế hoạch ({plans}); ghi rõ, ví dụ {example}").format(
+                    code=key, plans=", ".join(found), example=f"{found[0]}:{key}")))
+            else:
+                problems.append((("events", index, "tasks", key), _(
+                    "nhiệm vụ '{code}' không có trong kế hoạch nào đã nạp").format(code=key)))
+        resolved.append(mapping)
+    return resolved, problems
+
+
+def check_against(loaded: LoadedReorg, state: ProvinceState, *, applied: frozenset[int] = frozenset(),
+                  created: frozenset[str] = frozenset()) -> list[Problem]:
+    """Problems of the file against the loaded plans. `applied`: indexes of events, `created`: codes of units
+    this file already created (a file loaded before and extended since) — part of `state` already."""
     spec, located = loaded.spec, loaded.located
     problems: list[tuple[Path_, str]] = []
-    if spec.reorganisation.plan != plan.code:
+    header_plan = spec.reorganisation.plan
+    if header_plan is not None and header_plan not in state.plans:
         problems.append((("reorganisation", "plan"), _("kế hoạch '{code}' chưa được nạp (đang có: {loaded})").format(
-            code=spec.reorganisation.plan, loaded=plan.code)))
-    units = dict(plan.units)
+            code=header_plan, loaded=", ".join(sorted(state.plans)) or "–")))
+    spans = [state.plans[header_plan]] if header_plan in state.plans else list(state.plans.values())
+    span_start = min((s for s, _e in spans), default=date.min)
+    span_end = max((e for _s, e in spans), default=date.max)
+    event_tasks, unresolved = resolve_tasks(spec, state)
+    problems += unresolved
+    units = dict(state.units)
     for index, unit in enumerate(spec.units):
         code = unit.code.upper()
         if code in created:
             continue
         if code in units:
-            problems.append((("units", index, "code"), _("mã '{code}' đã có trong kế hoạch").format(code=unit.code)))
+            problems.append((("units", index, "code"), _("mã '{code}' đã có (đơn vị của tỉnh)").format(
+                code=unit.code)))
         for alias in (unit.code, unit.name, *unit.aliases):
-            owner = plan.names.get(fold(alias))
+            owner = state.names.get(fold(alias))
             if owner and owner != code:
                 problems.append((("units", index, "aliases"), _(
                     "tên gọi '{alias}' đã trỏ tới đơn vị {other}").format(alias=alias, other=owner)))
         units[code] = (unit.valid_from, None)
-    tasks = {code: list(rows) for code, rows in plan.leads.items()}
-    successors = dict(plan.successors)
+    tasks = {code: list(rows) for code, rows in state.leads.items()}
+    successors = dict(state.successors)
     seen: dict[tuple[str, date], int] = {}
     decision: set[str] = set()
     order = sorted(range(len(spec.events)), key=lambda i: spec.events[i].date)
@@ -172,9 +210,9 @@ def check_against(loaded: LoadedReorg, plan: PlanState, *, applied: frozenset[in
             for code in event.subjects:
                 seen.setdefault((code, day), index)
             continue
-        if not plan.start <= day <= plan.end:
+        if not span_start <= day <= span_end:
             problems.append(((*where, "date"), _("ngày {day} nằm ngoài thời gian kế hoạch ({start} – {end})").format(
-                day=day, start=plan.start, end=plan.end)))
+                day=day, start=span_start, end=span_end)))
         for code in event.subjects:
             if (code, day) in seen:
                 problems.append((where, _("đơn vị {code} đã có một sự kiện cùng ngày {day} (sự kiện {first})").format(
@@ -185,6 +223,7 @@ def check_against(loaded: LoadedReorg, plan: PlanState, *, applied: frozenset[in
             elif not in_force(code, day - timedelta(days=1)):
                 problems.append((where, _("đơn vị {code} đã không còn hoạt động trước ngày {day}").format(
                     code=code, day=day)))
+        moves = event_tasks[index]
         for task, owner in event.tasks.items():
             if owner.lower() == DECISION:
                 problems.append(((*where, "tasks", task), _(
@@ -204,10 +243,6 @@ def check_against(loaded: LoadedReorg, plan: PlanState, *, applied: frozenset[in
             elif not in_force(code, day):
                 problems.append((where, _("đơn vị nhận {code} không hoạt động vào ngày {day}").format(
                     code=code, day=day)))
-        for task in event.tasks:
-            if task not in tasks:
-                problems.append(((*where, "tasks", task), _("nhiệm vụ '{code}' không có trong kế hoạch").format(
-                    code=task)))
         if problems:
             continue
         # Apply the event to the simulated registry, to find what it leaves without an owner.
@@ -217,15 +252,15 @@ def check_against(loaded: LoadedReorg, plan: PlanState, *, applied: frozenset[in
                 continue
             moving = {t for t, rows in tasks.items() if any(u == code and _open(f, to, day) for u, _r, f, to in rows)}
             if event.kind == "split":
-                for task in event.tasks:
+                for task in moves:
                     if task not in moving:
-                        problems.append(((*where, "tasks", task), _(
+                        problems.append(((*where, "tasks", task.partition(":")[2]), _(
                             "đơn vị {code} không phụ trách nhiệm vụ {task} vào ngày {day}").format(
-                            code=code, task=task, day=day)))
-                moving &= set(event.tasks)
+                            code=code, task=task.partition(":")[2], day=day)))
+                moving &= set(moves)
             for task in moving:
                 rows = tasks[task]
-                new_owner = event.tasks.get(task, target).upper() if (event.tasks.get(task) or target) else ""
+                new_owner = moves.get(task, target).upper() if (moves.get(task) or target) else ""
                 for position, (unit, role, start, stop) in enumerate(list(rows)):
                     if unit == code and _open(start, stop, day):
                         rows[position] = (unit, role, start, end)
@@ -285,6 +320,12 @@ def _orphans(tasks: dict[str, list[tuple[str, str, date | None, date | None]]], 
         for day in days:
             if not any(r == "lead" and _open(f, t, day) for _u, r, f, t in rows):
                 problems.append((("events", by_day[day][0]), _(
-                    "nhiệm vụ {task} không còn đơn vị chủ trì từ ngày {day}").format(task=task, day=day)))
+                    "nhiệm vụ {task} không còn đơn vị chủ trì từ ngày {day}").format(task=_label(task), day=day)))
                 break
     return problems
+
+
+def _label(task: str) -> str:
+    """A qualified task key as people read it: "IV.5.a (VL-3064-2023)"."""
+    plan, _sep, code = task.partition(":")
+    return f"{code} ({plan})" if code else task

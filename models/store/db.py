@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alembic import command
@@ -28,6 +28,10 @@ warnings.filterwarnings("ignore", message=r".*does \*not\* support Decimal objec
 
 class DatabaseUnavailable(Exception):
     """Raised with a one-line, password-free explanation."""
+
+
+class MigrationError(RuntimeError):
+    """A migration left the database inconsistent; it was rolled back."""
 
 
 def normalise_url(raw: str) -> URL:
@@ -124,15 +128,35 @@ def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+async def _migrate(engine: AsyncEngine, step: Callable[[Connection, str], None], revision: str) -> None:
+    """Run migrations in one transaction. On SQLite, ALTER rebuilds a table (copy, DROP, rename), which
+    foreign keys would refuse while other tables point at it: they are off during the migration (the
+    pragma only takes effect outside a transaction) and the result is checked before committing."""
+    async with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.commit()
+        try:
+            async with conn.begin():
+                await conn.run_sync(step, revision)
+                if sqlite:
+                    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise MigrationError(f"foreign keys broken by the migration: {broken[:5]}")
+        finally:
+            if sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     await check_connection(engine)
-    async with engine.begin() as conn:
-        await conn.run_sync(_upgrade, revision)
+    await _migrate(engine, _upgrade, revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
-    async with engine.begin() as conn:
-        await conn.run_sync(_downgrade, revision)
+    await _migrate(engine, _downgrade, revision)
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

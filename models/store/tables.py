@@ -101,27 +101,32 @@ class CalendarOverride(SQLModel, table=True):
 
 
 class Unit(SQLModel, table=True):
-    """A responsible unit. Effective-dated: units are merged, renamed and retired over time."""
+    """A responsible unit of the province (plans name units; a unit in two plans is one unit, with one set
+    of focal points and one history). Effective-dated: units are merged, renamed and retired over time."""
 
-    __table_args__ = (UniqueConstraint("plan_id", "code"),)
     id: int | None = Field(default=None, primary_key=True)
-    plan_id: int = Field(foreign_key="plan.id", index=True)
-    code: str
+    code: str = Field(unique=True)
     name: str
     kind: str
     valid_from: date | None = None
     valid_to: date | None = None  # last day the unit exists
     successor_id: int | None = Field(default=None, foreign_key="unit.id")
-    active: bool = True  # False once the plan file no longer lists it (history is kept)
+    active: bool = True  # False once no plan file lists it (history is kept)
     origin: str = "plan"  # "plan", or the reorganisation file that created it
+
+
+class PlanUnit(SQLModel, table=True):
+    """A plan file lists the unit (whose name, kind and dates all listing files must agree on)."""
+
+    plan_id: int = Field(foreign_key="plan.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True, index=True)
 
 
 class UnitEvent(SQLModel, table=True):
     """A dated change to the registry, as a reorganisation file recorded it (with its legal source)."""
 
-    __table_args__ = (UniqueConstraint("plan_id", "unit_id", "day"),)
+    __table_args__ = (UniqueConstraint("unit_id", "day"),)
     id: int | None = Field(default=None, primary_key=True)
-    plan_id: int = Field(foreign_key="plan.id", index=True)
     day: date  # the first day of the new arrangement
     kind: str  # merge | rename | split | retire
     unit_id: int = Field(foreign_key="unit.id", index=True)  # the unit the event happens to
@@ -133,9 +138,10 @@ class UnitEvent(SQLModel, table=True):
 
 
 class UnitAlias(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("unit_id", "norm"),)
+    __table_args__ = (UniqueConstraint("unit_id", "plan_id", "norm"),)  # two plans may list one alias
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
+    plan_id: int | None = Field(default=None, foreign_key="plan.id")  # the plan file listing it; None: a rename
     alias: str  # as written, for display
     norm: str = Field(index=True)  # models.rules.text.fold(alias), for matching
 

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from plans import DEFAULT_PLAN
+from plans import DEFAULT_PLAN, EXAMPLE_PLAN
 
 runner = CliRunner()
 
@@ -29,8 +29,10 @@ def test_run_on_a_fresh_directory_creates_the_database_and_loads_the_plan(monkey
     result = nhacviec("run")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "nhacviec.db").exists()
-    assert "đơn vị: thêm 27" in result.output and "nhiệm vụ: thêm 25" in result.output
-    assert "Sắp xếp tổ chức vinh-long-2025-reorg.yaml:" in result.output and "UBND-CAPXA" in result.output
+    # One line per file loaded, with counts: not every change.
+    assert "Kế hoạch VL-3064-2023: đã nạp — " in result.output and "(27 đơn vị, 25 nhiệm vụ mới)" in result.output
+    assert "Đã áp dụng VL-2025: " in result.output and "--dry-run" in result.output
+    assert len(result.output.splitlines()) <= 6
     assert "NHACVIEC_TELEGRAM_TOKEN" in result.output
     again = nhacviec("run")
     assert "không có thay đổi" in again.output
@@ -40,8 +42,9 @@ def test_units_lists_every_unit_of_the_plan_and_of_the_reorganisation(loaded):
     result = nhacviec("units", env=loaded)
     assert result.exit_code == 0
     assert "30 đơn vị" in result.output  # the plan's 27 and the three the 2025 reorganisation created
-    # Today Sở KH&CN also leads the two IV.2 tasks of the former Sở TT&TT (its own 12 include III.2 and TH).
-    assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+14\s+0", result.output)
+    # Sở TT&TT merged into Sở KH&CN, but its IV.2 leads are dropped, not moved: they are reports "gửi về
+    # Sở KH&CN", which the coordinator cannot owe itself. Sở KH&CN keeps its own 12 (III.2 and TH included).
+    assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+12\s+0", result.output)
     assert re.search(r"UBND-VLI\s+UBND huyện Vũng Liêm\s+UBND\s+0\s+0\s+… – 30/06/2025 → UBND-CAPXA",
                      result.output)
 
@@ -76,7 +79,9 @@ def test_reorganisation_check_dry_run_and_load(db_url, tmp_path):
     dry = nhacviec("reorg", "load", shipped, "--dry-run", env=env).output
     assert "Sẽ thay đổi (chạy thử, chưa ghi gì):" in dry
     assert "nhiệm vụ IV.8.a (chủ trì): UBND-LH → UBND-CAPXA từ 01/07/2025" in dry
-    assert "Tổng: 55 phần việc đổi đơn vị, 0 chờ quyết định." in dry
+    assert "Tổng: 52 phần việc đổi đơn vị, 0 chờ quyết định. Bỏ 3 phần chủ trì rơi vào đơn vị điều phối." in dry
+    # Issue 15 §9: Sở TT&TT's reports "gửi về Sở KH&CN" do not become Sở KH&CN's reports to itself.
+    assert "nhiệm vụ IV.2.a: STTTT → SKHCN: bỏ phần chủ trì" in dry
     assert "27 đơn vị" in nhacviec("units", env=env).output  # the dry run wrote nothing
     assert "Đã thay đổi:" in nhacviec("reorg", "load", shipped, env=env).output
     assert "đã được nạp" in nhacviec("reorg", "load", shipped, env=env).output
@@ -90,7 +95,7 @@ def test_reorganisation_check_dry_run_and_load(db_url, tmp_path):
 
 def test_plan_show_reads_like_the_plan(loaded):
     out = nhacviec("plan", "show", env=loaded).output
-    assert "Kế hoạch VL-3064-2023 — Quyết định 3064/QĐ-UBND ngày 29/12/2023" in out
+    assert "Kế hoạch VL-3064-2023 (KH 3064 – Năng suất) — Quyết định 3064/QĐ-UBND ngày 29/12/2023" in out
     assert "2025: ≥ 30 lượt · 2030: ≥ 40 lượt" in out
     assert "2025: ≥ 8,3 %/năm" in out  # Vietnamese decimal comma
     assert "hạn 2 ngày làm việc sau ngày chốt số liệu [ngày mặc định]" in out
@@ -250,10 +255,61 @@ def test_reminders_preview_says_what_and_why_without_sending(loaded):
 
 def test_digest_print_and_files(loaded, tmp_path):
     out = nhacviec("digest", "--print", env=loaded).output
-    assert "📰 Bản tin tuần — kế hoạch VL-3064-2023" in out and "🎯 Mục tiêu:" in out
+    assert "📰 Bản tin tuần — kế hoạch KH 3064 – Năng suất" in out and "🎯 Mục tiêu:" in out
     xlsx, png = tmp_path / "tonghop.xlsx", tmp_path / "bieudo.png"
     result = nhacviec("digest", "--xlsx", str(xlsx), "--png", str(png), env=loaded)
     assert result.exit_code == 0, result.output
     assert xlsx.read_bytes()[:2] == b"PK" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     no_channel = nhacviec("digest", "--send", env=loaded)
     assert no_channel.exit_code == 2 and "NHACVIEC_TELEGRAM_TOKEN" in no_channel.output
+
+
+@pytest.fixture
+def two_plans(db_url: str) -> dict[str, str]:
+    env = {"NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_PLANS": f"{DEFAULT_PLAN},{EXAMPLE_PLAN}"}
+    result = nhacviec("run", env=env)
+    assert result.exit_code == 0, result.output
+    assert "Kế hoạch VL-3064-2023: đã nạp" in result.output and "Kế hoạch VD-CDS-2026: đã nạp" in result.output
+    return env
+
+
+def test_several_plans_are_listed_scheduled_and_retired(two_plans, tmp_path):
+    listing = nhacviec("plan", "list", env=two_plans).output
+    assert re.search(r"VD-CDS-2026\s+KH ví dụ – Chuyển đổi số\s+đang theo dõi\s+3\s+2\s+0", listing)
+    assert re.search(r"VL-3064-2023\s+KH 3064 – Năng suất\s+đang theo dõi\s+27\s+25\s+0", listing)
+    assert "30 đơn vị" in nhacviec("units", env=two_plans).output  # shared units counted once
+    # The schedule covers both plans without --plan, and --plan narrows it.
+    both = nhacviec("schedule", "--from", "01/12/2026", "--to", "31/12/2026", "--unit", "SCT", env=two_plans).output
+    assert "■ Hạn Thứ Tư, 16/12/2026 — Báo cáo hằng quý, quý IV/2026 (KH ví dụ – Chuyển đổi số)" in both
+    assert "■ Hạn Thứ Tư, 16/12/2026 — Báo cáo hằng năm, năm 2026 (KH 3064 – Năng suất)" in both
+    one = nhacviec("schedule", "--from", "01/12/2026", "--to", "31/12/2026", "--plan", "VD-CDS-2026",
+                   env=two_plans).output
+    assert "quý IV/2026" in one and "năm 2026 (KH 3064" not in one
+    digest = nhacviec("digest", "--print", env=two_plans).output
+    assert "━━ KH 3064 – Năng suất ━━" in digest or "kế hoạch KH 3064 – Năng suất" in digest
+    # Retired: listed as ended, no longer in the schedule; start-up never retires nor un-retires a plan.
+    assert "Đã kết thúc theo dõi kế hoạch VD-CDS-2026" in nhacviec("plan", "retire", "VD-CDS-2026",
+                                                                   env=two_plans).output
+    again = nhacviec("plan", "retire", "VD-CDS-2026", env=two_plans)
+    assert again.exit_code == 2 and "đã kết thúc theo dõi trước đó" in again.output
+    assert re.search(r"VD-CDS-2026\s+KH ví dụ – Chuyển đổi số\s+kết thúc \d\d/\d\d/\d{4}",
+                     nhacviec("plan", "list", env=two_plans).output)
+    after = nhacviec("schedule", "--from", "01/12/2026", "--to", "31/12/2026", "--unit", "SCT", env=two_plans).output
+    assert "quý IV/2026" not in after and "Báo cáo hằng năm, năm 2026" in after
+    assert nhacviec("run", env=two_plans).exit_code == 0
+    assert "kết thúc" in nhacviec("plan", "list", env=two_plans).output
+    assert "Đã theo dõi lại" in nhacviec("plan", "retire", "VD-CDS-2026", "--undo", env=two_plans).output
+
+
+@pytest.mark.parametrize("command", ["check", "load"])
+def test_plan_commands_take_a_file_and_point_folders_to_the_setting(loaded, command):
+    result = nhacviec("plan", command, str(EXAMPLE_PLAN.parent), env=loaded)
+    assert result.exit_code == 2
+    assert "là một thư mục" in result.output and f"NHACVIEC_PLANS={EXAMPLE_PLAN.parent}" in result.output
+
+
+def test_plan_load_adds_a_plan_beside_the_others(loaded):
+    result = nhacviec("plan", "load", str(EXAMPLE_PLAN), env=loaded)
+    assert result.exit_code == 0, result.output
+    listing = nhacviec("plan", "list", env=loaded).output
+    assert "VD-CDS-2026" in listing and re.search(r"VL-3064-2023\s+KH 3064 – Năng suất\s+đang theo dõi", listing)

@@ -3,14 +3,14 @@
 import pytest
 
 from bot.config import SettingsError, load_settings
-from plans import DEFAULT_PLAN
+from plans import DEFAULT_PLAN, DEFAULT_REORG, EXAMPLE_PLAN
 
 
 def test_defaults_run_on_sqlite_with_the_shipped_plan(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     settings = load_settings()
     assert settings.database_url == "sqlite+aiosqlite:///nhacviec.db"
-    assert settings.plan == DEFAULT_PLAN
+    assert settings.plan_files() == [DEFAULT_PLAN]
     assert settings.telegram_api_url == "https://api.telegram.org/bot"
     assert settings.zalo_api_url == "https://bot-api.zaloplatforms.com"
     assert settings.timezone == "Asia/Ho_Chi_Minh" and settings.locale == "vi"
@@ -60,3 +60,23 @@ def test_webhooks_require_secrets(monkeypatch):
         load_settings()
     monkeypatch.setenv("NHACVIEC_TELEGRAM_WEBHOOK_SECRET", "s3cret_value-1")
     assert load_settings().telegram_webhook_secret.get_secret_value() == "s3cret_value-1"
+
+
+def test_several_plans_from_files_and_folders(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NHACVIEC_PLANS", f"{DEFAULT_PLAN}, {EXAMPLE_PLAN}")
+    settings = load_settings()
+    assert settings.plan_files() == [DEFAULT_PLAN, EXAMPLE_PLAN]
+    assert settings.reorg_files() == [DEFAULT_REORG]  # the shipped plan brings the shipped reorganisation
+    # A folder: its plan files and its reorganisation files, told apart by their first key.
+    folder = tmp_path / "tinh"
+    folder.mkdir()
+    for source in (DEFAULT_PLAN, EXAMPLE_PLAN, DEFAULT_REORG):
+        (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "ghi-chu.yaml").write_text("note: not a plan\n", encoding="utf-8")
+    monkeypatch.setenv("NHACVIEC_PLANS", str(folder))
+    settings = load_settings()
+    assert [p.name for p in settings.plan_files()] == ["vi-du-chuyen-doi-so.yaml", "vinh-long-3064.yaml"]
+    assert [p.name for p in settings.reorg_files()] == ["vinh-long-2025-reorg.yaml"]
+    monkeypatch.setenv("NHACVIEC_REORGS", "none")
+    assert load_settings().reorg_files() == []

@@ -11,9 +11,11 @@ async def test_overall_status_counts_reports_and_lists_obstacles(coordinator, fo
     await health.say(f"/start {await invite('SYT')}")
     await health.say("/bc IV.2.a xong dn=2")
     answer = await coordinator.say("/tinhhinh")
-    assert "📊 Tình hình thực hiện kế hoạch VL-3064-2023" in answer
+    assert "📊 Tình hình thực hiện kế hoạch KH 3064 – Năng suất" in answer
     assert "■ Báo cáo hằng năm, năm 2025 — hạn Thứ Ba, 16/12/2025 (còn 11 ngày làm việc)" in answer
-    assert "Đã báo cáo 2/45 · Hoàn thành 1 · Gặp vướng mắc 1" in answer
+    # 37 annual reports owed: every lead of a yearly task, not the Đài, the Báo and the associations, whose
+    # tasks are followed without being chased (`report_by: none`).
+    assert "Đã báo cáo 2/37 · Hoàn thành 1 · Gặp vướng mắc 1" in answer
     assert "⚠️ Vướng mắc cần xử lý:\n• SCT · IV.2.a: chưa được bố trí kinh phí" in answer
     assert "Chưa báo cáo kỳ đang mở:" in answer and "SKHCN" in answer
 
@@ -38,14 +40,14 @@ async def test_focal_sees_only_their_own_unit(focal):
 async def test_overdue_and_missing_lists(leader, focal, clock):
     await focal.say("/bc IV.2.a xong dn=1")
     answer = await leader.say("/chuabaocao")
-    # 44 annual reports, SKHCN's mid-term review, the statistics office's two assessments, the TFP computation,
+    # 36 annual reports, SKHCN's mid-term review, the statistics office's two assessments, the TFP computation,
     # SKHCN's two consolidated reports (TH: the 2025 one, the mid-term one)
-    assert "Chưa báo cáo kỳ đang mở: 50" in answer and "■ Tổ chức sơ kết thực hiện Kế hoạch năm 2025 — hạn" in answer
+    assert "Chưa báo cáo kỳ đang mở: 42" in answer and "■ Tổ chức sơ kết thực hiện Kế hoạch năm 2025 — hạn" in answer
     assert "• SCT" not in answer and "• SYT: IV.2.a" in answer
     assert "Không có báo cáo nào quá hạn" in await leader.say("/quahan")
     clock.now += timedelta(days=17)  # Thursday 18/12/2025, two working days after the deadline
     answer = await leader.say("/quahan")
-    assert "⏰ Quá hạn chưa báo cáo: 45 báo cáo của 24 đơn vị" in answer  # 44 annual + SKHCN's review
+    assert "⏰ Quá hạn chưa báo cáo: 37 báo cáo của 19 đơn vị" in answer  # 36 annual + SKHCN's review
     assert "• IV.2.a · năm 2025 — hạn Thứ Ba, 16/12/2025 (quá hạn từ 17/12/2025)" in answer
 
 

@@ -20,7 +20,7 @@ async def test_digest_counts_and_targets(sessions, plan, person, invite, clock):
     async with sessions() as session:
         data = await digest.build(session, plan, at("2025-12-15 07:30"), VN)
         text = digest.text(data)
-    assert "• Báo cáo hằng năm, năm 2025 — hạn Thứ Ba, 16/12/2025 (còn 1 ngày làm việc): 2/45 (4%)" in text
+    assert "• Báo cáo hằng năm, năm 2025 — hạn Thứ Ba, 16/12/2025 (còn 1 ngày làm việc): 2/37 (5%)" in text
     assert "• SYT · IV.2.a: thiếu chuyên gia tư vấn" in text
     assert "✅ Hoàn thành trong tuần:\n• SCT · IV.2.a" in text
     dn = next(t for t in data.targets if t.code == "DN_HO_TRO")

@@ -176,7 +176,7 @@ async def test_the_digest_goes_out_as_text_chart_and_workbook(fake, telegram, se
     methods = [s.method for s in fake.to_chat("300")]
     assert methods == ["sendMessage", "sendPhoto", "sendDocument"]
     text = fake.to_chat("300")[0].text
-    assert "📰 Bản tin tuần — kế hoạch VL-3064-2023" in text and "Tỷ lệ báo cáo các kỳ đang mở:" in text
+    assert "📰 Bản tin tuần — kế hoạch KH 3064 – Năng suất" in text and "Tỷ lệ báo cáo các kỳ đang mở:" in text
     assert "🎯 Mục tiêu:" in text
     document = fake.to_chat("300")[2].params["document"]
     assert document["filename"].endswith(".xlsx") and document["size"] > 4000

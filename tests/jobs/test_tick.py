@@ -35,6 +35,7 @@ async def test_reminder_steps_at_eight_in_the_morning(sessions, config, register
     assert "⏰ Đề nghị Sở Công Thương gửi báo cáo IV.2.a · Báo cáo hằng năm, năm 2025 trước Thứ Ba, 16/12/2025 " \
            "(còn 5 ngày làm việc)." in text
     assert "Hạn: Thứ Ba, 16/12/2025 (còn 5 ngày làm việc)" in text and "hạn Thứ" not in text
+    assert "Kế hoạch: KH 3064 – Năng suất" in text  # a unit may owe reports under several plans
     assert "ví dụ: 80% dn=5 ghi chú ngắn" in text  # IV.2.a carries the indicator dn
     # Claimed once: a second tick, or a tick an hour later, claims nothing new.
     assert (await run(sessions, config, "2025-12-09 08:00")).queued == []

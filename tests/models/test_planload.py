@@ -6,7 +6,8 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import SQLModel, func, select
 
-from models.planfiles.load_plan import load_plan, summarise
+from models.planfiles.changes import summarise
+from models.planfiles.load_plan import load_plan
 from models.planfiles.plan_file import read_plan
 from models.store.tables import Assignment, Period, Plan, Schedule, Task, Unit, UnitAlias
 from plans import DEFAULT_PLAN

@@ -37,7 +37,7 @@ async def reorganised(sessions, early_plan) -> Plan:
 
 async def owners(session, plan: Plan, task_code: str, due_from: date, due_to: date, as_of: date) -> set[str]:
     task_id = (await session.exec(select(Task.id).where(Task.code == task_code))).one()
-    return {o.unit_code for o in await obligations(session, plan, due_from=due_from, due_to=due_to, as_of=as_of,
+    return {o.unit_code for o in await obligations(session, [plan.id], due_from=due_from, due_to=due_to, as_of=as_of,
                                                    task_ids=[task_id])}
 
 
@@ -73,8 +73,8 @@ async def test_reminders_and_status_name_old_owners_in_june_and_new_ones_in_augu
         # Status (the same queries the reminder tick uses) at either date.
         lh = (await session.exec(select(Unit).where(Unit.code == "UBND-LH"))).one()
         capxa = (await session.exec(select(Unit).where(Unit.code == "UBND-CAPXA"))).one()
-        before = await snapshot(session, plan, date(2025, 6, 1), values=False)
-        after = await snapshot(session, plan, date(2025, 8, 1), values=False)
+        before = await snapshot(session, [plan], date(2025, 6, 1), values=False)
+        after = await snapshot(session, [plan], date(2025, 8, 1), values=False)
         assert any(i.obligation.unit_id == lh.id for i in before.current)
         assert not any(i.obligation.unit_id == capxa.id for i in before.current)
         assert not any(i.obligation.unit_id == lh.id for i in after.current)
@@ -85,17 +85,16 @@ async def test_a_period_that_closed_before_the_merger_stays_with_the_old_unit(se
     plan = reorganised
     async with sessions() as session:
         # Any deadline before 01/03/2025 belongs to the unit of that day, asked later or not.
-        found = await obligations(session, plan, due_from=FOLLOWED_FROM, due_to=date(2025, 2, 28),
+        found = await obligations(session, [plan.id], due_from=FOLLOWED_FROM, due_to=date(2025, 2, 28),
                                   as_of=date(2025, 8, 1))
         codes = {o.unit_code for o in found}
         assert "SNNMT" not in codes and "UBND-CAPXA" not in codes
 
 
 async def test_registry_as_of_a_date_and_history(sessions, reorganised):
-    plan = reorganised
     async with sessions() as session:
-        june = {u.code for u in await units_at(session, plan, date(2025, 6, 1))}
-        august = {u.code for u in await units_at(session, plan, date(2025, 8, 1))}
+        june = {u.code for u in await units_at(session, date(2025, 6, 1))}
+        august = {u.code for u in await units_at(session, date(2025, 8, 1))}
         assert {"SKHCN", "SNV", "SNNMT", "UBND-LH"} <= june and "STTTT" not in june and "UBND-CAPXA" not in june
         assert {"UBND-CAPXA", "SNV"} <= august and "UBND-LH" not in august
         assert len(august) == 27 - 5 - 8 + 3
@@ -104,7 +103,7 @@ async def test_registry_as_of_a_date_and_history(sessions, reorganised):
         assert current_of(units, sttt, date(2025, 8, 1)).code == "SKHCN"
         assert current_of(units, sttt, date(2025, 2, 1)).code == "STTTT"
         skhcn = next(u for u in units.values() if u.code == "SKHCN")
-        history = await unit_history(session, plan, skhcn)
+        history = await unit_history(session, skhcn)
         assert [(e.day, e.kind, e.unit.code) for e in history] == [(date(2025, 3, 1), "merge", "STTTT")]
         assert history[0].detail["tasks"] and "NQ 207" in history[0].source
 

@@ -4,28 +4,22 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 from jobs.preview import Preview
 from locales import N_, _, format_date, format_datetime, format_day, format_number, ngettext
 from models.obligations import Obligation
-from models.planfiles.load_plan import Change, summarise
-from models.registry import current_of, in_force, valid_on
+from models.plan_view import Party, PlanCounts, PlanView
+from models.planfiles.changes import Change, LoadResult, summarise
 from models.rules.periods import Every, period_label
 from models.rules.workdays import WorkCalendar
 from models.store.tables import (
-    Assignment,
-    CalendarOverride,
     DeliveryKind,
-    Indicator,
     Plan,
     Schedule,
-    Target,
-    TargetMilestone,
-    Task,
     Unit,
 )
-from models.wording import MILESTONE_OP, role_label
+from models.wording import MILESTONE_OP, role_label, short
 
 EVERY = {
     Every.month: N_("hằng tháng"), Every.quarter: N_("hằng quý"), Every.half_year: N_("6 tháng một lần"),
@@ -38,6 +32,8 @@ KIND = {
 }
 
 AGGREGATE = {"sum": N_("cộng dồn"), "latest": N_("số mới nhất"), "max": N_("lớn nhất")}
+INFERRED = {"lead": N_("chủ trì"), "support": N_("phối hợp"), "schedules": N_("lịch báo cáo"),
+            "reporting": N_("nghĩa vụ báo cáo")}
 INDICATOR_TYPE = {"int": N_("số nguyên"), "decimal": N_("số thập phân"), "percent": N_("phần trăm")}
 
 
@@ -74,56 +70,15 @@ def describe_schedule(s: Schedule) -> str:
     return text
 
 
-def task_parties(assignments: Sequence[Assignment], units: dict[int, Unit], day: date
-                 ) -> dict[int, dict[str, list[str]]]:
-    """Per task, the lead and support units on `day`, each with the units whose part it took over:
-    "STC (trước đây: SKHDT)". A unit that leads is not listed again as supporting."""
-    def current(a: Assignment) -> bool:
-        return valid_on(a.valid_from, a.valid_to, day) and a.unit_id in units and in_force(units[a.unit_id], day)
-
-    parties: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    by_task: dict[int, list[Assignment]] = defaultdict(list)
-    for a in assignments:
-        by_task[a.task_id].append(a)
-    for task_id, found in by_task.items():
-        now = {role: [a for a in found if a.role == role and current(a)] for role in ("lead", "support")}
-        former: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for a in found:
-            if current(a) or a.unit_id not in units or (a.valid_from is not None and a.valid_from > day):
-                continue
-            heir = current_of(units, units[a.unit_id], day)
-            if heir is not None and heir.id in {b.unit_id for b in now[a.role]}:
-                former[(a.role, heir.id)].append(units[a.unit_id].code)
-            elif heir is not None and heir.id in {b.unit_id for b in now["lead"] + now["support"]}:
-                continue  # absorbed by a unit already on the task in the other role
-            elif a.valid_to is not None:  # re-homed elsewhere: the one new party that took over the next day
-                moved = [b.unit_id for b in now[a.role]
-                         if b.origin != "plan" and b.valid_from == a.valid_to + timedelta(days=1)]
-                if len(moved) == 1:
-                    former[(a.role, moved[0])].append(units[a.unit_id].code)
-        leads = {a.unit_id for a in now["lead"]}
-        for role in ("lead", "support"):
-            seen: set[int] = set()
-            for a in now[role]:
-                if a.unit_id in seen or (role == "support" and a.unit_id in leads):
-                    continue
-                seen.add(a.unit_id)
-                label = units[a.unit_id].code
-                if former.get((role, a.unit_id)):
-                    label += " " + _("(trước đây: {units})").format(units=", ".join(former[(role, a.unit_id)]))
-                parties[task_id][role].append(label)
-    return parties
-
-
-def plan_overview(plan: Plan, coordinator: Unit | None, units: Sequence[Unit], targets: Sequence[Target],
-                  milestones: dict[int, list[TargetMilestone]], indicators: Sequence[Indicator],
-                  schedules: Sequence[Schedule], tasks: Sequence[Task],
-                  roles: dict[int, dict[str, list[str]]], task_schedules: dict[int, list[str]],
-                  task_indicators: dict[int, list[str]], overrides: Sequence[CalendarOverride], tz, day: date) -> str:
+def plan_overview(view: PlanView, tz: tzinfo) -> str:
+    plan, coordinator, day = view.plan, view.coordinator, view.day
+    targets = [t for t, _m in view.targets]
+    milestones = {t.id: m for t, m in view.targets}
+    indicators, schedules, overrides = view.indicators, view.schedules, view.overrides
     target_code = {t.id: t.code for t in targets}
     out = [
-        _("Kế hoạch {code} — Quyết định {decision} ngày {issued}").format(
-            code=plan.code, decision=plan.decision, issued=format_date(plan.issued)),
+        _("Kế hoạch {code} ({short}) — Quyết định {decision} ngày {issued}").format(
+            code=plan.code, short=plan.short, decision=plan.decision, issued=format_date(plan.issued)),
         plan.title,
         _("Thời gian: {start} – {end} · theo dõi các kỳ có hạn từ {track} · múi giờ {zone}").format(
             start=format_date(plan.start), end=format_date(plan.end), track=format_date(plan.track_from),
@@ -151,24 +106,59 @@ def plan_overview(plan: Plan, coordinator: Unit | None, units: Sequence[Unit], t
     out += ["", _("Lịch báo cáo ({n})").format(n=len(schedules))]
     for schedule in schedules:
         out.append(f"  {schedule.code}  {schedule.name}: {describe_schedule(schedule)}")
-    out += ["", _("Nhiệm vụ ({n}), đơn vị phụ trách ngày {day}").format(n=len(tasks), day=format_date(day))]
-    for task in tasks:
-        parts = roles.get(task.id, {})
+    out += ["", _("Nhiệm vụ ({n}), đơn vị phụ trách ngày {day}").format(n=len(view.tasks), day=format_date(day))]
+    for task_view in view.tasks:
+        task = task_view.task
         out.append(f"  {task.code}  {task.title}")
-        line = _("Chủ trì: {lead}").format(lead=", ".join(parts.get("lead", [])) or "–")
-        if parts.get("support"):
-            line += " · " + _("Phối hợp: {support}").format(support=", ".join(parts["support"]))
-        line += " · " + _("Lịch: {schedules}").format(schedules=", ".join(task_schedules.get(task.id, [])) or "–")
-        if task_indicators.get(task.id):
-            line += " · " + _("Chỉ số: {codes}").format(codes=", ".join(task_indicators[task.id]))
+        line = _("Chủ trì: {lead}").format(lead=", ".join(_party(p) for p in task_view.lead) or "–")
+        if task_view.support:
+            line += " · " + _("Phối hợp: {support}").format(support=", ".join(_party(p) for p in task_view.support))
+        line += " · " + _("Lịch: {schedules}").format(schedules=", ".join(task_view.schedules) or "–")
+        if task_view.indicators:
+            line += " · " + _("Chỉ số: {codes}").format(codes=", ".join(task_view.indicators))
         out.append("      " + line)
-    out += ["", _("Đơn vị: {n} (xem `nhacviec units`)").format(n=len(units))]
+        if task.inferred:
+            out.append("      " + _("Suy luận (văn bản không ghi): {parts} — {basis}").format(
+                parts=", ".join(_(INFERRED.get(p, p)) for p in task.inferred),  # type: ignore[call-overload]
+                basis=short(task.basis, 160)))
+    out += ["", _("Đơn vị: {n} (xem `nhacviec units`)").format(n=view.units)]
     if overrides:
         out += ["", _("Ngày nghỉ, ngày làm bù riêng của kế hoạch")]
         for o in overrides:
             kind = _("làm việc") if o.working else _("nghỉ")
             out.append(f"  {format_day(o.day)}: {kind}{' — ' + o.note if o.note else ''}")
     return "\n".join(out)
+
+
+def _party(party: Party) -> str:
+    """"STC (trước đây: SKHDT)"."""
+    if not party.formerly:
+        return party.unit
+    return party.unit + " " + _("(trước đây: {units})").format(units=", ".join(party.formerly))
+
+
+def plan_table(plans: Sequence[PlanCounts], tz: tzinfo) -> str:
+    rows = [[c.plan.code, c.plan.short, _("đang theo dõi") if c.plan.retired_at is None else
+             _("kết thúc {day}").format(day=format_date(c.plan.retired_at.astimezone(tz).date())),
+             str(c.units), str(c.tasks), str(c.reports), c.plan.source_path] for c in plans]
+    if not rows:
+        return _("Chưa nạp kế hoạch nào. Chạy `nhacviec plan load TỆP`.")
+    return table(rows, [_("Mã"), _("Tên ngắn"), _("Trạng thái"), _("Đơn vị"), _("Nhiệm vụ"), _("Báo cáo"), _("Tệp")])
+
+
+def load_summary(result: LoadResult) -> str:
+    """One line per file loaded at start-up (the details: `--dry-run`)."""
+    if result.kind == "reorg":
+        if not result.changed:
+            return _("Sắp xếp tổ chức {code}: đã áp dụng trước đó, không có thay đổi.").format(code=result.code)
+        return _("Đã áp dụng {code}: {n} thay đổi — xem `nhacviec reorg load {path} --dry-run`").format(
+            code=result.code, n=len(result.changes), path=result.path)
+    if not result.changed:
+        return _("Kế hoạch {code}: đã nạp, không có thay đổi.").format(code=result.code)
+    counts = summarise(result.changes)
+    return _("Kế hoạch {code}: đã nạp — {n} thay đổi ({units} đơn vị, {tasks} nhiệm vụ mới)").format(
+        code=result.code, n=len(result.changes), units=counts.get("unit", {}).get("add", 0),
+        tasks=counts.get("task", {}).get("add", 0))
 
 
 def units_table(units: Sequence[Unit], aliases: dict[int, list[str]], leads: dict[int, int],
@@ -194,20 +184,23 @@ def _focal_count(active: int, pending: int) -> str:
 
 
 def schedule_listing(obligations: Sequence[Obligation], start: date, end: date, calendar: WorkCalendar,
-                     coordinator: str) -> str:
+                     plans: Sequence[Plan]) -> str:
+    coordinator = ", ".join(sorted({p.coordinator_code for p in plans}))
+    several = len({o.plan_id for o in obligations}) > 1
     out = [_("Lịch báo cáo và nhắc việc từ {start} đến {end}").format(start=format_day(start), end=format_day(end))]
     if not obligations:
         out.append(_("Không có hạn báo cáo hay ngày nhắc nào trong khoảng này."))
         return "\n".join(out)
-    groups: dict[tuple[date, str, str], list[Obligation]] = defaultdict(list)
+    groups: dict[tuple[date, str, str, str], list[Obligation]] = defaultdict(list)
     for o in obligations:
-        groups[(o.due, o.schedule_code, o.period_key)].append(o)
-    for (due, _code, key), items in sorted(groups.items()):
+        groups[(o.due, o.plan_code, o.schedule_code, o.period_key)].append(o)
+    for (due, _plan, _code, key), items in sorted(groups.items()):
         first = items[0]
         label = period_label(first.every, key, first.schedule_name)
         title = first.schedule_name if first.every != Every.once else ""
         out += ["", "■ " + _("Hạn {due} — {title}{label}").format(
-            due=format_day(due), title=f"{title}, " if title else "", label=label)]
+            due=format_day(due), title=f"{title}, " if title else "", label=label)
+                + (f" ({first.plan_short})" if several else "")]
         out.append("  " + _("Kỳ số liệu: {start} – {end}").format(start=format_date(first.window_start),
                                                                   end=format_date(first.window_end)))
         if not calendar.is_working_day(due):
@@ -249,16 +242,18 @@ def change_listing(changes: Sequence[Change], *, dry_run: bool) -> str:
              "period": _("kỳ báo cáo"), "task": _("nhiệm vụ"), "task-schedule": _("lịch của nhiệm vụ"),
              "task-indicator": _("chỉ số của nhiệm vụ"), "assignment": _("phân công"),
              "calendar": _("ngày nghỉ/làm bù")}
-    actions = {"add": _("thêm"), "update": _("sửa"), "retire": _("ngừng theo dõi"), "remove": _("bỏ")}
+    # "move": a reorganisation loaded before this plan passing its tasks on (load_reorg.replay).
+    actions = {"add": _("thêm"), "update": _("sửa"), "retire": _("ngừng theo dõi"), "remove": _("bỏ"),
+               "move": _("chuyển đơn vị")}
     for entity, counts in summarise(changes).items():
-        detail = ", ".join(f"{actions[a]} {n}" for a, n in counts.items())
+        detail = ", ".join(f"{actions.get(a, a)} {n}" for a, n in counts.items())
         out.append(f"  {names.get(entity, entity)}: {detail}")
     details = [c for c in changes if c.action != "add" or c.entity in ("plan", "unit", "task", "schedule", "target")]
     if details and len(details) <= 200:
         out.append("")
-        symbol = {"add": "+", "update": "~", "retire": "−", "remove": "−"}
+        symbol = {"add": "+", "update": "~", "retire": "−", "remove": "−", "move": "→"}
         for change in details:
-            line = f"  {symbol[change.action]} {names.get(change.entity, change.entity)} {change.key}"
+            line = f"  {symbol.get(change.action, '~')} {names.get(change.entity, change.entity)} {change.key}"
             if change.fields:
                 line += ": " + "; ".join(f"{k}: {_short(old)} → {_short(new)}"
                                          for k, (old, new) in change.fields.items())
@@ -345,12 +340,23 @@ def reorg_listing(changes: Sequence[Change], *, dry_run: bool) -> str:
             out.append("    " + _("nhiệm vụ {task} ({role}): {old} → {new} từ {day}").format(
                 task=task, role=part_name(role.rstrip(")")), old=old, new=new,
                 day=format_date(date.fromisoformat(change.fields["from"][1]))))
+        elif _is_dropped(change):
+            out.append("    " + _("nhiệm vụ {what}: bỏ phần chủ trì — đơn vị điều phối không báo cáo cho chính mình"
+                                  ).format(what=change.key))
         else:
             out.append("    " + _("nhiệm vụ {what}: chờ cán bộ điều phối quyết định").format(what=change.key))
     moved = sum(1 for c in changes if c.action == "move")
-    out.append(_("Tổng: {moved} phần việc đổi đơn vị, {decided} chờ quyết định.").format(
-        moved=moved, decided=sum(1 for c in changes if c.entity == "assignment" and c.action == "retire")))
+    dropped = sum(1 for c in changes if _is_dropped(c))
+    decided = sum(1 for c in changes if c.entity == "assignment" and c.action == "retire") - dropped
+    out.append(_("Tổng: {moved} phần việc đổi đơn vị, {decided} chờ quyết định.").format(moved=moved, decided=decided)
+               + (" " + _("Bỏ {dropped} phần chủ trì rơi vào đơn vị điều phối.").format(dropped=dropped)
+                  if dropped else ""))
     return "\n".join(out)
+
+
+def _is_dropped(change) -> bool:
+    """A lead part that would have landed on the plan's coordinator (models.planfiles.load_reorg)."""
+    return change.entity == "assignment" and change.action == "retire" and "reason" in change.fields
 
 
 def history_listing(unit: Unit, entries: Sequence) -> str:
@@ -380,6 +386,9 @@ def history_listing(unit: Unit, entries: Sequence) -> str:
                 task=task, role=part_name(role), owner=owner))
         for task in e.detail.get("decision", []):
             out.append("      " + _("nhiệm vụ {task} → chờ quyết định").format(task=task))
+        for task in e.detail.get("dropped", []):
+            out.append("      " + _("nhiệm vụ {task}: bỏ phần chủ trì (đơn vị điều phối không tự báo cáo)").format(
+                task=task))
         if e.source:
             out.append("      " + _("Căn cứ: {source}").format(source=e.source))
     if len(out) == 1:

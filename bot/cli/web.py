@@ -11,12 +11,12 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import PlanOption, UserError, _execute, _settings, app
+from bot.cli.common import app, execute, settings_or_exit
 from bot.config import Settings
+from bot.errors import UserError
 from bot.root import Services, local_today
 from locales import _
 from models.catalog import load_catalog
-from models.plans import find_plan
 from models.store.tables import Role
 from models.web_access import LINK_MINUTES, create_link, login_url
 
@@ -34,9 +34,8 @@ def base_url(settings: Settings) -> str:
 @app.command("web-link", help=_("Tạo đường dẫn đăng nhập trang theo dõi (dùng một lần, trong 15 phút)."))
 def web_link(
     as_: Annotated[str, typer.Option("--as", help=_("coordinator | leader | admin | focal:ĐƠN_VỊ"))] = "coordinator",
-    plan: PlanOption = None,
 ) -> None:
-    settings = _settings()
+    settings = settings_or_exit()
     role_text, _sep, unit_text = as_.partition(":")
     role = AS_ROLES.get(role_text.strip().lower())
     if role is None:
@@ -49,7 +48,7 @@ def web_link(
         unit_id = None
         async with services.sessions() as session:
             if role == Role.focal:
-                catalog = await load_catalog(session, await find_plan(session, plan))
+                catalog = await load_catalog(session)
                 units = catalog.find_units(unit_text, on=local_today(settings))
                 if len(units) != 1:
                     found = ", ".join(u.code for u in units) or _("không có")
@@ -63,4 +62,4 @@ def web_link(
         typer.echo(_("Dùng một lần, trong {minutes} phút. Mở đường dẫn rồi bấm “Tiếp tục”.").format(
             minutes=LINK_MINUTES), err=True)
 
-    _execute(work, settings)
+    execute(work, settings)
