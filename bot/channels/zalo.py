@@ -198,16 +198,24 @@ class ZaloChannel:
                 await asyncio.sleep(min(60.0, 2.0 ** min(failures, 6)))
                 continue
             if update is not None:
-                await self.feed(update)
+                try:
+                    await self.feed(update)
+                except ValueError:  # getUpdates answered something else: skip it, keep polling
+                    log.warning("zalo: getUpdates returned something that is not an update; skipped")
 
     # -- incoming ---------------------------------------------------------------------------------
 
     async def feed(self, body: Any) -> None:
-        """An update from polling or from the webhook: handled in the background, in order per chat."""
+        """An update from polling or from the webhook: handled in the background, in order per chat.
+        ValueError if the body is not an update (the webhook answers 400)."""
         update = unwrap(body)
         if update is None:
-            log.warning("zalo: ignored a body that is not an update")
-            return
+            event = (body.get("result") if isinstance(body.get("result"), dict) else body).get("event_name") \
+                if isinstance(body, dict) else None
+            if isinstance(event, str):  # an event of a kind that carries no message (a reaction…): not ours
+                log.info("zalo: ignored event %r without a message", event[:60])
+                return
+            raise ValueError("not a Zalo update")
         task = asyncio.create_task(self._process(update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
