@@ -7,9 +7,12 @@ people can sort and filter them in Excel).
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -17,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jobs.digest import Digest
 from locales import _
 from models.chat import Attachment
+from models.rules.text import clean
 from models.wording import MILESTONE_OP, period_of, status_label
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -25,8 +29,32 @@ DATETIME = "dd/mm/yyyy hh:mm"
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _append(sheet: Worksheet, values: list[Any]) -> None:
+    """One row. Strings lose the control characters openpyxl refuses (IllegalCharacterError), which
+    rows stored before text was cleaned at the door may hold; and a note that begins with "=" stays
+    the text a person typed, not a formula Excel would run."""
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = Cell(sheet, value=clean(value))
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    sheet.append(row)
+
+
+_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
+
+
+def _title(text: str) -> str:
+    """A sheet name Excel accepts: no control characters, none of \\ * ? : / [ ], at most 31 characters."""
+    return _TITLE_FORBIDDEN.sub("-", clean(text))[:31] or "-"
+
+
 def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
-    sheet.append(titles)
+    _append(sheet, titles)
     for index, width in enumerate(widths, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
@@ -48,7 +76,7 @@ def _part_of(d: Digest, o) -> str:
 def render(d: Digest) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = _("Tình hình")
+    sheet.title = _title(_("Tình hình"))
     indicators = sorted({code for item in d.items for code in item.values})
     _header(sheet, [_("Mã đơn vị"), _("Đơn vị"), _("Mã nhiệm vụ"), _("Nhiệm vụ"), _("Kỳ báo cáo"), _("Hạn"),
                     _("Trạng thái"), _("% hoàn thành"), *indicators, _("Ghi chú"), _("Vướng mắc"), _("Đề xuất"),
@@ -60,7 +88,7 @@ def render(d: Digest) -> bytes:
     for row, item in enumerate(sorted(d.items, key=lambda i: (i.obligation.unit_code, i.obligation.task_code,
                                                                i.obligation.due)), start=2):
         o, report = item.obligation, item.report
-        sheet.append([
+        _append(sheet, [
             o.unit_code, o.unit_name + _part_of(d, o), o.task_code, o.task_title, period_of(o), o.due,
             status_label(report.status) if report else _("Chưa báo cáo"),
             report.percent if report else None,
@@ -76,22 +104,22 @@ def render(d: Digest) -> bytes:
             sheet.cell(row=row, column=column).alignment = wrap
     sheet.auto_filter.ref = sheet.dimensions
     for target in d.targets:
-        tab = book.create_sheet(title=_("Mục tiêu {code}").format(code=target.code)[:31])
+        tab = book.create_sheet(title=_title(_("Mục tiêu {code}").format(code=target.code)))
         _header(tab, [_("Đơn vị"), _("Nhiệm vụ"), _("Kỳ"), _("Hạn"), _("Giá trị"), _("Ngày báo cáo")],
                 [12, 12, 14, 12, 12, 17])
         for row, (unit, task, key, due, value, submitted) in enumerate(target.contributions, start=2):
-            tab.append([unit, task, key, due, float(value), _local(submitted, d)])
+            _append(tab, [unit, task, key, due, float(value), _local(submitted, d)])
             tab.cell(row=row, column=4).number_format = DATE
             tab.cell(row=row, column=6).number_format = DATETIME
         tab.append([])
-        tab.append([target.name])
+        _append(tab, [target.name])
         total = _("Tổng cộng dồn") if target.aggregate == "sum" else _("Số mới nhất")
-        tab.append([total, None, None, None, float(target.value) if target.value is not None else None,
-                    target.measure])
+        _append(tab, [total, None, None, None, float(target.value) if target.value is not None else None,
+                      target.measure])
         for year, goal, op in target.milestones:
             reached = target.value_for(year)
-            tab.append([_("Mốc {year}").format(year=year), MILESTONE_OP.get(op, op), None, None, float(goal),
-                        float(reached) if reached is not None else None])
+            _append(tab, [_("Mốc {year}").format(year=year), MILESTONE_OP.get(op, op), None, None, float(goal),
+                          float(reached) if reached is not None else None])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -99,4 +127,4 @@ def render(d: Digest) -> bytes:
 
 def attachment(d: Digest, caption: str) -> Attachment:
     """The workbook as a file to send: nhacviec-<day>.xlsx."""
-    return Attachment(f"nhacviec-{d.today.isoformat()}.xlsx", render(d), MIME, caption)
+    return Attachment(f"nhacviec-{d.today.isoformat()}.xlsx", render(d), MIME, clean(caption))

@@ -336,8 +336,9 @@ class FakeTelegram:
         if request.content_type.startswith("multipart/"):
             params: dict[str, Any] = {}
             async for part in await request.multipart():
-                if part.filename:
-                    params[part.name] = {"filename": part.filename, "size": len(await part.read())}
+                if part.filename:  # the bytes too, so that a test can open the workbook the bot sent
+                    content = bytes(await part.read())
+                    params[part.name] = {"filename": part.filename, "size": len(content), "content": content}
                 else:
                     params[part.name] = await part.text()
         else:
