@@ -82,10 +82,13 @@ def _fail(message: str, code: int) -> None:
 
 def _settings() -> Settings:
     try:
-        return load_settings()
+        settings = load_settings()
     except SettingsError as error:
         _fail(str(error), 2)
         raise  # unreachable: _fail exits
+    # Every command's log lines, not only the bot's, go through the formatter that masks the secrets.
+    logs.setup(logging.WARNING, _secrets(settings))
+    return settings
 
 
 def _execute(work: Callable[[Services], Awaitable[T]], settings: Settings | None = None, *,
