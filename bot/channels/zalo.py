@@ -246,7 +246,7 @@ class ZaloChannel:
                     await self._send_all(chat_id, [Reply(_(
                         "Bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
                 return
-            text = message.get("text") or ""
+            text = message["text"] if isinstance(message.get("text"), str) else ""  # a number, a list: not text
             choice = choice_for(text, await self._options(chat_id)) if text.strip().rstrip(".").isdigit() else None
             incoming = Incoming(
                 channel="zalo", chat_id=chat_id, user_id=user_id,
@@ -335,4 +335,7 @@ def _moment(value: Any) -> datetime:
         return datetime.now(UTC)
     if milliseconds < 10_000_000_000:  # seconds, despite the docs
         milliseconds *= 1000
-    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    except (OverflowError, ValueError, OSError):  # a date no calendar has (1e20): the moment it arrived
+        return datetime.now(UTC)

@@ -105,3 +105,26 @@ async def test_a_redelivered_telegram_update_is_handled_once(webhooks, sessions,
     async with sessions() as session:
         reports = (await session.exec(select(Report))).all()
     assert [(r.version, r.percent) for r in reports] == [(1, 40)]
+
+
+async def test_field_values_no_platform_sends(webhooks, caplog):
+    """A date of 10^20: Telegram's library cannot read the update (400, one line); Zalo's date is only
+    informational, so the message is handled as arriving now. And a Zalo "text" that is a number."""
+    running, telegram, zalo = webhooks
+    base = f"http://127.0.0.1:{running.server.port}"
+    update = telegram.message(31, "/trogiup")
+    update["message"]["date"] = 10**20
+    caplog.set_level(logging.INFO)
+    assert await post(f"{base}/tg", json.dumps(update).encode(), "X-Telegram-Bot-Api-Secret-Token",
+                      TELEGRAM_SECRET) == 400
+    update = zalo.text("u31", "/trogiup")
+    update["message"]["date"] = 10**20
+    assert await post(f"{base}/zalo", json.dumps(update).encode(), "X-Bot-Api-Secret-Token", ZALO_SECRET) == 200
+    assert "/start MÃ-MỜI" in (await zalo.wait_sent(1, "u31"))[0].text
+    update = zalo.text("u32", "")
+    update["message"]["text"] = 12345  # not text at all: read as an empty message, answered
+    assert await post(f"{base}/zalo", json.dumps(update).encode(), "X-Bot-Api-Secret-Token", ZALO_SECRET) == 200
+    assert "chưa đăng ký" in (await zalo.wait_sent(1, "u32"))[0].text
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "telegram webhook: body is not an update (not a Telegram update (OverflowError))"]
+    assert all(r.exc_info is None for r in caplog.records)
