@@ -66,17 +66,20 @@ class DigestReplies:
             data = await digest.build(session, plan, now, self.config.tz, contributions=True)
         with use_locale(locale):
             day = data.today.isoformat()
-            attachments = [
-                self._attachment(now, "chart", lambda: Attachment(
-                    f"nhacviec-{day}.png", chart.render(data), "image/png",
-                    _("Biểu đồ tình hình ngày {day}").format(day=day))),
-                self._attachment(now, "workbook", lambda: workbook.attachment(
-                    data, _("Bảng tổng hợp ngày {day}").format(day=day))),
-            ]
-            made = [Reply("", attachment=a) for a in attachments if a is not None]
-            if len(made) == len(attachments):
+            picture = self._attachment(now, "chart", lambda: Attachment(
+                f"nhacviec-{day}.png", chart.render(data), "image/png",
+                _("Biểu đồ tình hình ngày {day}").format(day=day)))
+            table = self._attachment(now, "workbook", lambda: workbook.attachment(
+                data, _("Bảng tổng hợp ngày {day}").format(day=day)))
+            made = [Reply("", attachment=a) for a in (picture, table) if a is not None]
+            if picture is not None and table is not None:
                 return [Reply(digest.text(data)), *made]
-            note = _("⚠️ Lần này bot chưa tạo được tệp đính kèm (biểu đồ, bảng Excel); bản tin chỉ gồm phần chữ.")
+            if table is not None:
+                note = _("⚠️ Lần này bot chưa vẽ được biểu đồ; bảng Excel vẫn gửi kèm.")
+            elif picture is not None:
+                note = _("⚠️ Lần này bot chưa tạo được bảng Excel; biểu đồ vẫn gửi kèm.")
+            else:
+                note = _("⚠️ Lần này bot chưa tạo được biểu đồ và bảng Excel; bản tin chỉ gồm phần chữ.")
             return [Reply(digest.text(data, attachments=False) + "\n\n" + note), *made]
 
     def _attachment(self, now: datetime, what: str, make: Callable[[], Attachment]) -> Attachment | None:
