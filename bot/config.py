@@ -14,6 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.errors import UserError
 from locales import _
 from models.store.db import normalise_url
 from plans import DEFAULT_PLAN, DEFAULT_REORG
@@ -121,9 +122,20 @@ class Settings(BaseSettings):
         return [str(item).strip() for item in items if str(item).strip()]
 
     def plan_files(self) -> list[Path]:
-        """The plan files to load at start-up (folders opened: their plan files, by name)."""
+        """The plan files to load at start-up (folders opened: their plan files, by name). A folder with
+        no plan file is an error, not an empty list: the bot would otherwise start following nothing."""
         named = [Path(p) for p in self.plans] if self.plans else [self.plan or DEFAULT_PLAN]
-        return [path for item in named for path in (_yaml_files(item, "plan") if item.is_dir() else [item])]
+        found: list[Path] = []
+        for item in named:
+            if item.is_dir():
+                inside = _yaml_files(item, "plan")
+                if not inside:
+                    raise UserError(_("{path}: thư mục không có tệp kế hoạch nào (tệp .yaml có khoá `plan:` ở đầu)")
+                                    .format(path=item))
+                found += inside
+            else:
+                found.append(item)
+        return found
 
     def reorg_files(self) -> list[Path]:
         """Reorganisation files applied after the plans: those named, those in the plan folders, or, with the

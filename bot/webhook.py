@@ -72,9 +72,18 @@ class WebhookServer:
             except (ValueError, UnicodeDecodeError):
                 log.warning("%s webhook: body is not JSON", name)
                 return web.Response(status=400)
+            except RecursionError:  # json's decoder recurses per level: "[[[[…" 100,000 deep exhausts it
+                log.warning("%s webhook: body nested too deeply", name)
+                return web.Response(status=400)
             try:
                 await feed(data)
-            except Exception:  # a malformed update must not turn into a retry storm from the platform
+            except ValueError as error:  # a JSON list, a string, {}: the channel says it is not an update
+                log.warning("%s webhook: body is not an update (%s)", name, error)
+                return web.Response(status=400)
+            except RecursionError:  # valid JSON, but too deep for the platform library's parser
+                log.warning("%s webhook: update nested too deeply", name)
+                return web.Response(status=400)
+            except Exception:  # a bug of ours: not the platform's to retry, so 200, with the traceback to fix it
                 log.exception("%s webhook: update could not be queued", name)
             return web.Response(status=200)
 

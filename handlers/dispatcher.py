@@ -44,7 +44,7 @@ from models.people import Identity, ensure_account, identify
 from models.rules.text import clean, fold
 from models.store.audit import record
 from models.store.base import utcnow
-from models.store.db import insert_new
+from models.store.db import insert_new, outage
 from models.store.tables import InboundSeen
 
 log = logging.getLogger(__name__)
@@ -115,13 +115,12 @@ class Dispatcher:
                                   ATTEMPTS)
                 except (DBAPIError, OSError) as error:
                     await session.rollback()
-                    if isinstance(error, DBAPIError) and not error.connection_invalidated and \
-                            _is_bug(error):
+                    reason = outage(error)
+                    if reason is None:
                         log.exception("handling a %s message failed", incoming.channel)
                     elif not self._database_down:
                         self._database_down = True
-                        log.error("database unavailable while handling a %s message: %s", incoming.channel,
-                                  str(getattr(error, "orig", error) or type(error).__name__).splitlines()[0])
+                        log.error("database unavailable while handling a %s message: %s", incoming.channel, reason)
                     break
                 except Exception:
                     log.exception("handling a %s message failed", incoming.channel)
@@ -264,9 +263,3 @@ class Dispatcher:
         return [Reply(_("Xin lỗi, lệnh này dành cho cán bộ điều phối của {who}. Nếu anh/chị cần dùng, "
                         "vui lòng liên hệ {who}.").format(who=who))]
 
-
-def _is_bug(error: DBAPIError) -> bool:
-    """A database error caused by our statement (a bug) rather than by the database being away."""
-    name = type(getattr(error, "orig", error)).__name__
-    return name not in {"OperationalError", "InterfaceError", "ConnectionDoesNotExistError",
-                        "CannotConnectNowError", "ConnectionRefusedError", "TooManyConnectionsError"}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 from handlers import accounts
 from handlers.core import ANYONE, STAFF, Context, Router
 from handlers.texts import succession_note, with_note
-from locales import N_, _, format_day
+from locales import N_, _, format_date, format_day
 from models.callbacks import Button
 from models.chat import Reply
 from models.people import (
@@ -20,6 +21,7 @@ from models.people import (
     parse_role,
     redeem_invite,
 )
+from models.registry import Succession
 from models.status import current_items
 from models.store.tables import Role, Unit
 from models.wording import deadline_phrase, period_of, role_label, short
@@ -58,11 +60,13 @@ async def _redeem(ctx: Context, code: str) -> list[Reply]:
     try:
         redeemed = await redeem_invite(
             ctx.session, code, channel=incoming.channel, user_id=incoming.user_id, chat_id=incoming.chat_id,
-            display_name=incoming.display_name, username=incoming.username, now=ctx.now)
+            display_name=incoming.display_name, username=incoming.username, now=ctx.now, today=ctx.today)
     except InviteRejected as rejected:
         if rejected.reason == "unknown" and await is_link_code(ctx.session, code):
             return await accounts.link(ctx, code)  # the same shape of code, made by /lienket
         who = await ctx.who_to_ask()
+        if rejected.reason == "unit_ended" and rejected.ended is not None:
+            return [Reply(_ended_unit(rejected.ended, who))]
         message = {
             "unknown": _("Mã mời “{code}” không đúng. Vui lòng kiểm tra lại (mã gồm 12 ký tự, ví dụ "
                          "K7QM-9XPA-3RZT) hoặc liên hệ {who} để được cấp mã mới."),
@@ -74,7 +78,30 @@ async def _redeem(ctx: Context, code: str) -> list[Reply]:
         return [Reply(message.format(code=code.strip()[:40], who=who))]
     ctx.identity = await identify(ctx.session, incoming.channel, incoming.user_id, admins=ctx.config.admins)
     ctx.menu_changed = True
-    return await greeting(ctx, role=redeemed.grant.role, unit=redeemed.unit)
+    replies = await greeting(ctx, role=redeemed.grant.role, unit=redeemed.unit)
+    return with_note(_successor_note(redeemed.succession), replies) if redeemed.succession else replies
+
+
+def _successor_note(step: Succession) -> str:
+    """Why the person is registered for another unit than the one the invite names."""
+    if step.kind == "retire":
+        return _("Mã mời được tạo cho {former}; đơn vị này đã kết thúc hoạt động từ {day}, nhiệm vụ chuyển về "
+                 "{current}, nên anh/chị được đăng ký làm đầu mối của {current}.").format(
+            former=step.former.name, day=format_date(step.since), current=step.current.name)
+    return _("Mã mời được tạo cho {former}; đơn vị này đã hợp nhất vào {current} từ {day}, nên anh/chị được "
+             "đăng ký làm đầu mối của {current}.").format(
+        former=step.former.name, current=step.current.name, day=format_date(step.since))
+
+
+def _ended_unit(unit: Unit, who: str) -> str:
+    """An invite for a unit that has ended with nobody carrying its work: say what happened, and what to do."""
+    if unit.active and unit.valid_to is not None:
+        what = _("đơn vị này đã kết thúc hoạt động từ {day} và không có đơn vị nào tiếp nhận").format(
+            day=format_date(unit.valid_to + timedelta(days=1)))
+    else:
+        what = _("đơn vị này không còn trong kế hoạch")
+    return _("Mã mời được tạo cho {unit}; {what}, nên mã không dùng được nữa. Vui lòng liên hệ {who} để được "
+             "cấp mã mời cho đơn vị anh/chị đang công tác.").format(unit=unit.name, what=what, who=who)
 
 
 async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None = None,

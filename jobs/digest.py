@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from locales import _, format_date, format_datetime, format_number
 from models.obligations import Obligation, plan_calendar
 from models.registry import PendingSuccession, current_of, pending_successions
+from models.rules.text import clean
 from models.rules.workdays import WorkCalendar
 from models.status import Item, snapshot
 from models.store.tables import (
@@ -285,4 +286,6 @@ def text(d: Digest, *, attachments: bool = True) -> str:
         lines += [target_line(t) for t in d.targets]
     if attachments:
         lines += ["", _("Kèm theo: biểu đồ và bảng Excel (ngày {day}).").format(day=format_date(d.today))]
-    return "\n".join(lines)
+    # Notes stored before text was cleaned at the door may hold control characters; a terminal running
+    # `nhacviec digest --print` would obey them.
+    return clean("\n".join(lines))

@@ -11,8 +11,10 @@ import asyncio
 import contextlib
 import logging
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,27 +25,35 @@ from jobs import chart, digest, workbook
 from jobs.compose import Composer
 from jobs.sender import OutboxSender, OutcomeHook
 from jobs.tick import TickConfig, tick
+from jobs.trouble import Trouble
 from locales import _, use_locale
 from models import heartbeat
 from models.chat import Attachment, Reply, Sender
 from models.plans import followed_plans
+from models.rules.text import clean
 from models.store.base import utcnow
 
 log = logging.getLogger(__name__)
 
 
 class DigestReplies:
-    """Builds a digest's messages once per moment and language; every recipient gets the same."""
+    """Builds a digest's messages once per moment and language; every recipient gets the same.
+
+    The text goes out whatever happens to the attachments: a chart or a workbook that cannot be made
+    (one bad value in years of data) is left out, said once per moment in one line, and the digest is
+    sent as text rather than failing for everyone."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], config: TickConfig) -> None:
         self.sessions = sessions
         self.config = config
         self._cache: dict[tuple[str, str], list[Reply]] = {}
+        self._said: set[tuple[str, str]] = set()  # (moment, attachment) whose failure was logged
 
     async def __call__(self, moment: datetime, locale: str) -> list[Reply]:
         key = (moment.isoformat(), locale)
         if key not in self._cache:
             self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}  # keep only this week's
+            self._said = {k for k in self._said if k[0] == key[0]}
             self._cache[key] = await self.build(moment, locale)
         return self._cache[key]
 
@@ -56,11 +66,41 @@ class DigestReplies:
         data = [d for d in every if d.has_news] or every[:1]  # plans with nothing to say are left out
         with use_locale(locale):
             day = data[0].today.isoformat()
-            return [Reply(digest.texts(data)),
-                    *[Reply("", attachment=Attachment(f"nhacviec-{d.plan.code}-{day}.png", chart.render(d), "image/png",
-                                                      _("Biểu đồ tình hình ngày {day}").format(day=day)))
-                      for d in data],
-                    Reply("", attachment=workbook.attachment(data, _("Bảng tổng hợp ngày {day}").format(day=day)))]
+            pictures = [self._attachment(now, "chart", lambda d=d: Attachment(
+                f"nhacviec-{d.plan.code}-{day}.png", chart.render(d), "image/png",
+                _("Biểu đồ tình hình ngày {day}").format(day=day))) for d in data]
+            table = self._attachment(now, "workbook", lambda: workbook.attachment(
+                data, _("Bảng tổng hợp ngày {day}").format(day=day)))
+            made = [Reply("", attachment=a) for a in (*pictures, table) if a is not None]
+            drawn = all(p is not None for p in pictures)
+            if drawn and table is not None:
+                return [Reply(digest.texts(data)), *made]
+            if table is not None:
+                note = _("⚠️ Lần này bot chưa vẽ được biểu đồ; bảng Excel vẫn gửi kèm.")
+            elif drawn:
+                note = _("⚠️ Lần này bot chưa tạo được bảng Excel; biểu đồ vẫn gửi kèm.")
+            else:
+                note = _("⚠️ Lần này bot chưa tạo được biểu đồ và bảng Excel; bản tin chỉ gồm phần chữ.")
+            return [Reply(digest.texts(data, attachments=False) + "\n\n" + note), *made]
+
+    def _attachment(self, now: datetime, what: str, make: Callable[[], Attachment]) -> Attachment | None:
+        try:
+            return make()
+        except Exception as error:  # a renderer's bug must not cost anyone the digest
+            key = (now.isoformat(), what)
+            if key not in self._said:
+                self._said.add(key)
+                log.error("digest of %s: the %s could not be made (%s); sent without it", now.isoformat(), what,
+                          one_line(error))
+            return None
+
+
+def one_line(error: BaseException) -> str:
+    """An error as one log line: its type, the first line of its text, and where it was raised."""
+    text = clean(str(error)).strip().splitlines()[0] if clean(str(error)).strip() else ""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}: {text[:200]}{where}" if text else f"{type(error).__name__}{where}"
 
 
 class Jobs:
@@ -78,6 +118,7 @@ class Jobs:
         self.scheduler = AsyncIOScheduler(timezone=config.tz)
         self._stop = asyncio.Event()
         self._sending: asyncio.Task | None = None
+        self.trouble = Trouble("tick", log)
 
     async def tick_now(self) -> None:
         started = time.monotonic()
@@ -89,11 +130,12 @@ class Jobs:
                 await session.commit()
             if self.on_tick is not None:
                 self.on_tick(time.monotonic() - started, time.time())
+            self.trouble.ok()
             if result.queued:
                 log.info("tick: %d messages queued", len(result.queued))
                 self.sender.wake()
-        except Exception:  # a failed tick is retried by the next one; it must not stop the scheduler
-            log.exception("tick failed")
+        except Exception as error:  # a failed tick is retried by the next one; it must not stop the scheduler
+            self.trouble.failed(error)
 
     async def start(self, *, single_process: bool) -> None:
         await self.sender.recover(everything=single_process)

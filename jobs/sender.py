@@ -37,10 +37,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jobs import messages
 from jobs.compose import Composer
+from jobs.trouble import Trouble
 from locales import use_locale
 from models.chat import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Sender
 from models.outbox import Action, Recipients, claim
 from models.store.base import utcnow
+from models.store.db import outage
 from models.store.tables import ChannelAccount, Delivery, DeliveryKind, DeliveryStatus, Member, RoleGrant, Unit
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,7 @@ class OutboxSender:
         self._last_to_chat: dict[tuple[str, str], float] = {}
         self._chat_locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._wake = asyncio.Event()
+        self.trouble = Trouble("outbox", log)
 
     def wake(self) -> None:
         self._wake.set()
@@ -171,8 +174,9 @@ class OutboxSender:
                 await self.recover()  # rows left "sending" by a process that died, once their lease ran out
                 await self.run_once()
                 wait = await self._until_next(idle)
-            except Exception:  # the outbox must outlive a bad row or a database hiccup
-                log.exception("outbox: a round failed; trying again shortly")
+                self.trouble.ok()
+            except Exception as error:  # the outbox must outlive a bad row or a database outage
+                self.trouble.failed(error)
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
@@ -200,7 +204,9 @@ class OutboxSender:
             kind = DeliveryKind(row["kind"])
             try:
                 replies = await self.compose(row, self.clock().astimezone(self.tz).date())
-            except Exception:
+            except Exception as error:
+                if outage(error) is not None:
+                    raise  # the round fails, said once by run_forever; the row is taken back with the others
                 log.exception("outbox: could not compose message %s", row["id"])
                 return await self._retry(row, "could not compose the message"), kind
             if not replies:
@@ -226,6 +232,8 @@ class OutboxSender:
                 return await self._finish(row, DeliveryStatus.unknown, SendOutcome.unknown,
                                           reason="timed out; it may have arrived, not sent again"), kind
             except Exception as error:  # an unexpected answer: keep trying for a while, then give up
+                if outage(error) is not None:
+                    raise
                 log.exception("outbox: unexpected error sending %s", row["id"])
                 return await self._retry(row, repr(error)), kind
 

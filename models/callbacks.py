@@ -73,9 +73,9 @@ class Button:
             raise BadButton(data)
         fields = kind._fields()
         owner, *values = rest.split(SEPARATOR, len(fields)) if rest else [""]
-        if len(values) != len(fields) or not owner.isdigit():
+        if len(values) != len(fields):
             raise BadButton(data)
-        converted: dict[str, Any] = {"owner": int(owner)}
+        converted: dict[str, Any] = {"owner": _convert(int, owner, data)}
         for (name, field_type), text in zip(fields, values, strict=True):
             converted[name] = _convert(field_type, text, data)
         return kind(**converted)
@@ -83,7 +83,9 @@ class Button:
 
 def _convert(field_type: Any, text: str, data: str) -> Any:
     if field_type is int:
-        if not text.isdigit() or len(text) > 18:
+        # ASCII digits only: str.isdigit() also accepts "²" and "١", which int() then refuses or reads;
+        # 18 digits: ids fit a database BIGINT.
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:
             raise BadButton(data)
         return int(text)
     if field_type is str:

@@ -9,15 +9,26 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.registry import Succession, current_of, succession
 from models.rules.text import fold
 from models.store.audit import record
-from models.store.tables import AuditLog, ChannelAccount, GrantStatus, Invite, Member, Role, RoleGrant, Unit
+from models.store.tables import (
+    AuditLog,
+    ChannelAccount,
+    GrantStatus,
+    Invite,
+    Member,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitEvent,
+)
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_LENGTH = 12
@@ -157,9 +168,11 @@ async def create_invite(session: AsyncSession, *, role: str, unit_id: int | None
 
 
 class InviteRejected(Exception):
-    def __init__(self, reason: str) -> None:  # unknown | used | expired | throttled
+    def __init__(self, reason: str, ended: Unit | None = None) -> None:
+        # unknown | used | expired | throttled | unit_ended (`ended`: the invite's unit, gone with no successor)
         super().__init__(reason)
         self.reason = reason
+        self.ended = ended
 
 
 @dataclass(frozen=True)
@@ -169,6 +182,26 @@ class Redeemed:
     grant: RoleGrant
     unit: Unit | None
     new_member: bool
+    # The invite was made for a unit that has since merged or retired: the person was registered for
+    # the unit that carries its work on the day (`unit`) instead; how that came about.
+    succession: Succession | None = None
+
+
+async def _unit_on(session: AsyncSession, unit_id: int, day: date) -> tuple[Unit, Succession | None]:
+    """The invite's unit as it stands on `day`: itself, or (merged, retired) its successor and the step
+    that led there. InviteRejected("unit_ended") when it ended with no successor."""
+    unit = await session.get(Unit, unit_id)
+    assert unit is not None
+    ended = not unit.active or (unit.valid_to is not None and unit.valid_to < day)
+    if not ended:
+        return unit, None  # in force, or not started yet: a focal point may be registered ahead
+    units = {u.id: u for u in (await session.exec(select(Unit))).all()}  # the province's units
+    current = current_of(units, unit, day)
+    if current is None:
+        raise InviteRejected("unit_ended", unit)
+    kinds = dict((await session.exec(select(UnitEvent.unit_id, UnitEvent.kind).where(
+        UnitEvent.unit_id == unit.id, UnitEvent.kind.in_(["merge", "retire"])))).all())
+    return current, succession(unit, current, kinds)
 
 
 async def failed_redemptions(session: AsyncSession, actor: str, now: datetime) -> int:
@@ -178,8 +211,10 @@ async def failed_redemptions(session: AsyncSession, actor: str, now: datetime) -
 
 
 async def redeem_invite(session: AsyncSession, code: str, *, channel: str, user_id: str, chat_id: str,
-                        display_name: str, username: str, now: datetime) -> Redeemed:
-    """Register the person with the invite's role. Raises InviteRejected (after auditing it)."""
+                        display_name: str, username: str, now: datetime, today: date) -> Redeemed:
+    """Register the person with the invite's role, for the invite's unit as it stands `today` (its
+    successor, when it has merged or retired since the invite was made). Raises InviteRejected (after
+    auditing it)."""
     actor = f"{channel}:{user_id}"
     if await failed_redemptions(session, actor, now) >= MAX_FAILED_REDEMPTIONS_PER_HOUR:
         raise InviteRejected("throttled")
@@ -196,6 +231,16 @@ async def redeem_invite(session: AsyncSession, code: str, *, channel: str, user_
         await record(session, actor, "invite.rejected", "invite", invite.id if invite else "", {"reason": reason})
         raise InviteRejected(reason)
     assert invite is not None
+    unit: Unit | None = None
+    step: Succession | None = None
+    if invite.unit_id is not None:
+        try:
+            unit, step = await _unit_on(session, invite.unit_id, today)
+        except InviteRejected:
+            # Not counted as a failed attempt (a real code, not a guess): the code stays unused, for the
+            # coordinators to see, and the person is told to ask for a new one.
+            await record(session, actor, "invite.unit_ended", "invite", invite.id, {"unit_id": invite.unit_id})
+            raise
     # Claim the code first: of two people racing for one code, exactly one UPDATE matches.
     claimed = await session.exec(update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
                                  .values(used_at=now))
@@ -206,19 +251,21 @@ async def redeem_invite(session: AsyncSession, code: str, *, channel: str, user_
         ChannelAccount.channel == channel, ChannelAccount.external_id == user_id))).first()
     member, account = await ensure_account(session, channel=channel, user_id=user_id, chat_id=chat_id,
                                            display_name=display_name, username=username)
+    unit_id = unit.id if unit is not None else None
     grant = (await session.exec(select(RoleGrant).where(
-        RoleGrant.member_id == member.id, RoleGrant.role == invite.role, RoleGrant.unit_id == invite.unit_id,
+        RoleGrant.member_id == member.id, RoleGrant.role == invite.role, RoleGrant.unit_id == unit_id,
         RoleGrant.status == GrantStatus.active))).first()
     if grant is None:
-        grant = RoleGrant(member_id=member.id, role=invite.role, unit_id=invite.unit_id, granted_at=now,
+        grant = RoleGrant(member_id=member.id, role=invite.role, unit_id=unit_id, granted_at=now,
                           granted_by=invite.created_by)
         session.add(grant)
     invite.used_by_member_id = member.id
     await session.flush()
-    await record(session, actor, "invite.redeem", "invite", invite.id,
-                 {"role": invite.role, "unit_id": invite.unit_id}, member_id=member.id)
-    unit = await session.get(Unit, invite.unit_id) if invite.unit_id else None
-    return Redeemed(member, account, grant, unit, new_member=existing is None)
+    details: dict[str, object] = {"role": invite.role, "unit_id": unit_id}
+    if step is not None:
+        details["invited_for"] = invite.unit_id  # the audit trail says why the unit differs from the invite's
+    await record(session, actor, "invite.redeem", "invite", invite.id, details, member_id=member.id)
+    return Redeemed(member, account, grant, unit, new_member=existing is None, succession=step)
 
 
 # --- one person, several channels -----------------------------------------------------------

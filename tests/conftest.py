@@ -8,6 +8,8 @@ import logging
 import os
 import secrets
 import shutil
+import sys
+import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -49,9 +51,11 @@ def _vietnamese_and_clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterat
     set_default_locale("vi")
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    hooks = sys.excepthook, threading.excepthook  # bot.logs.setup routes uncaught exceptions through logging
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+    sys.excepthook, threading.excepthook = hooks
 
 
 async def _migrate(url: str) -> None:

@@ -154,7 +154,7 @@ class TelegramChannel:
             raise ValueError("not a Telegram update")
         try:
             update = Update.de_json(data, self.application.bot)
-        except (TypeError, KeyError, AttributeError) as error:
+        except (TypeError, KeyError, AttributeError, ValueError, OverflowError) as error:  # e.g. a date of 1e20
             raise ValueError(f"not a Telegram update ({type(error).__name__})") from None
         await self.application.update_queue.put(update)
 

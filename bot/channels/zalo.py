@@ -198,16 +198,24 @@ class ZaloChannel:
                 await asyncio.sleep(min(60.0, 2.0 ** min(failures, 6)))
                 continue
             if update is not None:
-                await self.feed(update)
+                try:
+                    await self.feed(update)
+                except ValueError:  # getUpdates answered something else: skip it, keep polling
+                    log.warning("zalo: getUpdates returned something that is not an update; skipped")
 
     # -- incoming ---------------------------------------------------------------------------------
 
     async def feed(self, body: Any) -> None:
-        """An update from polling or from the webhook: handled in the background, in order per chat."""
+        """An update from polling or from the webhook: handled in the background, in order per chat.
+        ValueError if the body is not an update (the webhook answers 400)."""
         update = unwrap(body)
         if update is None:
-            log.warning("zalo: ignored a body that is not an update")
-            return
+            event = (body.get("result") if isinstance(body.get("result"), dict) else body).get("event_name") \
+                if isinstance(body, dict) else None
+            if isinstance(event, str):  # an event of a kind that carries no message (a reaction…): not ours
+                log.info("zalo: ignored event %r without a message", event[:60])
+                return
+            raise ValueError("not a Zalo update")
         task = asyncio.create_task(self._process(update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -238,7 +246,7 @@ class ZaloChannel:
                     await self._send_all(chat_id, [Reply(_(
                         "Bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
                 return
-            text = message.get("text") or ""
+            text = message["text"] if isinstance(message.get("text"), str) else ""  # a number, a list: not text
             choice = choice_for(text, await self._options(chat_id)) if text.strip().rstrip(".").isdigit() else None
             incoming = Incoming(
                 channel="zalo", chat_id=chat_id, user_id=user_id,
@@ -327,4 +335,7 @@ def _moment(value: Any) -> datetime:
         return datetime.now(UTC)
     if milliseconds < 10_000_000_000:  # seconds, despite the docs
         milliseconds *= 1000
-    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    except (OverflowError, ValueError, OSError):  # a date no calendar has (1e20): the moment it arrived
+        return datetime.now(UTC)

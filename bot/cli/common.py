@@ -4,6 +4,7 @@ answers to errors (exit 2 for bad input, 1 when the database cannot be reached) 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.exc import DBAPIError
 
+from bot import logs
 from bot.config import Settings, SettingsError, load_settings
 from bot.errors import UserError
 from bot.root import Services, open_services
@@ -46,10 +48,13 @@ def fail(message: str, code: int) -> None:
 
 def settings_or_exit() -> Settings:
     try:
-        return load_settings()
+        settings = load_settings()
     except SettingsError as error:
         fail(str(error), 2)
         raise  # unreachable: fail exits
+    # Every command's log lines, not only the bot's, go through the formatter that masks the secrets.
+    logs.setup(logging.WARNING, secrets(settings))
+    return settings
 
 
 def execute(work: Callable[[Services], Awaitable[T]], settings: Settings | None = None, *,

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from locales import _
+from models.rules.text import unprintable
 
 MAX_BYTES = 2 * 1024 * 1024  # the Vĩnh Long plan is ~30 kB; anything near this is not a plan
 MAX_DEPTH = 40
@@ -74,6 +75,9 @@ def read(path: Path | str, display: str | None = None) -> Located:
     source = Path(path)
     try:
         size = source.stat().st_size
+        if source.is_dir():
+            raise SourceError([Problem(name, None, "", _(
+                "đây là một thư mục, không phải tệp; hãy ghi đường dẫn tới tệp .yaml"))])
     except OSError as error:
         raise SourceError([Problem(name, None, "", _("không đọc được tệp: {reason}").format(
             reason=error.strerror or error))]) from error
@@ -81,7 +85,11 @@ def read(path: Path | str, display: str | None = None) -> Located:
         raise SourceError([Problem(name, None, "", _(
             "tệp quá lớn ({size} MB); một tệp kế hoạch không vượt quá {limit} MB"
         ).format(size=round(size / 1_048_576, 1), limit=MAX_BYTES // 1_048_576))])
-    raw = source.read_bytes()
+    try:
+        raw = source.read_bytes()
+    except OSError as error:  # a special file, a permission, a disk that went away between stat and read
+        raise SourceError([Problem(name, None, "", _("không đọc được tệp: {reason}").format(
+            reason=error.strerror or error))]) from error
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -91,7 +99,35 @@ def read(path: Path | str, display: str | None = None) -> Located:
     return parse(text, name)
 
 
+MAX_REPORTED = 10  # control characters named one by one; a binary file would list thousands
+
+
+def _line_of(text: str, index: int) -> tuple[int, int]:
+    """(line, column), both from 1, of a character index."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _control_characters(text: str, name: str) -> list[Problem]:
+    """Characters `models.rules.text.clean` removes from what people type (C0 and C1 controls, DEL, …),
+    except the carriage return of Windows line ends: in a file they are refused with their place, as
+    any other mistake is, rather than silently dropped."""
+    problems = []
+    for index, character in unprintable(text):
+        if character == "\r":
+            continue
+        line, column = _line_of(text, index)
+        problems.append(Problem(name, line, "", _(
+            "ký tự điều khiển U+{code:04X} ở cột {column} không được phép trong tệp; hãy xoá nó").format(
+            code=ord(character), column=column)))
+        if len(problems) == MAX_REPORTED:
+            break
+    return problems
+
+
 def parse(text: str, name: str) -> Located:
+    if problems := _control_characters(text, name):
+        raise SourceError(problems)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
@@ -99,11 +135,22 @@ def parse(text: str, name: str) -> Located:
         line = mark.line + 1 if mark else None
         raise SourceError([Problem(name, line, "", _("YAML không hợp lệ: {what}").format(
             what=error.problem or error.context or "?"))]) from error
+    except yaml.reader.ReaderError as error:  # a character PyYAML refuses that the check above let through
+        line, column = _line_of(text, error.position)
+        raise SourceError([Problem(name, line, "", _(
+            "ký tự U+{code:04X} ở cột {column} không được phép trong tệp; hãy xoá nó").format(
+            code=error.character if isinstance(error.character, int) else ord(error.character),
+            column=column))]) from None
     except yaml.YAMLError as error:
         raise SourceError([Problem(name, None, "", _("YAML không hợp lệ: {what}").format(
             what=error))]) from error
+    except RecursionError:
+        # PyYAML composes nested nodes recursively; a file nested thousands of levels deep (no plan is:
+        # MAX_DEPTH) exhausts the stack before _convert can say where. `from None`: 3,000 frames of nothing.
+        raise SourceError([Problem(name, None, "", _("lồng nhau quá sâu (tối đa {depth} cấp)").format(
+            depth=MAX_DEPTH))]) from None
     located = Located(name, None)
-    problems: list[Problem] = []
+    problems = []
     if root is None:
         raise SourceError([Problem(name, None, "", _("tệp rỗng"))])
     located.value = _convert(root, (), located, problems, set(), 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -33,3 +34,10 @@ _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff
 def clean(text: str) -> str:
     """`text` without the characters no reader can use (see _UNPRINTABLE); everything else kept."""
     return _UNPRINTABLE.sub("", text)
+
+
+def unprintable(text: str) -> Iterator[tuple[int, str]]:
+    """Where `clean` would remove something, as (index, character): for files, which are refused with
+    the place rather than silently changed."""
+    for match in _UNPRINTABLE.finditer(text):
+        yield match.start(), match.group()

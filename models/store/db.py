@@ -17,6 +17,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models.store.tables  # noqa: F401  (registers every table on the metadata)
+from locales import _
 from models.store import sqlite_inline
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -54,11 +55,13 @@ def make_engine(raw_url: str | URL, **kwargs) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:":
-            try:
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise DatabaseUnavailable(f"{safe_url(url)}: {error.strerror or error}: {Path(database).parent}"
-                                          ) from error
+            # SQLite creates the file, never its folder; neither do we: a mistyped path must not leave
+            # folders behind (or put the database somewhere nobody backs up). Say which one is missing.
+            folder = Path(database).parent
+            if not folder.is_dir():
+                raise DatabaseUnavailable(f"{safe_url(url)}: " + _(
+                    "thư mục {folder} không tồn tại; hãy tạo nó trước hoặc sửa NHACVIEC_DATABASE_URL").format(
+                    folder=folder.absolute()))
         # One connection, used from the event loop: see models/sqlite_inline.py for why.
         engine = create_async_engine(url, async_creator=sqlite_inline.connector(database or ":memory:", timeout=30),
                                      poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, **kwargs)
@@ -96,6 +99,24 @@ async def check_connection(engine: AsyncEngine) -> None:
             await conn.exec_driver_sql("SELECT 1")
     except (exc.DBAPIError, OSError, ConnectionError) as error:  # asyncpg raises OSError subclasses
         raise DatabaseUnavailable(f"{safe_url(engine.url)}: {_reason(error)}") from error
+
+
+# Driver errors that mean "the database is not there" (down, restarting, unreachable, out of
+# connections, a file that cannot be opened), as opposed to a statement of ours that is wrong.
+OUTAGE_ERRORS = frozenset({"OperationalError", "InterfaceError", "ConnectionDoesNotExistError",
+                           "CannotConnectNowError", "ConnectionRefusedError", "TooManyConnectionsError"})
+
+
+def outage(error: BaseException) -> str | None:
+    """A one-line reason when `error` says the database cannot be reached; None when it is a bug (a
+    wrong statement, a constraint we broke), which deserves its traceback."""
+    if isinstance(error, exc.DBAPIError):
+        if error.connection_invalidated or type(getattr(error, "orig", None) or error).__name__ in OUTAGE_ERRORS:
+            return _reason(error)
+        return None
+    if isinstance(error, (OSError, exc.TimeoutError)):  # asyncpg raises OSError subclasses; a pool that waited
+        return _reason(error)
+    return None
 
 
 def _reason(error: BaseException) -> str:

@@ -134,6 +134,7 @@ def test_split_text_prefers_line_breaks():
     assert all(len(c) <= 1000 for c in chunks) and all(c.endswith("x") for c in chunks)
 
 
+@pytest.mark.faults
 async def test_webhook_mode_checks_the_secret(fake, make_services, plan, sessions):
     services = make_services(fake, telegram_webhook_url="https://bot.example.gov.vn/tg-hook",
                              telegram_webhook_secret="s3cret-value", webhook_listen="127.0.0.1:0")

@@ -70,6 +70,7 @@ async def test_one_line_report_and_status_query(fake, zalo_bot, invite):
     assert "🏢 Sở Y tế (SYT)" in (await fake.wait_sent(3, "u101"))[-1].text
 
 
+@pytest.mark.faults
 async def test_images_bots_and_redeliveries(fake, zalo_bot, invite, sessions):
     await zalo_bot()
     fake.text("u102", "", event="message.image.received")
@@ -89,6 +90,7 @@ async def test_images_bots_and_redeliveries(fake, zalo_bot, invite, sessions):
             InboundSeen.channel == "zalo", InboundSeen.message_id == "same-id-1"))).one() == 1
 
 
+@pytest.mark.faults
 async def test_webhook_mode(fake, zalo_bot, invite, sessions):
     bot = await zalo_bot(zalo_webhook_url="https://bot.example.gov.vn/zalo", zalo_webhook_secret="zalo-secret-1",
                          webhook_listen="127.0.0.1:0")

@@ -202,14 +202,17 @@ class FakeTelegram:
             message["caption"] = caption
         return self._queue({"message": message})
 
-    def press(self, user_id: int, data: str, *, message_id: int, chat_id: int | None = None) -> dict[str, Any]:
-        """Queue a button press (callback query) on one of the bot's messages."""
+    def press(self, user_id: int, data: str, *, message_id: int, chat_id: int | None = None,
+              chat_type: str = "private") -> dict[str, Any]:
+        """Queue a button press (callback query) on one of the bot's messages. Telegram does not sign
+        `data`: a client can send any string, on any message it can see (in a group, everyone's)."""
         chat = chat_id if chat_id is not None else user_id
         return self._queue({"callback_query": {
             "id": str(self._message_id()), "chat_instance": "1", "data": data,
             "from": {"id": user_id, "is_bot": False, "first_name": "x"},
             "message": {"message_id": message_id, "date": int(time.time()), "text": "…",
-                        "chat": {"id": chat, "type": "private", "first_name": "x"},
+                        "chat": {"id": chat, "type": chat_type,
+                                 **({"first_name": "x"} if chat_type == "private" else {"title": "Nhóm"})},
                         "from": {"id": self.bot_id, "is_bot": True, "first_name": "Bot"}}}})
 
     def to_chat(self, chat_id: int | str) -> list[Sent]:
@@ -333,8 +336,9 @@ class FakeTelegram:
         if request.content_type.startswith("multipart/"):
             params: dict[str, Any] = {}
             async for part in await request.multipart():
-                if part.filename:
-                    params[part.name] = {"filename": part.filename, "size": len(await part.read())}
+                if part.filename:  # the bytes too, so that a test can open the workbook the bot sent
+                    content = bytes(await part.read())
+                    params[part.name] = {"filename": part.filename, "size": len(content), "content": content}
                 else:
                     params[part.name] = await part.text()
         else:

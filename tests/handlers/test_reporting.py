@@ -3,6 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlmodel import select
 
 from bot.root import ROUTERS
@@ -195,6 +196,7 @@ async def test_report_now_under_a_reminder_listing_several_items_offers_them(per
         ReportNow(delivery=reminder.id, owner=reminder.member_id).pack())
 
 
+@pytest.mark.faults
 async def test_reports_are_not_taken_in_groups(bot, clock, focal, sessions):
     group = Person(bot, clock, user_id=focal.user_id, chat_type="group", chat_id="-100200")
     answer = await group.say("/bc IV.2.a 80%")

@@ -18,7 +18,7 @@ from jobs.tick import TickConfig, tick
 from models.planfiles.load_plan import load_plan
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
-from models.store.tables import Assignment, Plan, Report, RoleGrant, Unit
+from models.store.tables import Assignment, ChannelAccount, Invite, Plan, Report, RoleGrant, Unit
 from plans import DEFAULT_REORG
 from tests.conftest import dispatcher
 from tests.outbox import claims, deliveries
@@ -144,3 +144,64 @@ async def test_digest_names_the_old_unit_and_its_successor(press_officer, sessio
     sheet = load_workbook(BytesIO(workbook.render(data))).active
     names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "STTTT"}
     assert names == {"Sở Thông tin và Truyền thông (nay: Sở Khoa học và Công nghệ)"}
+
+
+# --- invites made before the reorganisation, redeemed after it ---------------------------------
+
+
+async def grants_of(sessions, user_id: str) -> list[tuple[str, str]]:
+    async with sessions() as session:
+        return [(code, status) for code, status in (await session.exec(
+            select(Unit.code, RoleGrant.status).join(RoleGrant, RoleGrant.unit_id == Unit.id)
+            .join(ChannelAccount, ChannelAccount.member_id == RoleGrant.member_id)
+            .where(ChannelAccount.external_id == user_id))).all()]
+
+
+async def test_an_invite_for_a_merged_unit_registers_for_its_successor_and_says_so(person, invite, clock, reorganise,
+                                                                                   sessions):
+    clock.now = datetime(2025, 2, 25, 9, 0, tzinfo=VN)
+    code = await invite("STTTT")  # made before the merger, valid 14 days
+    await reorganise()
+    clock.now = datetime(2025, 3, 3, 9, 0, tzinfo=VN)
+    newcomer = person("510", "Đặng Văn Long")
+    answer = await newcomer.say(f"/start {code}")
+    assert answer.startswith(
+        "Mã mời được tạo cho Sở Thông tin và Truyền thông; đơn vị này đã hợp nhất vào Sở Khoa học và Công nghệ "
+        "từ 01/03/2025, nên anh/chị được đăng ký làm đầu mối của Sở Khoa học và Công nghệ.")
+    assert "Anh/chị đã được đăng ký là đầu mối — Sở Khoa học và Công nghệ." in answer
+    assert await grants_of(sessions, "510") == [("SKHCN", "active")]  # reminded for the unit that exists
+    assert "🏢 Sở Khoa học và Công nghệ (SKHCN)" in await newcomer.say("/tinhhinh")
+
+
+async def test_an_invite_for_a_retired_district_registers_for_the_communes(person, invite, clock, reorganise, sessions):
+    clock.now = datetime(2025, 6, 25, 9, 0, tzinfo=VN)
+    code = await invite("UBND-LH")
+    await reorganise()
+    clock.now = datetime(2025, 7, 2, 9, 0, tzinfo=VN)
+    answer = await person("511", "Lê Thị Mai").say(f"/start {code}")
+    assert answer.startswith(
+        "Mã mời được tạo cho UBND huyện Long Hồ; đơn vị này đã kết thúc hoạt động từ 01/07/2025, nhiệm vụ chuyển về "
+        "UBND các xã, phường, nên anh/chị được đăng ký làm đầu mối của UBND các xã, phường.")
+    assert await grants_of(sessions, "511") == [("UBND-CAPXA", "active")]
+
+
+async def test_an_invite_for_a_unit_ended_without_successor_is_refused_naming_what_happened(
+        person, invite, clock, sessions, tmp_path):
+    clock.now = datetime(2025, 6, 25, 9, 0, tzinfo=VN)
+    code = await invite("UBND-LH")
+    path = tmp_path / "reorg.yaml"  # the district's tasks go to the coordinators' decision: no successor
+    path.write_text("reorganisation: {code: T, plan: VL-3064-2023, title: thử}\nevents:\n"
+                    "  - {date: 2025-07-01, retire: UBND-LH, tasks_to: decision, source: x}\n", encoding="utf-8")
+    async with sessions() as session:
+        await load_reorg(session, read_reorg(path), actor="test")
+    clock.now = datetime(2025, 7, 2, 9, 0, tzinfo=VN)
+    someone = person("512", "Trương Văn Hoà")
+    for _attempt in range(6):  # a real code, not a guess: asking again is not throttled
+        answer = await someone.say(f"/start {code}")
+        assert answer == (
+            "Mã mời được tạo cho UBND huyện Long Hồ; đơn vị này đã kết thúc hoạt động từ 01/07/2025 và không có đơn "
+            "vị nào tiếp nhận, nên mã không dùng được nữa. Vui lòng liên hệ Sở Khoa học và Công nghệ để được cấp mã "
+            "mời cho đơn vị anh/chị đang công tác.")
+    assert await grants_of(sessions, "512") == []
+    async with sessions() as session:
+        assert (await session.exec(select(Invite.used_at))).one() is None  # not spent

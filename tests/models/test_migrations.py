@@ -46,7 +46,7 @@ async def test_downgrade_to_empty_and_upgrade_again(engine):
 
 
 async def test_upgrade_builds_an_empty_sqlite_file(tmp_path):
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'sub' / 'fresh.db'}")
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     try:
         assert await db.current_revision(engine) is None
         await db.upgrade(engine)
