@@ -584,4 +584,5 @@ if __name__ == "__main__":
     main()
 
 
-from bot import cli_db, cli_web  # noqa: E402, F401  (they add `web-link` and `db backup` to the commands above)
+# They add `web-link`, `db backup`, and `draft` and `export` (the year's report and workbook) to the commands above.
+from bot import cli_db, cli_reports, cli_web  # noqa: E402, F401
