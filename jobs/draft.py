@@ -149,11 +149,12 @@ def _task(data: Year, task: TaskFacts, entries: list[Entry]) -> Iterator[Block]:
         if entry.report.note.strip():
             yield Paragraph.of(f"{entry.obligation.unit_name}: {result}.", BULLET)
             yield Quote(text=entry.report.note, source=attribution(entry), mark=review_mark(data.plan, entry))
-        else:
-            yield Paragraph.of(_("{unit}: {result}; không nêu nội dung kết quả ({source}).").format(
-                unit=entry.obligation.unit_name, result=result, source=attribution(entry)), BULLET)
+        else:  # nothing to quote: the figures alone, and which report they are from
+            source = attribution(entry)
             if mark := review_mark(data.plan, entry):
-                yield Paragraph.of(f"({mark})", BULLET)
+                source = f"{source}; {mark}"
+            yield Paragraph.of(_("{unit}: {result}; không nêu nội dung kết quả ({source}).").format(
+                unit=entry.obligation.unit_name, result=result, source=source), BULLET)
     yield from _totals(data, task, entries)
     if missing := [e for e in entries if e.state is State.overdue]:
         yield Paragraph(runs=(Run(text=_("Chưa báo cáo: ")), Run(text=units_list(missing), bold=True),

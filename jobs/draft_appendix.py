@@ -46,7 +46,7 @@ def status_appendix(data: Year) -> Appendix:
         for index, e in enumerate(entries, start=1))
     blocks: tuple = (Table(title="", header=(_("TT"), _("Cơ quan, đơn vị"), _("Nhiệm vụ"), _("Kỳ báo cáo"),
                                               _("Tình trạng"), _("Ngày gửi"), _("Đúng hạn"), _("Tiếp nhận")),
-                           rows=rows, widths_mm=(9, 38, 15, 30, 22, 19, 16, 16)),)
+                           rows=rows, widths_mm=(8, 35, 14, 30, 22, 22, 17, 17)),)
     if not rows:
         blocks = (Paragraph.of(_("Không có kỳ báo cáo nào có số liệu kết thúc trong năm {year}.").format(
             year=data.year)),)

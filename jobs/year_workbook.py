@@ -17,15 +17,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jobs.workbook import DATE, DATETIME, MIME, _header
-from locales import _
+from locales import N_, _
 from models.annual import Entry, Rate, State, Year, rate_of
 from models.review import review_label
 from models.wording import MILESTONE_OP, period_of, status_label
 
 __all__ = ["MIME", "render"]
 
-TIMELINESS = {State.on_time: "Đúng hạn", State.late: "Nộp muộn", State.overdue: "Quá hạn",
-              State.not_due: "Chưa đến hạn", State.not_followed: "Không theo dõi"}
+TIMELINESS = {State.on_time: N_("Đúng hạn"), State.late: N_("Nộp muộn"), State.overdue: N_("Quá hạn"),
+              State.not_due: N_("Chưa đến hạn"), State.not_followed: N_("Không theo dõi")}
 
 
 def _number(value) -> float | None:
