@@ -3,9 +3,11 @@ the units' own words under their tasks and attributed, every gap named, and noth
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
 import re
+import time
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -167,3 +169,23 @@ async def test_every_quotation_names_its_unit_period_and_version(sessions, plan,
     quotes = [b for b in draft.build(data, today=DRAFTED.date()).body if isinstance(b, Quote)]
     assert len(quotes) == 4
     assert all(re.fullmatch(r"(Sở Công Thương|Sở Y tế), báo cáo năm 2026, bản [12]", q.source) for q in quotes)
+
+
+async def test_the_document_is_written_off_the_event_loop(sessions, plan, person, invite, clock):
+    """Other chats go on while a province's draft is written: the loop keeps turning during the rendering."""
+    await file_year(person, invite, clock)
+    exports = Exports(VN)
+    async with sessions() as session:
+        data = await year_data(session, plan, 2026, DRAFTED.date())
+    started = time.perf_counter()
+    exports.draft_bytes(data, DRAFTED)
+    rendering = time.perf_counter() - started  # what a message would wait if it were written on the loop
+    async with sessions() as session:
+        drafting = asyncio.create_task(exports.draft(session, plan, 2026, DRAFTED))
+        gaps = []
+        while not drafting.done():
+            tick = time.perf_counter()
+            await asyncio.sleep(0.001)
+            gaps.append(time.perf_counter() - tick)
+        await drafting
+    assert len(gaps) > 5 and max(gaps) < rendering / 2, (max(gaps), rendering)
