@@ -7,7 +7,6 @@ several plans loaded and no `--plan`, one file per plan, and `--out` / `--xlsx` 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +18,6 @@ from sqlmodel import select
 from bot.cli import PlanOption, UserError, _execute, _settings, app
 from bot.config import Settings
 from bot.root import Services, local_today
-from jobs import year_workbook
 from jobs.exports import Exports
 from locales import _
 from models.annual import report_year
@@ -98,7 +96,7 @@ def draft(
         for one, path in zip(plans, paths, strict=True):
             async with services.sessions() as session:
                 data = await exports.year(session, one, chosen, now)
-            _write(path, await asyncio.to_thread(exports.draft_bytes, data, now))
+            _write(path, await exports.draft_file(data, now))
             rate = data.rate
             typer.echo(_("Đã lưu {path}: dự thảo báo cáo năm {year}, kế hoạch {plan} — đã nhận {reported}/{owed} báo "
                          "cáo đã đến hạn, {missing} chưa báo cáo.").format(
@@ -128,7 +126,7 @@ def export(
         for one, path in zip(plans, paths, strict=True):
             async with services.sessions() as session:
                 data = await exports.year(session, one, chosen, now)
-            _write(path, await asyncio.to_thread(year_workbook.render, data))
+            _write(path, await exports.workbook_file(data))
             typer.echo(_("Đã lưu {path}: {n} kỳ báo cáo năm {year}, kế hoạch {plan}.").format(
                 path=path, n=len(data.entries), year=chosen, plan=one.code))
 

@@ -62,6 +62,8 @@ async def export(ctx: Context, args: str) -> list[Reply]:
 async def _draft_of(ctx: Context, plan: Plan, year: int) -> list[Reply]:
     if (outside := _outside(plan, year)) is not None:
         return [outside]
+    # The summary reads the year here (cheap: one province's periods); the port reads it again to draft, so
+    # that the port keeps one simple shape for chat and command line alike.
     data = await year_data(ctx.session, plan, year, ctx.today)
     text = summary(data)
     if ctx.incoming.channel == "zalo":

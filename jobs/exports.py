@@ -34,16 +34,20 @@ class Exports:
     async def workbook(self, session: AsyncSession, plan: Plan, now: datetime, year: int) -> Attachment:
         """Every obligation of `year` with its latest report, the year before beside it (jobs/year_workbook.py)."""
         data = await self.year(session, plan, year, now)
-        content = await asyncio.to_thread(year_workbook.render, data)
-        return Attachment(f"nhacviec-{plan.code}-{year}.xlsx", content, year_workbook.MIME,
+        return Attachment(f"nhacviec-{plan.code}-{year}.xlsx", await self.workbook_file(data), year_workbook.MIME,
                           _("Tổng hợp năm {year} — {plan}").format(year=year, plan=plan.short or plan.code))
 
     async def draft(self, session: AsyncSession, plan: Plan, year: int, now: datetime) -> Attachment:
         """The draft of the consolidated report for `year` (jobs/draft.py), as .docx."""
         data = await self.year(session, plan, year, now)
-        content = await asyncio.to_thread(self.draft_bytes, data, now)
-        return Attachment(f"baocao-{plan.code}-{year}.docx", content, docx.MIME,
+        return Attachment(f"baocao-{plan.code}-{year}.docx", await self.draft_file(data, now), docx.MIME,
                           _("Dự thảo báo cáo năm {year} — {plan}").format(year=year, plan=plan.short or plan.code))
 
-    def draft_bytes(self, data: Year, now: datetime) -> bytes:
+    async def workbook_file(self, data: Year) -> bytes:
+        return await asyncio.to_thread(year_workbook.render, data)
+
+    async def draft_file(self, data: Year, now: datetime) -> bytes:
+        return await asyncio.to_thread(self._draft_bytes, data, now)
+
+    def _draft_bytes(self, data: Year, now: datetime) -> bytes:
         return docx.render(draft.build(data, today=now.astimezone(self.tz).date(), place=self.place))
