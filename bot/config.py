@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     zalo_webhook_url: str | None = None
     zalo_webhook_secret: SecretStr | None = None
     public_url: str | None = None  # https base where Zalo can fetch the digest chart (served by the webhook server)
+    report_place: str = ""  # the place on the consolidated report ("Vĩnh Long"); empty: the province in the plan
     # The one HTTP listener: webhooks, the web view, /healthz and /metrics. NHACVIEC_WEBHOOK_LISTEN is
     # its older name, still accepted (NHACVIEC_LISTEN wins when both are set).
     listen: str = Field("127.0.0.1:8080", validation_alias=AliasChoices(

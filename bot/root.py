@@ -20,7 +20,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
 from bot.errors import UserError
 from bot.webhook import WebhookServer
-from handlers import accounts, coordination, registration, reporting, status, succession
+from handlers import accounts, coordination, plan_choice, registration, reporting, status, succession, yearly
 from handlers import help as help_handlers
 from handlers.core import HandlerConfig, Router
 from handlers.dispatcher import Dispatcher
@@ -80,7 +80,8 @@ def local_today(settings: Settings) -> date:
 
 # Order matters for plain text: an invite code is tried before a quick report.
 ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, coordination.router,
-                               accounts.router, succession.router, help_handlers.router)
+                               yearly.router, plan_choice.router, accounts.router, succession.router,
+                               help_handlers.router)
 
 
 def handler_config(settings: Settings) -> HandlerConfig:
@@ -90,7 +91,7 @@ def handler_config(settings: Settings) -> HandlerConfig:
 
 def build_dispatcher(services: Services, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:
     return Dispatcher(services.sessions, handler_config(services.settings), ROUTERS, clock,
-                      exports=Exports(services.settings.tz))
+                      exports=Exports(services.settings.tz, place=services.settings.report_place))
 
 
 log = logging.getLogger(__name__)

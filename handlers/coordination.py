@@ -1,14 +1,14 @@
-"""What coordinators do beyond reading: nudge a unit now (/nhacnho), take the Excel workbook now
-(/xuat), and make a group chat the department's destination for digests and escalations
-(/nhomtonghop)."""
+"""What coordinators do beyond reading: nudge a unit now (/nhacnho), and make a group chat the
+department's destination for digests and escalations (/nhomtonghop). The year's files (/xuat, /duthao)
+are in handlers/yearly.py."""
 
 from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers.core import READERS, STAFF, Context, Router
+from handlers.core import STAFF, Context, Router
 from handlers.texts import succession_note, with_note
-from locales import N_, _, format_date
+from locales import N_, _
 from models.chat import Reply
 from models.outbox import Action, Item, Recipients, claim
 from models.rules.text import fold
@@ -64,19 +64,6 @@ async def _nudge(ctx: Context, unit: Unit) -> list[Reply]:
     tasks = ", ".join(sorted({f"{o.task_code} · {period_of(o)}" for o in waiting}))
     return [Reply(_("Đã gửi nhắc tới {n} đầu mối của {unit}: {tasks}.").format(
         n=len(queued), unit=unit.name, tasks=tasks))]
-
-
-@router.command("xuat", "export", roles=READERS, in_groups=True, help=N_("Nhận bảng Excel tổng hợp ngay"))
-async def export(ctx: Context, args: str) -> list[Reply]:
-    if not ctx.plans:
-        return [Reply(_("Chưa có kế hoạch nào được nạp."))]
-    if ctx.incoming.channel == "zalo":
-        return [Reply(_("Zalo chưa nhận được tệp Excel qua bot. Vui lòng dùng /xuat trên Telegram, hoặc nhờ quản "
-                        "trị viên chạy `nhacviec digest --xlsx`."))]
-    assert ctx.exports is not None, "the composition root gives the dispatcher its exports"
-    day = format_date(ctx.today)
-    return [Reply(_("Bảng tổng hợp tình hình ngày {day}.").format(day=day),
-                  attachment=await ctx.exports.workbook(ctx.session, ctx.catalog.split_plan(args)[0], ctx.now))]
 
 
 @router.command("nhomtonghop", "digestgroup", roles=STAFF, in_groups=True,

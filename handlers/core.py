@@ -59,7 +59,13 @@ class Exports(Protocol):
     """Files built from the data (the composition root gives the implementation, in jobs/): handlers ask
     for them through this port, never importing jobs."""
 
-    async def workbook(self, session: AsyncSession, plans: list[Plan], now: datetime) -> Attachment: ...
+    async def workbook(self, session: AsyncSession, plan: Plan, now: datetime, year: int) -> Attachment:
+        """Every obligation whose data window ends in `year`, with its latest report (an .xlsx)."""
+        ...
+
+    async def draft(self, session: AsyncSession, plan: Plan, year: int, now: datetime) -> Attachment:
+        """The consolidated report of `year`, drafted from what the units sent (a .docx)."""
+        ...
 
 
 @dataclass(kw_only=True)

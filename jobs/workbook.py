@@ -7,62 +7,18 @@ people can sort and filter them in Excel).
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.styles import Alignment
 
 from jobs.digest import Digest
+from jobs.sheets import DATE, DATETIME, MIME, append, header, title
 from locales import _
 from models.chat import Attachment
 from models.rules.text import clean
 from models.wording import MILESTONE_OP, period_of, status_label
-
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-DATE = "dd/mm/yyyy"
-DATETIME = "dd/mm/yyyy hh:mm"
-MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _append(sheet: Worksheet, values: list[Any]) -> None:
-    """One row. Strings lose the control characters openpyxl refuses (IllegalCharacterError), which
-    rows stored before text was cleaned at the door may hold; and a note that begins with "=" stays
-    the text a person typed, not a formula Excel would run."""
-    row: list[Any] = []
-    for value in values:
-        if isinstance(value, str):
-            cell = Cell(sheet, value=clean(value))
-            if cell.data_type == "f":
-                cell.data_type = "s"
-            row.append(cell)
-        else:
-            row.append(value)
-    sheet.append(row)
-
-
-_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
-
-
-def _title(text: str) -> str:
-    """A sheet name Excel accepts: no control characters, none of \\ * ? : / [ ], at most 31 characters."""
-    return _TITLE_FORBIDDEN.sub("-", clean(text))[:31] or "-"
-
-
-def _header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
-    _append(sheet, titles)
-    for index, width in enumerate(widths, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
 
 
 def _local(moment: datetime, d: Digest) -> datetime:
@@ -79,12 +35,12 @@ def render(digests: Digest | Sequence[Digest]) -> bytes:
     digests = [digests] if isinstance(digests, Digest) else list(digests)
     book = Workbook()
     sheet = book.active
-    sheet.title = _title(_("Tình hình"))
+    sheet.title = title(_("Tình hình"))
     rows = sorted(((d, item) for d in digests for item in d.items),
                   key=lambda pair: (pair[1].obligation.unit_code, pair[1].obligation.plan_code,
                                     pair[1].obligation.task_code, pair[1].obligation.due))
     indicators = sorted({code for _d, item in rows for code in item.values})
-    _header(sheet, [_("Mã đơn vị"), _("Đơn vị"), _("Mã nhiệm vụ"), _("Nhiệm vụ"), _("Kỳ báo cáo"), _("Hạn"),
+    header(sheet, [_("Mã đơn vị"), _("Đơn vị"), _("Mã nhiệm vụ"), _("Nhiệm vụ"), _("Kỳ báo cáo"), _("Hạn"),
                     _("Trạng thái"), _("% hoàn thành"), *indicators, _("Ghi chú"), _("Vướng mắc"), _("Đề xuất"),
                     _("Ngày báo cáo"), _("Bản"), _("Nộp muộn"), _("Kế hoạch")],
             [11, 34, 11, 50, 26, 12, 16, 12, *[10] * len(indicators), 40, 40, 30, 17, 6, 10, 24])
@@ -93,7 +49,7 @@ def render(digests: Digest | Sequence[Digest]) -> bytes:
     # province's tens of thousands of rows.
     for row, (d, item) in enumerate(rows, start=2):
         o, report = item.obligation, item.report
-        _append(sheet, [
+        append(sheet, [
             o.unit_code, o.unit_name + _part_of(d, o), o.task_code, o.task_title, period_of(o), o.due,
             status_label(report.status) if report else _("Chưa báo cáo"),
             report.percent if report else None,
@@ -113,21 +69,21 @@ def render(digests: Digest | Sequence[Digest]) -> bytes:
         name = _("Mục tiêu {code}").format(code=target.code)
         if len(digests) > 1:  # two plans may both have a target DN_HO_TRO
             name = f"{d.plan.code} {target.code}"
-        tab = book.create_sheet(title=_title(name))
-        _header(tab, [_("Đơn vị"), _("Nhiệm vụ"), _("Kỳ"), _("Hạn"), _("Giá trị"), _("Ngày báo cáo")],
+        tab = book.create_sheet(title=title(name))
+        header(tab, [_("Đơn vị"), _("Nhiệm vụ"), _("Kỳ"), _("Hạn"), _("Giá trị"), _("Ngày báo cáo")],
                 [12, 12, 14, 12, 12, 17])
         for row, (unit, task, key, due, value, submitted) in enumerate(target.contributions, start=2):
-            _append(tab, [unit, task, key, due, float(value), _local(submitted, d)])
+            append(tab, [unit, task, key, due, float(value), _local(submitted, d)])
             tab.cell(row=row, column=4).number_format = DATE
             tab.cell(row=row, column=6).number_format = DATETIME
         tab.append([])
-        _append(tab, [target.name])
+        append(tab, [target.name])
         total = _("Tổng cộng dồn") if target.aggregate == "sum" else _("Số mới nhất")
-        _append(tab, [total, None, None, None, float(target.value) if target.value is not None else None,
+        append(tab, [total, None, None, None, float(target.value) if target.value is not None else None,
                       target.measure])
         for year, goal, op in target.milestones:
             reached = target.value_for(year)
-            _append(tab, [_("Mốc {year}").format(year=year), MILESTONE_OP.get(op, op), None, None, float(goal),
+            append(tab, [_("Mốc {year}").format(year=year), MILESTONE_OP.get(op, op), None, None, float(goal),
                           float(reached) if reached is not None else None])
     buffer = io.BytesIO()
     book.save(buffer)

@@ -41,7 +41,11 @@ from jobs.render.docx import (
     dash_list,
     date_words,
     fill,
+    fit,
+    is_short_column,
     number_run,
+    roman,
+    widths_from_content,
     with_end_mark,
 )
 from locales import _
@@ -299,13 +303,15 @@ class _Writer:
         self._run(paragraph, BODY_PT, f"“{clean(quote.text).strip()}”", italic=True)
         if quote.source.strip():
             self._run(paragraph, BODY_PT, f" ({clean(quote.source).strip()})")
+        if quote.mark.strip():
+            self._run(paragraph, BODY_PT, f" ({clean(quote.mark).strip()})")
 
     def _data_table(self, block: Table) -> None:
         if block.title.strip():
             self._line(self.doc, block.title, BODY_PT, bold=True, before=PARAGRAPH_GAP_PT * 2, keep_with_next=True)
-        widths = block.widths_mm or _widths_from_content(block)
-        table = self._table(len(block.rows) + 1, _fit(widths, PAGE.text_width_mm), borders=True)
-        centred = [_is_short_column(block, column) for column in range(len(block.header))]
+        widths = block.widths_mm or widths_from_content(block)
+        table = self._table(len(block.rows) + 1, fit(widths, PAGE.text_width_mm), borders=True)
+        centred = [is_short_column(block, column) for column in range(len(block.header))]
         header = table.rows[0]
         _repeat_as_header(header._tr)
         for column, title in enumerate(block.header):
@@ -330,8 +336,11 @@ class _Writer:
         recipients = table.cell(0, 0)
         self._line(recipients, _("Nơi nhận:"), 12, bold=True, italic=True, before=12,
                    align=WD_ALIGN_PARAGRAPH.LEFT)
-        for line in dash_list(report.distribution):
-            self._line(recipients, line, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+        items = [item if isinstance(item, Run) else Run(text=item) for item in report.distribution]
+        items = [item for item in items if dash_list([item.text])]  # what dash_list keeps, in the same order
+        for item, line in zip(items, dash_list([item.text for item in items]), strict=True):
+            paragraph = self._paragraph(recipients, align=WD_ALIGN_PARAGRAPH.LEFT)
+            self._run(paragraph, 11, line, placeholder=item.placeholder)
 
         signer = table.cell(0, 1)
         titles = [clean(line).strip().upper() for line in report.signer_title if clean(line).strip()]
@@ -349,7 +358,7 @@ class _Writer:
     def _appendix(self, report: OfficialReport, appendix: Appendix, index: int, count: int) -> None:
         """NĐ 30: 'Phụ lục' (numbered in Roman when there are several) on a line of its own, the title in
         capitals, and which document it belongs to; on a new page."""
-        heading = _("Phụ lục {number}").format(number=_roman(index)) if count > 1 else _("Phụ lục")
+        heading = _("Phụ lục {number}").format(number=roman(index)) if count > 1 else _("Phụ lục")
         first = self._line(self.doc, heading, BODY_PT, bold=True, keep_with_next=True)
         first.paragraph_format.page_break_before = True
         self._line(self.doc, clean(appendix.title).upper(), BODY_PT, bold=True, keep_with_next=True)
@@ -418,37 +427,3 @@ def _keep_row_on_one_page(tr: CT_Row) -> None:
     if tr_pr.find(qn("w:cantSplit")) is None:
         tr_pr.insert_element_before(OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing",
                                     "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
-
-
-def _widths_from_content(block: Table) -> list[float]:
-    """Columns as wide as their longest text suggests, within bounds, so a number column stays narrow
-    and a column of sentences gets the room."""
-    widths = []
-    for column, title in enumerate(block.header):
-        texts = [title, *(_cell_text(row[column]) for row in block.rows)]
-        widths.append(float(min(max(len(text) for text in texts), 60) + 4))
-    return widths
-
-
-def _fit(widths: Sequence[float], room: float) -> list[float]:
-    total = sum(widths)
-    return [width * room / total for width in widths]
-
-
-def _cell_text(value: str | Cell) -> str:
-    return value.text if isinstance(value, Cell) else value
-
-
-def _is_short_column(block: Table, column: int) -> bool:
-    """Numbers, dates and short codes read better centred."""
-    return bool(block.rows) and all(len(_cell_text(row[column]).strip()) <= 12 for row in block.rows)
-
-
-def _roman(number: int) -> str:
-    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    out = []
-    for value, numeral in numerals:
-        count, number = divmod(number, value)
-        out.append(numeral * count)
-    return "".join(out)

@@ -47,10 +47,13 @@ class Paragraph:
 @dataclass(frozen=True, kw_only=True)
 class Quote:
     """A unit's own words, kept apart from the coordinator's text and attributed
-    (`source`: who said it and where, e.g. "Sở Y tế, báo cáo ngày 12/12/2026")."""
+    (`source`: who said it and where, e.g. "Sở Y tế, báo cáo ngày 12/12/2026"). `mark`, when given,
+    follows the attribution in its own brackets: what the reader must know about the words, e.g. that
+    nobody has accepted the report yet ("chưa tiếp nhận")."""
 
     text: str
     source: str
+    mark: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,8 +105,9 @@ class OfficialReport:
     `number` and `date` are given by the văn thư when the report is issued: None leaves a highlighted
     blank ("…/BC-SKHCN", "ngày … tháng … năm …"). `recipients` are the "Kính gửi:" lines and
     `distribution` the "Nơi nhận:" lines, without the leading dash or the closing ";"/"." that the
-    form adds. `signer_title` is one line per entry ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"); `signer_name`
-    None leaves a highlighted blank under the signature space.
+    form adds (a `Run` marked `placeholder` is a line the clerk completes). `signer_title` is one line
+    per entry ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"); `signer_name` None leaves a highlighted blank under the
+    signature space.
     """
 
     issuer_parent: str  # "UBND TỈNH VĨNH LONG"
@@ -116,7 +120,7 @@ class OfficialReport:
     recipients: tuple[str, ...] = ()
     body: tuple[Block, ...] = ()
     appendices: tuple[Appendix, ...] = ()
-    distribution: tuple[str, ...] = ()
+    distribution: tuple[str | Run, ...] = ()
     signer_title: tuple[str, ...] = ()
     signer_name: str | None = None
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from jobs.render.document import OfficialReport, Run
+from jobs.render.document import Cell, OfficialReport, Run, Table
 from locales import _, use_locale
 from models.rules.text import clean
 
@@ -147,3 +147,40 @@ def bold_width_mm(text: str, size_pt: float) -> float:
     """Printed width of `text` in bold Times New Roman, close enough to size a rule to it."""
     thousandths = sum(_BOLD.get(_base_letter(char), 500) for char in text)
     return thousandths / 1000 * size_pt * _PT_MM
+
+
+# --- Tables and numbering ---------------------------------------------------------------------------
+
+
+def widths_from_content(block: Table) -> list[float]:
+    """Columns as wide as their longest text suggests, within bounds, so a number column stays narrow
+    and a column of sentences gets the room."""
+    widths = []
+    for column, title in enumerate(block.header):
+        texts = [title, *(cell_text(row[column]) for row in block.rows)]
+        widths.append(float(min(max(len(text) for text in texts), 60) + 4))
+    return widths
+
+
+def fit(widths: Sequence[float], room: float) -> list[float]:
+    total = sum(widths)
+    return [width * room / total for width in widths]
+
+
+def cell_text(value: str | Cell) -> str:
+    return value.text if isinstance(value, Cell) else value
+
+
+def is_short_column(block: Table, column: int) -> bool:
+    """Numbers, dates and short codes read better centred."""
+    return bool(block.rows) and all(len(cell_text(row[column]).strip()) <= 12 for row in block.rows)
+
+
+def roman(number: int) -> str:
+    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = []
+    for value, numeral in numerals:
+        count, number = divmod(number, value)
+        out.append(numeral * count)
+    return "".join(out)

@@ -1,6 +1,7 @@
-"""A realistic yearly report of the Sở KH&CN under Kế hoạch 3064/QĐ-UBND, for the tests and for
-docs/render_sample.py (the picture in the README). The units are the plan's; every figure, date and
-quotation is illustrative, made up for the example.
+"""A realistic yearly report of the Sở KH&CN under Kế hoạch 3064/QĐ-UBND, written by hand, for the renderer's
+tests (tests/jobs/render): the layout checked apart from any data. (The picture in the README is of a draft
+generated from reports: docs/render_sample.py.) The units are the plan's; every figure, date and quotation
+is illustrative, made up for the example.
 """
 
 from __future__ import annotations

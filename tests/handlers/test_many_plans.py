@@ -80,15 +80,12 @@ async def test_overdue_and_missing_lists_cover_both_plans(skhcn, leader, clock):
     assert "KH 3064" not in await leader.say("/quahan chuyển đổi số")
 
 
-async def test_the_workbook_has_a_plan_column(skhcn, coordinator):
-    await coordinator.say("/xuat")
-    (reply,) = coordinator.last
-    book = load_workbook(io.BytesIO(reply.attachment.content))
-    sheet = book["Tình hình"]
-    header = [c.value for c in sheet[1]]
-    column = header.index("Kế hoạch")
-    plans = {row[column].value for row in sheet.iter_rows(min_row=2)}
-    assert plans == {"KH 3064 – Năng suất", "KH ví dụ – Chuyển đổi số"}
-    await coordinator.say("/xuat chuyển đổi số")
-    sheet = load_workbook(io.BytesIO(coordinator.last[0].attachment.content))["Tình hình"]
-    assert {row[column].value for row in sheet.iter_rows(min_row=2)} == {"KH ví dụ – Chuyển đổi số"}
+async def test_the_years_workbook_comes_for_each_plan_or_the_one_named(skhcn, coordinator):
+    await coordinator.say("/xuat 2026")
+    files = {r.attachment.filename: r.attachment for r in coordinator.last}
+    assert set(files) == {"nhacviec-VD-CDS-2026-2026.xlsx", "nhacviec-VL-3064-2023-2026.xlsx"}
+    example = load_workbook(io.BytesIO(files["nhacviec-VD-CDS-2026-2026.xlsx"].content))["Tình hình"]
+    assert {(row[0].value, row[2].value) for row in example.iter_rows(min_row=2)} >= {("SCT", "II.3"),
+                                                                                       ("SNNPTNT", "II.4")}
+    await coordinator.say("/xuat 2026 chuyển đổi số")
+    assert [r.attachment.filename for r in coordinator.last] == ["nhacviec-VD-CDS-2026-2026.xlsx"]

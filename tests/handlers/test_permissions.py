@@ -6,8 +6,8 @@ from sqlmodel import func, select
 from models.store.tables import AuditLog
 
 COMMANDS = ["/start", "/trogiup", "/huy", "/ngonngu vi", "/baocao", "/bc IV.2.a 50%", "/tinhhinh", "/quahan",
-            "/chuabaocao", "/moi SCT", "/nhacnho SCT", "/xuat", "/nhomtonghop"]
-READ = {"/start", "/trogiup", "/huy", "/ngonngu vi", "/tinhhinh", "/quahan", "/chuabaocao", "/xuat"}
+            "/chuabaocao", "/moi SCT", "/nhacnho SCT", "/xuat", "/duthao", "/nhomtonghop"]
+READ = {"/start", "/trogiup", "/huy", "/ngonngu vi", "/tinhhinh", "/quahan", "/chuabaocao", "/xuat", "/duthao"}
 ALLOWED = {
     "unregistered": {"/start", "/trogiup", "/huy"},
     "focal": {"/start", "/trogiup", "/huy", "/ngonngu vi", "/baocao", "/bc IV.2.a 50%", "/tinhhinh"},

@@ -1,8 +1,10 @@
 """Jobs across plans: one reminder per person per moment with every plan's items grouped by plan, the
 preview and the digest cover every plan followed, and a retired plan stops being chased."""
 
+import io
 from datetime import UTC, datetime
 
+from openpyxl import load_workbook
 from sqlmodel import func, select
 
 from jobs.preview import preview
@@ -60,6 +62,11 @@ async def test_digest_has_a_section_per_plan_and_leaves_out_a_plan_with_nothing_
     assert "Lượt doanh nghiệp được hỗ trợ chuyển đổi số" in mine and "chuyển đổi số" not in theirs
     assert "Báo cáo hằng năm, năm 2026" in theirs and "năm 2026" not in mine
     assert len([r for r in later if r.attachment and r.attachment.filename.endswith(".png")]) == 2
+    (table,) = [r.attachment for r in later if r.attachment and r.attachment.filename.endswith(".xlsx")]
+    sheet = load_workbook(io.BytesIO(table.content))["Tình hình"]
+    column = [c.value for c in sheet[1]].index("Kế hoạch")
+    assert {row[column].value for row in sheet.iter_rows(min_row=2)} == {"KH 3064 – Năng suất",
+                                                                         "KH ví dụ – Chuyển đổi số"}
 
 
 async def test_a_retired_plan_is_not_chased_and_keeps_its_reports(sessions, config, register, second_plan,

@@ -1,0 +1,55 @@
+"""Writing cells people typed into an Excel sheet safely, and the house style of our sheets (bold,
+tinted, frozen header; dates as real dates). Every workbook the bot makes (the digest's, the year's)
+writes through here, so that what one renderer learned about hostile text, all of them do."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from models.rules.text import clean
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+DATE = "dd/mm/yyyy"
+DATETIME = "dd/mm/yyyy hh:mm"
+MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def append(sheet: Worksheet, values: list[Any]) -> None:
+    """One row. Strings lose the control characters openpyxl refuses (IllegalCharacterError), which
+    rows stored before text was cleaned at the door may hold; and a note that begins with "=" stays
+    the text a person typed, not a formula Excel would run."""
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, str):
+            cell = Cell(sheet, value=clean(value))
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    sheet.append(row)
+
+
+_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
+
+
+def title(text: str) -> str:
+    """A sheet name Excel accepts: no control characters, none of \\ * ? : / [ ], at most 31 characters."""
+    return _TITLE_FORBIDDEN.sub("-", clean(text))[:31] or "-"
+
+
+def header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
+    append(sheet, titles)
+    for index, width in enumerate(widths, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"

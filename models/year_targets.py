@@ -1,0 +1,130 @@
+"""The plan's targets year by year, from the figures the units reported.
+
+A figure counts toward the year its report's data window ends in (a report for 15/12/2025–14/12/2026 is a
+2026 figure, whenever it is sent), the same rule as the year's obligations (models/annual.py). Only the
+latest version of each report counts, and not a returned one (models/review.py).
+
+What "the figure of a year" and "so far" mean follows the target's `aggregate`:
+- sum: the year's reports added up; so far: every year from the plan's start up to this one;
+- latest: the year's most recent figure; so far: the most recent up to this year;
+- max: the largest;
+- average_growth: a yearly rate (e.g. labour productivity growth, %/year); so far: the compound average
+  ((∏(1 + rᵢ))^(1/n) − 1) over the years of the milestone's span that have a figure — the span of a
+  milestone runs from the year after the previous milestone (or the plan's start) to its own year.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.review import counts, review_of
+from models.store.tables import Indicator, Period, Plan, Report, ReportValue, Target, TargetMilestone
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Figure:
+    """One reported value behind a target: when its window ends, how long it is, when it was sent."""
+
+    value: Decimal
+    window_start: date
+    window_end: date
+    submitted_key: tuple  # (submitted_at, report id): the order of two reports on one window
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetFigures:
+    code: str
+    name: str
+    measure: str
+    aggregate: str  # sum | latest | max | average_growth
+    milestones: tuple[tuple[int, Decimal, str], ...]  # (year, value, op), by year
+    by_year: dict[int, Decimal] = field(default_factory=dict)  # the figure of each year that has one
+    counted: dict[int, int] = field(default_factory=dict)  # how many reports make each year's figure
+
+    def of(self, year: int) -> Decimal | None:
+        return self.by_year.get(year)
+
+    def milestone_for(self, year: int) -> tuple[int, Decimal, str] | None:
+        """The milestone `year` works toward: the first one in or after it."""
+        return next((m for m in self.milestones if m[0] >= year), None)
+
+    def span(self, year: int, first_year: int) -> tuple[int, int]:
+        """The years that "so far" covers for `year`: from the plan's start for a sum, from the year after
+        the previous milestone for an average growth."""
+        if self.aggregate != "average_growth":
+            return first_year, year
+        earlier = [m[0] for m in self.milestones if m[0] < year]
+        return (max(earlier) + 1 if earlier else first_year), year
+
+    def so_far(self, year: int, first_year: int) -> Decimal | None:
+        start, end = self.span(year, first_year)
+        values = [v for y, v in sorted(self.by_year.items()) if start <= y <= end]
+        if not values:
+            return None
+        if self.aggregate == "sum":
+            return sum(values, Decimal(0))
+        if self.aggregate == "max":
+            return max(values)
+        if self.aggregate == "average_growth":
+            product = Decimal(1)
+            for rate in values:
+                product *= 1 + rate / HUNDRED
+            if product <= 0:
+                return None
+            return (Decimal(float(product) ** (1 / len(values))) - 1) * HUNDRED
+        return values[-1]  # latest
+
+    def years_with_data(self, year: int, first_year: int) -> int:
+        start, end = self.span(year, first_year)
+        return sum(1 for y in self.by_year if start <= y <= end)
+
+
+def year_figure(aggregate: str, figures: list[Figure]) -> Decimal:
+    """The figure of one year from its reports. A yearly rate takes the report whose window is the year
+    itself (the shortest), not a five-year assessment ending the same year."""
+    if aggregate == "sum":
+        return sum((f.value for f in figures), Decimal(0))
+    if aggregate == "max":
+        return max(f.value for f in figures)
+    if aggregate == "average_growth":
+        newest_first = sorted(figures, key=lambda f: f.submitted_key, reverse=True)
+        return min(newest_first, key=lambda f: f.window_end - f.window_start).value  # min keeps the first
+    return max(figures, key=lambda f: (f.window_end, f.submitted_key)).value  # latest
+
+
+async def target_figures(session: AsyncSession, plan: Plan, last_year: int) -> list[TargetFigures]:
+    """Every active target of `plan` with its figure for each year up to `last_year`."""
+    targets = (await session.exec(select(Target).where(Target.plan_id == plan.id, Target.active)
+                                  .order_by(Target.id))).all()
+    if not targets:
+        return []
+    milestones: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
+    for m in (await session.exec(select(TargetMilestone).where(
+            TargetMilestone.target_id.in_([t.id for t in targets])).order_by(TargetMilestone.year))).all():
+        milestones[m.target_id].append((m.year, Decimal(m.value), m.op))
+    rows = (await session.exec(
+        select(Indicator.target_id, ReportValue.value, Period.window_start, Period.window_end, Report)
+        .select_from(ReportValue)
+        .join(Indicator, Indicator.id == ReportValue.indicator_id)
+        .join(Report, Report.id == ReportValue.report_id)
+        .join(Period, Period.id == Report.period_id)
+        .where(Report.is_latest, Indicator.plan_id == plan.id, Indicator.target_id.is_not(None),
+               Period.active, Period.window_end <= date(last_year, 12, 31)))).all()
+    found: dict[int, dict[int, list[Figure]]] = defaultdict(lambda: defaultdict(list))
+    for target_id, value, start, end, report in rows:
+        if counts(review_of(report)):
+            found[target_id][end.year].append(Figure(value=Decimal(value), window_start=start, window_end=end,
+                                                      submitted_key=(report.submitted_at, report.id)))
+    return [TargetFigures(code=t.code, name=t.name, measure=t.measure, aggregate=t.aggregate,
+                          milestones=tuple(milestones.get(t.id, [])),
+                          by_year={y: year_figure(t.aggregate, f) for y, f in sorted(found[t.id].items())},
+                          counted={y: len(f) for y, f in found[t.id].items()})
+            for t in targets]
