@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from bot import cli_text, logs
 from bot.channels import ChannelRejected
-from bot.channels.console import ConsoleChannel, interactive
+from bot.channels.console import ConsoleChannel
 from bot.config import CHANNELS, Settings, SettingsError, load_settings
 from bot.errors import UserError
 from bot.root import (
@@ -31,6 +31,7 @@ from bot.root import (
     serve_forever,
     tick_config,
 )
+from bot.webhook import ListenFailed
 from jobs import chart, workbook
 from jobs import digest as digest_data
 from jobs.preview import preview
@@ -135,40 +136,19 @@ def parse_day(value: str) -> date:
 # --- run -----------------------------------------------------------------------------------------
 
 
-@app.command(help=_("Chuẩn bị cơ sở dữ liệu, nạp kế hoạch và chạy bot."))
+@app.command(help=_("Chuẩn bị cơ sở dữ liệu, nạp kế hoạch và chạy bot: kênh chat (nếu có), nhắc việc, trang "
+                    "theo dõi."))
 def run() -> None:
     settings = _settings()
     logs.setup(logging.INFO, _secrets(settings))
-    if settings.telegram_token or settings.zalo_token:
-        try:
-            asyncio.run(serve_forever(settings))
-        except DatabaseUnavailable as error:
-            _fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
-        except SourceError as error:
-            _fail(_("Tệp kế hoạch hoặc tệp sắp xếp có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
-        except ChannelRejected as error:
-            _fail(str(error), 1)
-        return
-
-    async def work(services: Services) -> bool:
-        result, *reorgs = await prepare(services)
-        typer.echo(_("Cơ sở dữ liệu: {url}").format(url=db.safe_url(services.engine.url)))
-        if result.changed:
-            typer.echo(cli_text.change_listing(result.changes, dry_run=False))
-        else:
-            typer.echo(_("Kế hoạch {code}: đã nạp, không có thay đổi.").format(code=result.plan_code))
-        for path, reorg in zip(services.settings.reorg_files(), reorgs, strict=True):
-            if reorg.changed:
-                typer.echo(_("Sắp xếp tổ chức {file}:").format(file=path.name))
-                typer.echo(cli_text.reorg_listing(reorg.changes, dry_run=False))
-        typer.echo(_("Chưa cấu hình kênh chat nào (NHACVIEC_TELEGRAM_TOKEN, NHACVIEC_ZALO_TOKEN)."))
-        if not interactive():
-            typer.echo(_("Thử bot ngay trên console: nhacviec chat --as focal:SCT"))
-            return False
-        return typer.confirm(_("Chạy thử trên console?"), default=True)
-
-    if _execute(work, settings, needs_schema=False):
-        _console(settings, user=None, name=None, as_=None)
+    try:
+        asyncio.run(serve_forever(settings, say=typer.echo))
+    except DatabaseUnavailable as error:
+        _fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
+    except SourceError as error:
+        _fail(_("Tệp kế hoạch hoặc tệp sắp xếp có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
+    except (ChannelRejected, ListenFailed) as error:
+        _fail(str(error), 1)
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -584,4 +564,5 @@ if __name__ == "__main__":
     main()
 
 
-from bot import cli_db, cli_web  # noqa: E402, F401  (they add `web-link` and `db backup` to the commands above)
+# They add `web-link`, `db backup`, `member list|forget` and `--version` to the commands above.
+from bot import cli_db, cli_member, cli_version, cli_web  # noqa: E402, F401

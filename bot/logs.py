@@ -45,5 +45,6 @@ def setup(level: int, secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler.executors.default", "alembic"):
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler.executors.default", "apscheduler.scheduler",
+                  "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -174,6 +174,8 @@ class OutboxSender:
             except Exception:  # the outbox must outlive a bad row or a database hiccup
                 log.exception("outbox: a round failed; trying again shortly")
             self._wake.clear()
+            if stop.is_set():  # asked to stop during the round: its wake-up was just cleared, do not sleep
+                break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
 

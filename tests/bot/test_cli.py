@@ -1,6 +1,7 @@
 """The operator's commands, run as the IT officer would run them."""
 
 import re
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from plans import DEFAULT_PLAN
+from tests.bot.prepared import prepare_database
 
 runner = CliRunner()
 
@@ -19,21 +21,8 @@ def nhacviec(*args: str, env: dict[str, str] | None = None):
 @pytest.fixture
 def loaded(db_url: str) -> dict[str, str]:
     env = {"NHACVIEC_DATABASE_URL": db_url}
-    result = nhacviec("run", env=env)
-    assert result.exit_code == 0, result.output
+    prepare_database(env)
     return env
-
-
-def test_run_on_a_fresh_directory_creates_the_database_and_loads_the_plan(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    result = nhacviec("run")
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "nhacviec.db").exists()
-    assert "đơn vị: thêm 27" in result.output and "nhiệm vụ: thêm 25" in result.output
-    assert "Sắp xếp tổ chức vinh-long-2025-reorg.yaml:" in result.output and "UBND-CAPXA" in result.output
-    assert "NHACVIEC_TELEGRAM_TOKEN" in result.output
-    again = nhacviec("run")
-    assert "không có thay đổi" in again.output
 
 
 def test_units_lists_every_unit_of_the_plan_and_of_the_reorganisation(loaded):
@@ -48,7 +37,7 @@ def test_units_lists_every_unit_of_the_plan_and_of_the_reorganisation(loaded):
 
 def test_plan_only_when_reorganisations_are_turned_off(db_url):
     env = {"NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_REORGS": "none"}
-    assert nhacviec("run", env=env).exit_code == 0
+    prepare_database(env)
     result = nhacviec("units", env=env)
     assert "27 đơn vị" in result.output
     assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+12\s+0", result.output)
@@ -70,7 +59,7 @@ def test_registry_on_a_date_and_a_units_history(loaded):
 
 def test_reorganisation_check_dry_run_and_load(db_url, tmp_path):
     env = {"NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_REORGS": "none"}
-    assert nhacviec("run", env=env).exit_code == 0
+    prepare_database(env)
     shipped = str(DEFAULT_PLAN.parent / "vinh-long-2025-reorg.yaml")
     assert "hợp lệ — 14 sự kiện, 3 đơn vị mới" in nhacviec("reorg", "check", shipped, env=env).output
     dry = nhacviec("reorg", "load", shipped, "--dry-run", env=env).output
@@ -236,11 +225,6 @@ def test_chat_console_registers_and_reports(loaded):
     assert "Đã ghi nhận báo cáo IV.2.a" in result.output and "🏢 Sở Công Thương (SCT)" in result.output
 
 
-def test_run_without_a_token_suggests_the_console(loaded):
-    result = nhacviec("run", env=loaded)
-    assert result.exit_code == 0 and "nhacviec chat" in result.output
-
-
 def test_reminders_preview_says_what_and_why_without_sending(loaded):
     assert nhacviec("invite", "SCT", env=loaded).exit_code == 0
     # Nobody is registered yet: nothing would be sent.
@@ -257,3 +241,8 @@ def test_digest_print_and_files(loaded, tmp_path):
     assert xlsx.read_bytes()[:2] == b"PK" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     no_channel = nhacviec("digest", "--send", env=loaded)
     assert no_channel.exit_code == 2 and "NHACVIEC_TELEGRAM_TOKEN" in no_channel.output
+
+
+def test_version_is_the_installed_packages():
+    result = nhacviec("--version")
+    assert result.exit_code == 0 and result.output.strip() == f"nhacviec {metadata.version('nhacviec')}"
