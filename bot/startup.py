@@ -1,6 +1,6 @@
 """What `nhacviec run` says when it starts: one line per plan and reorganisation loaded, and where to
 look. Short on purpose: the first command a newcomer runs must show what runs, not a hundred changes
-(those are in the audit log, and `--dry-run` shows them before a file is loaded)."""
+(`plan load … --dry-run` and `reorg load … --dry-run` list them before a file is loaded)."""
 
 from __future__ import annotations
 
