@@ -197,6 +197,15 @@ class Settings(BaseSettings):
         """The older name of `listen`, for callers written before the web view."""
         return self.listen
 
+    def web_url(self, port: int | None = None) -> str:
+        """Where people open the web view: NHACVIEC_PUBLIC_URL, or else the listener itself (which answers
+        on this machine only; `port`: the one it actually bound, when NHACVIEC_LISTEN asked for any)."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host, _sep, listen_port = self.listen.rpartition(":")
+        host = "127.0.0.1" if host in ("0.0.0.0", "::", "[::]") else host
+        return f"http://{host}:{port or listen_port}"
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)

@@ -99,7 +99,8 @@ def setup(level: int, secrets: Iterable[str] = ()) -> None:
     root = logging.getLogger()
     root.handlers[:] = [h for h in root.handlers if not isinstance(h, _Stderr)] + [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler.executors.default", "alembic"):
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler.executors.default", "apscheduler.scheduler",
+                  "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     limiter = logging.getLogger(RATE_LIMITER)
     if not any(isinstance(f, RateLimitHit) for f in limiter.filters):

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import metrics, startup
+from bot.channels.console import ConsoleLog
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
@@ -22,6 +24,7 @@ from bot.errors import UserError
 from bot.webhook import WebhookServer
 from handlers import accounts, coordination, plan_choice, registration, reporting, status, succession, yearly
 from handlers import help as help_handlers
+from handlers import web as web_handlers
 from handlers.core import HandlerConfig, Router
 from handlers.dispatcher import Dispatcher
 from jobs.exports import Exports
@@ -79,19 +82,25 @@ def local_today(settings: Settings) -> date:
 
 
 # Order matters for plain text: an invite code is tried before a quick report.
-ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, coordination.router,
-                               yearly.router, plan_choice.router, accounts.router, succession.router,
-                               help_handlers.router)
+ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, web_handlers.router,
+                               coordination.router, yearly.router, plan_choice.router, accounts.router,
+                               succession.router, help_handlers.router)
 
 
 def handler_config(settings: Settings) -> HandlerConfig:
     return HandlerConfig(admins=tuple(settings.admins), tz=settings.tz, invite_days=settings.invite_days,
-                         default_locale=settings.locale, channels=settings.channels())
+                         default_locale=settings.locale, channels=settings.channels(), web_url=settings.web_url())
 
 
 def build_dispatcher(services: Services, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:
     return Dispatcher(services.sessions, handler_config(services.settings), ROUTERS, clock,
-                      exports=Exports(services.settings.tz, place=services.settings.report_place))
+                      exports=Exports(services.settings.tz, place=services.settings.report_place),
+                      on_handled=record_update)
+
+
+def record_update(channel: str, ok: bool, seconds: float) -> None:
+    """The dispatcher's hook: every message handled, in the metrics ("error": it answered with its apology)."""
+    metrics.record_update(channel, "ok" if ok else "error", seconds)
 
 
 log = logging.getLogger(__name__)
@@ -123,13 +132,19 @@ def tick_config(settings: Settings, channels: frozenset[str]) -> TickConfig:
 
 
 async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcnow, rate_limit: bool = True,
-                    jobs: bool = False, receive: bool = True) -> Running:
-    """Start every configured channel (and the webhook server when a channel uses one); with `jobs`, the
-    reminder tick and the outbox dispatcher too."""
+                    jobs: bool = False, receive: bool = True, web: bool = False) -> Running:
+    """Start every configured channel (and the HTTP server when a channel's webhook needs it); with `jobs`,
+    the reminder tick and the outbox sender too (console accounts' messages go to the log); with `web`, the
+    HTTP server always, carrying the web view, /healthz and /metrics as well."""
     settings = services.settings
     handlers = build_dispatcher(services, clock=clock)
     channels: list = []
     server: WebhookServer | None = None
+    if web:
+        from bot.web.app import mount  # here: the commands that serve nothing start half a second faster
+
+        server = WebhookServer(settings.listen)
+        mount(server, services.sessions, settings, clock=clock, check_tick=jobs)
     if settings.telegram_token:
         webhook = bool(settings.telegram_webhook_url)
         telegram = TelegramChannel(settings.telegram_token.get_secret_value(), settings.telegram_api_url, handlers,
@@ -163,13 +178,18 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
                          missing_status=401)
     running = Running(services, handlers, channels, server)
     if jobs:
-        senders = {channel.channel: channel for channel in channels}
+        senders = {channel.channel: channel for channel in [*channels, ConsoleLog()]}
         running.jobs = Jobs(services.sessions, tick_config(settings, frozenset(senders)), senders,
                             tick_seconds=settings.tick_seconds, send_rate=settings.send_rate,
-                            lease_seconds=settings.send_lease_seconds, clock=clock)
+                            lease_seconds=settings.send_lease_seconds, clock=clock,
+                            on_outcome=metrics.record_delivery, on_tick=metrics.record_tick)
         await running.jobs.start(single_process=services.engine.url.get_backend_name() == "sqlite")
     if server is not None and receive:
-        await server.start()
+        try:
+            await server.start()
+        except BaseException:  # the port is taken, say: stop what already runs before saying so
+            await running.stop()
+            raise
         hooks = {"telegram": (settings.telegram_webhook_url, settings.telegram_webhook_secret),
                  "zalo": (settings.zalo_webhook_url, settings.zalo_webhook_secret)}
         for channel in channels:
@@ -188,17 +208,25 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-async def serve_forever(settings: Settings) -> None:
-    """`nhacviec run` with a channel configured: until SIGINT/SIGTERM."""
+async def serve_forever(settings: Settings, *, say: Callable[[str], None] = print) -> None:
+    """`nhacviec run`: the channels configured (none is fine), the reminder tick and the web view, until
+    SIGINT/SIGTERM. `say` gets the few lines an operator reads at start-up."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with open_services(settings) as services:
-        await prepare(services)
-        running = await start_bot(services, jobs=True)
-        settle_heap()
+        say(_("Cơ sở dữ liệu: {url}").format(url=db.safe_url(services.engine.url)))
+        results = await prepare(services)
+        for line in startup.loaded(results):
+            say(line)
+        running = await start_bot(services, jobs=True, web=True)
         try:
+            if not running.channels:
+                say(startup.no_channel())
+            assert running.server is not None
+            say(startup.where_to_look(settings.web_url(running.server.port)))
+            settle_heap()
             await stop.wait()
         finally:
             await running.stop()

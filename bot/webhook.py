@@ -1,4 +1,5 @@
-"""One HTTP server for every channel's webhook (NHACVIEC_WEBHOOK_LISTEN).
+"""The one HTTP server (NHACVIEC_LISTEN): every channel's webhook, and the web view, /healthz and /metrics
+that bot/web/app.py mounts on it.
 
 Each route checks its channel's secret header in constant time, caps the body size, hands the
 update over and answers at once: the platform must not wait for the bot to think.
@@ -16,10 +17,16 @@ from typing import Any
 
 from aiohttp import web
 
+from locales import _
+
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
 Feed = Callable[[Any], Awaitable[None]]
+
+
+class ListenFailed(Exception):
+    """The listener could not be opened (the port is taken, the address is not this machine's): one line."""
 
 
 class WebhookServer:
@@ -98,10 +105,15 @@ class WebhookServer:
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=5.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as error:
+            await self._runner.cleanup()
+            raise ListenFailed(_("Không mở được {host}:{port} ({reason}); đổi NHACVIEC_LISTEN, ví dụ 127.0.0.1:8081.")
+                               .format(host=self.host, port=self.port, reason=error.strerror or error)) from None
         if self.port == 0:
             self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        log.info("webhook server listening on %s:%s", self.host, self.port)
+        log.info("HTTP server listening on %s:%s", self.host, self.port)
 
     async def stop(self) -> None:
         if self._runner is not None:

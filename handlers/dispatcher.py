@@ -16,6 +16,7 @@ before any feature sees it:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -52,12 +53,17 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 10_000  # longer messages are answered, not processed
 ATTEMPTS = 3  # a message that loses a race on a unique key is handled again
 
+# (channel, handled without error, seconds taken): told after every message, e.g. for the metrics; the
+# composition root supplies it, so this layer never imports the metrics library.
+HandledHook = Callable[[str, bool, float], None]
+
 
 class Dispatcher:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], config: HandlerConfig,
                  routers: Sequence[Router], clock: Callable[[], datetime] = utcnow, *,
-                 exports: Exports | None = None) -> None:
+                 exports: Exports | None = None, on_handled: HandledHook | None = None) -> None:
         self.sessions = sessions
+        self.on_handled = on_handled
         self.config = config
         self.clock = clock
         self.exports = exports
@@ -86,6 +92,14 @@ class Dispatcher:
                 and (c.in_groups or not in_group)]
 
     async def handle(self, incoming: Incoming) -> Outcome:
+        started = time.monotonic()
+        outcome, ok = await self._answer(incoming)
+        if self.on_handled is not None:
+            self.on_handled(incoming.channel, ok, time.monotonic() - started)
+        return outcome
+
+    async def _answer(self, incoming: Incoming) -> tuple[Outcome, bool]:
+        """The outcome, and False when it is the apology for a message that could not be handled."""
         incoming = replace(incoming, text=clean(incoming.text),
                            choice=clean(incoming.choice) if incoming.choice is not None else None,
                            display_name=clean(incoming.display_name), username=clean(incoming.username))
@@ -97,7 +111,7 @@ class Dispatcher:
                         await session.rollback()
                         log.info("%s update %s was delivered again; already handled", incoming.channel,
                                  incoming.update_id)
-                        return Outcome()
+                        return Outcome(), True
                     identity = await identify(session, incoming.channel, incoming.user_id, admins=self.config.admins)
                     if identity.member is not None and identity.member.locale:
                         locale = identity.member.locale
@@ -105,7 +119,7 @@ class Dispatcher:
                         outcome = await self._handle(session, incoming, identity)
                     await session.commit()
                     self._database_back()
-                    return outcome
+                    return outcome, True
                 except IntegrityError:
                     # Two messages raced for one unique key (e.g. the same report version): nothing was
                     # written; handle the message again on fresh data.
@@ -128,7 +142,7 @@ class Dispatcher:
                     break
         with use_locale(locale):
             return Outcome([Reply(_("Xin lỗi, bot gặp lỗi khi xử lý tin nhắn này; chưa có gì được ghi. "
-                                    "Vui lòng thử lại sau ít phút."))])
+                                    "Vui lòng thử lại sau ít phút."))]), False
 
     def _database_back(self) -> None:
         if self._database_down:

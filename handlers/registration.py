@@ -145,7 +145,18 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
         lines.append(_("Gõ /tinhhinh để xem tình hình thực hiện, /trogiup để xem các lệnh."))
     if welcome_back and ctx.identity.pending_units:
         lines.append(_("Có phân công đang chờ anh/chị xác nhận: gõ /xacnhan."))
+    if role is not None:  # just registered: say what is kept about them (Nghị định 13/2023/NĐ-CP)
+        lines.append("")
+        lines.append(await personal_data_notice(ctx))
     return [Reply("\n".join(lines))]
+
+
+async def personal_data_notice(ctx: Context) -> str:
+    """What is stored, why, for how long, and how to have it deleted (`nhacviec member forget`)."""
+    return _("🔒 Dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): bot lưu họ tên, mã tài khoản chat của anh/chị và "
+             "các báo cáo anh/chị gửi, chỉ để theo dõi thực hiện kế hoạch, trong thời gian hồ sơ của kế hoạch "
+             "được lưu giữ. Muốn xóa dữ liệu cá nhân, anh/chị đề nghị {who} hoặc cán bộ CNTT quản trị bot; "
+             "báo cáo đã gửi vẫn được giữ, ghi cho đơn vị.").format(who=await ctx.who_to_ask())
 
 
 # --- invites -------------------------------------------------------------------------------

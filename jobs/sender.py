@@ -178,6 +178,8 @@ class OutboxSender:
             except Exception as error:  # the outbox must outlive a bad row or a database outage
                 self.trouble.failed(error)
             self._wake.clear()
+            if stop.is_set():  # asked to stop during the round: its wake-up was just cleared, do not sleep
+                break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
 

@@ -34,7 +34,7 @@ from locales import _
 from models.obligations import Obligation, plan_calendar, task_indicator_codes, unreported
 from models.outbox import Action, Item, Queued, Recipients, claim
 from models.registry import pending_successions
-from models.store.tables import InboundSeen, Plan
+from models.store.tables import Conversation, InboundSeen, Plan
 
 WINDOW = timedelta(days=130)  # steps lie within 60 working days of a deadline (plan file limit)
 DIGEST_CATCH_UP = timedelta(days=6)  # a digest missed during downtime is sent late, but not a week late
@@ -164,5 +164,7 @@ async def tick(session: AsyncSession, config: TickConfig, now: datetime) -> Tick
     due = await due_now(session, config, now)
     queued = await claim(session, due.actions, now=now)
     await session.exec(delete(InboundSeen).where(InboundSeen.seen_at < now - SEEN_FOR))
+    # A report abandoned half-way is no longer kept than it can be resumed (personal data: keep no more).
+    await session.exec(delete(Conversation).where(Conversation.expires_at < now))
     await session.commit()
     return TickResult(queued=queued)

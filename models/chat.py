@@ -57,6 +57,9 @@ class Reply:
     # On channels without buttons a bare number picks an option — unless the question's answer is itself
     # a number (a percentage, an indicator value): then options are shown as words to type.
     numbered: bool = True
+    # False for a message whose link must not be fetched by the platform's preview (a one-time sign-in link:
+    # the confirmation page makes a fetch harmless, but a preview of it is noise).
+    link_preview: bool = True
 
 
 @dataclass(frozen=True)

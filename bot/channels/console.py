@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -11,7 +13,9 @@ from pathlib import Path
 from bot.channels.numbered import choice_for, render
 from handlers.dispatcher import Dispatcher
 from locales import _
-from models.chat import Incoming, Reply
+from models.chat import Incoming, Reply, Sent
+
+log = logging.getLogger(__name__)
 
 QUIT = {"/quit", "/exit", "/thoat"}
 
@@ -61,6 +65,25 @@ class ConsoleChannel:
             for answer in await self.say(line):
                 self.write(answer)
                 self.write("")
+
+
+class ConsoleLog:
+    """The console as a channel that the bot writes to by itself: `nhacviec run` has no terminal chat, so
+    what the outbox sends to console accounts (people who tried the bot with `nhacviec chat`) is written to
+    the log, one line per message. With it running, "console" counts as a channel that can deliver, and
+    reminders to those accounts are claimed and sent like any other."""
+
+    channel = "console"
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+
+    async def deliver(self, chat_id: str, reply: Reply) -> Sent:
+        text = " ⏎ ".join(line.strip() for line in render(reply).splitlines() if line.strip())
+        if reply.attachment is not None:
+            text += (" ⏎ " if text else "") + f"[{reply.attachment.filename}]"
+        log.info("console:%s ← %s", chat_id, text)
+        return Sent(f"console-{next(self._ids)}")
 
 
 def interactive() -> bool:

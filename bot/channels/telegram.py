@@ -22,6 +22,7 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    LinkPreviewOptions,
     Message,
     Update,
 )
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4096
 MAX_CALLBACK = 64
 SEND_ATTEMPTS = 3
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -233,10 +235,11 @@ class TelegramChannel:
         anchor: Message | None = None
         if reply.text:
             chunks = split_text(reply.text, MAX_TEXT)
+            preview = None if reply.link_preview else NO_PREVIEW
             for index, chunk in enumerate(chunks):
                 markup = keyboard(reply) if index == len(chunks) - 1 else None
                 anchor = await call(self.application.bot.send_message, chat_id=chat_id, text=chunk,
-                                    reply_markup=markup)
+                                    reply_markup=markup, link_preview_options=preview)
         if reply.attachment is not None:
             attachment = reply.attachment
             caption = attachment.caption[:1000] or None

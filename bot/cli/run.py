@@ -12,50 +12,38 @@ import typer
 
 from bot import logs
 from bot.channels import ChannelRejected
-from bot.channels.console import ConsoleChannel, interactive
+from bot.channels.console import ConsoleChannel
 from bot.cli import text
 from bot.cli.common import PlanOption, app, execute, fail, secrets, settings_or_exit
 from bot.config import Settings
 from bot.errors import UserError
 from bot.root import Services, build_dispatcher, local_today, prepare, serve_forever
+from bot.webhook import ListenFailed
 from locales import _
 from models.catalog import load_catalog
 from models.people import create_invite, parse_role
 from models.planfiles.source import SourceError
 from models.plans import chosen_plans
-from models.store import db, kv
+from models.store import kv
 from models.store.db import DatabaseUnavailable
 from models.store.tables import Role
 
 
-@app.command(help=_("Chuẩn bị cơ sở dữ liệu, nạp kế hoạch và chạy bot."))
+@app.command(help=_("Chuẩn bị cơ sở dữ liệu, nạp kế hoạch và chạy bot: kênh chat (nếu có), nhắc việc, trang "
+                    "theo dõi."))
 def run() -> None:
     settings = settings_or_exit()
     logs.setup(logging.INFO, secrets(settings))
-    if settings.telegram_token or settings.zalo_token:
-        try:
-            asyncio.run(serve_forever(settings))
-        except DatabaseUnavailable as error:
-            fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
-        except SourceError as error:
-            fail(_("Tệp kế hoạch hoặc tệp sắp xếp có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
-        except ChannelRejected as error:
-            fail(str(error), 1)
-        return
-
-    async def work(services: Services) -> bool:
-        results = await prepare(services)
-        typer.echo(_("Cơ sở dữ liệu: {url}").format(url=db.safe_url(services.engine.url)))
-        for result in results:
-            typer.echo(text.load_summary(result))
-        typer.echo(_("Chưa cấu hình kênh chat nào (NHACVIEC_TELEGRAM_TOKEN, NHACVIEC_ZALO_TOKEN)."))
-        if not interactive():
-            typer.echo(_("Thử bot ngay trên console: nhacviec chat --as focal:SCT"))
-            return False
-        return typer.confirm(_("Chạy thử trên console?"), default=True)
-
-    if execute(work, settings, needs_schema=False):
-        _console(settings, user=None, name=None, as_=None)
+    try:
+        asyncio.run(serve_forever(settings, say=typer.echo))
+    except DatabaseUnavailable as error:
+        fail(_("Không kết nối được cơ sở dữ liệu {detail}").format(detail=error), 1)
+    except SourceError as error:
+        fail(_("Tệp kế hoạch hoặc tệp sắp xếp có lỗi, chưa ghi gì vào cơ sở dữ liệu:") + "\n" + str(error), 2)
+    except UserError as error:
+        fail(str(error), 2)
+    except (ChannelRejected, ListenFailed) as error:
+        fail(str(error), 1)
 
 
 @app.command(help=_("Trò chuyện với bot ngay trong cửa sổ lệnh, không cần Telegram hay Zalo."))

@@ -10,7 +10,7 @@ from jobs.preview import Preview
 from locales import N_, _, format_date, format_datetime, format_day, format_number, ngettext
 from models.obligations import Obligation
 from models.plan_view import Party, PlanCounts, PlanView
-from models.planfiles.changes import Change, LoadResult, summarise
+from models.planfiles.changes import Change, summarise
 from models.rules.periods import Every, period_label
 from models.rules.workdays import WorkCalendar
 from models.store.tables import (
@@ -144,21 +144,6 @@ def plan_table(plans: Sequence[PlanCounts], tz: tzinfo) -> str:
     if not rows:
         return _("Chưa nạp kế hoạch nào. Chạy `nhacviec plan load TỆP`.")
     return table(rows, [_("Mã"), _("Tên ngắn"), _("Trạng thái"), _("Đơn vị"), _("Nhiệm vụ"), _("Báo cáo"), _("Tệp")])
-
-
-def load_summary(result: LoadResult) -> str:
-    """One line per file loaded at start-up (the details: `--dry-run`)."""
-    if result.kind == "reorg":
-        if not result.changed:
-            return _("Sắp xếp tổ chức {code}: đã áp dụng trước đó, không có thay đổi.").format(code=result.code)
-        return _("Đã áp dụng {code}: {n} thay đổi — xem `nhacviec reorg load {path} --dry-run`").format(
-            code=result.code, n=len(result.changes), path=result.path)
-    if not result.changed:
-        return _("Kế hoạch {code}: đã nạp, không có thay đổi.").format(code=result.code)
-    counts = summarise(result.changes)
-    return _("Kế hoạch {code}: đã nạp — {n} thay đổi ({units} đơn vị, {tasks} nhiệm vụ mới)").format(
-        code=result.code, n=len(result.changes), units=counts.get("unit", {}).get("add", 0),
-        tasks=counts.get("task", {}).get("add", 0))
 
 
 def units_table(units: Sequence[Unit], aliases: dict[int, list[str]], leads: dict[int, int],

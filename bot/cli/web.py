@@ -12,7 +12,6 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import app, execute, settings_or_exit
-from bot.config import Settings
 from bot.errors import UserError
 from bot.root import Services, local_today
 from locales import _
@@ -21,14 +20,6 @@ from models.store.tables import Role
 from models.web_access import LINK_MINUTES, create_link, login_url
 
 AS_ROLES = {"coordinator": Role.coordinator, "leader": Role.leader, "admin": Role.admin, "focal": Role.focal}
-
-
-def base_url(settings: Settings) -> str:
-    """Where people reach the server: NHACVIEC_PUBLIC_URL, or the listener itself (a test on this machine)."""
-    if settings.public_url:
-        return settings.public_url
-    host, _sep, port = settings.listen.rpartition(":")
-    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '[::]') else host}:{port}"
 
 
 @app.command("web-link", help=_("Tạo đường dẫn đăng nhập trang theo dõi (dùng một lần, trong 15 phút)."))
@@ -58,7 +49,7 @@ def web_link(
             token = await create_link(session, role=role, unit_id=unit_id, member_id=None, now=datetime.now(UTC),
                                       locale=settings.locale, created_by="cli")
             await session.commit()
-        typer.echo(login_url(base_url(settings), token))
+        typer.echo(login_url(settings.web_url(), token))
         typer.echo(_("Dùng một lần, trong {minutes} phút. Mở đường dẫn rồi bấm “Tiếp tục”.").format(
             minutes=LINK_MINUTES), err=True)
 

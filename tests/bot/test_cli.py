@@ -1,6 +1,7 @@
 """The operator's commands, run as the IT officer would run them."""
 
 import re
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from plans import DEFAULT_PLAN, EXAMPLE_PLAN
+from tests.bot.prepared import prepare_database
 
 runner = CliRunner()
 
@@ -19,23 +21,8 @@ def nhacviec(*args: str, env: dict[str, str] | None = None):
 @pytest.fixture
 def loaded(db_url: str) -> dict[str, str]:
     env = {"NHACVIEC_DATABASE_URL": db_url}
-    result = nhacviec("run", env=env)
-    assert result.exit_code == 0, result.output
+    prepare_database(env)
     return env
-
-
-def test_run_on_a_fresh_directory_creates_the_database_and_loads_the_plan(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    result = nhacviec("run")
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "nhacviec.db").exists()
-    # One line per file loaded, with counts: not every change.
-    assert "Kế hoạch VL-3064-2023: đã nạp — " in result.output and "(27 đơn vị, 25 nhiệm vụ mới)" in result.output
-    assert "Đã áp dụng VL-2025: " in result.output and "--dry-run" in result.output
-    assert len(result.output.splitlines()) <= 6
-    assert "NHACVIEC_TELEGRAM_TOKEN" in result.output
-    again = nhacviec("run")
-    assert "không có thay đổi" in again.output
 
 
 def test_units_lists_every_unit_of_the_plan_and_of_the_reorganisation(loaded):
@@ -51,7 +38,7 @@ def test_units_lists_every_unit_of_the_plan_and_of_the_reorganisation(loaded):
 
 def test_plan_only_when_reorganisations_are_turned_off(db_url):
     env = {"NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_REORGS": "none"}
-    assert nhacviec("run", env=env).exit_code == 0
+    prepare_database(env)
     result = nhacviec("units", env=env)
     assert "27 đơn vị" in result.output
     assert re.search(r"SKHCN\s+Sở Khoa học và Công nghệ\s+Sở\s+12\s+0", result.output)
@@ -73,7 +60,7 @@ def test_registry_on_a_date_and_a_units_history(loaded):
 
 def test_reorganisation_check_dry_run_and_load(db_url, tmp_path):
     env = {"NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_REORGS": "none"}
-    assert nhacviec("run", env=env).exit_code == 0
+    prepare_database(env)
     shipped = str(DEFAULT_PLAN.parent / "vinh-long-2025-reorg.yaml")
     assert "hợp lệ — 14 sự kiện, 3 đơn vị mới" in nhacviec("reorg", "check", shipped, env=env).output
     dry = nhacviec("reorg", "load", shipped, "--dry-run", env=env).output
@@ -241,11 +228,6 @@ def test_chat_console_registers_and_reports(loaded):
     assert "Đã ghi nhận báo cáo IV.2.a" in result.output and "🏢 Sở Công Thương (SCT)" in result.output
 
 
-def test_run_without_a_token_suggests_the_console(loaded):
-    result = nhacviec("run", env=loaded)
-    assert result.exit_code == 0 and "nhacviec chat" in result.output
-
-
 def test_reminders_preview_says_what_and_why_without_sending(loaded):
     assert nhacviec("invite", "SCT", env=loaded).exit_code == 0
     # Nobody is registered yet: nothing would be sent.
@@ -267,9 +249,7 @@ def test_digest_print_and_files(loaded, tmp_path):
 @pytest.fixture
 def two_plans(db_url: str) -> dict[str, str]:
     env = {"NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_PLANS": f"{DEFAULT_PLAN},{EXAMPLE_PLAN}"}
-    result = nhacviec("run", env=env)
-    assert result.exit_code == 0, result.output
-    assert "Kế hoạch VL-3064-2023: đã nạp" in result.output and "Kế hoạch VD-CDS-2026: đã nạp" in result.output
+    prepare_database(env)
     return env
 
 
@@ -296,7 +276,7 @@ def test_several_plans_are_listed_scheduled_and_retired(two_plans, tmp_path):
                      nhacviec("plan", "list", env=two_plans).output)
     after = nhacviec("schedule", "--from", "01/12/2026", "--to", "31/12/2026", "--unit", "SCT", env=two_plans).output
     assert "quý IV/2026" not in after and "Báo cáo hằng năm, năm 2026" in after
-    assert nhacviec("run", env=two_plans).exit_code == 0
+    prepare_database(two_plans)  # what `nhacviec run` does before serving
     assert "kết thúc" in nhacviec("plan", "list", env=two_plans).output
     assert "Đã theo dõi lại" in nhacviec("plan", "retire", "VD-CDS-2026", "--undo", env=two_plans).output
 
@@ -313,3 +293,8 @@ def test_plan_load_adds_a_plan_beside_the_others(loaded):
     assert result.exit_code == 0, result.output
     listing = nhacviec("plan", "list", env=loaded).output
     assert "VD-CDS-2026" in listing and re.search(r"VL-3064-2023\s+KH 3064 – Năng suất\s+đang theo dõi", listing)
+
+
+def test_version_is_the_installed_packages():
+    result = nhacviec("--version")
+    assert result.exit_code == 0 and result.output.strip() == f"nhacviec {metadata.version('nhacviec')}"

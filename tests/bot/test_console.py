@@ -1,14 +1,21 @@
 """The console channel: numbered options, and numbers that are answers rather than picks."""
 
+import asyncio
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlmodel import select
+
+from bot import metrics
 from bot.channels.console import ConsoleChannel
 from bot.channels.numbered import choice_for, render
-from bot.root import ROUTERS
+from bot.config import load_settings
+from bot.root import ROUTERS, Services, build_dispatcher, start_bot
 from handlers.core import HandlerConfig
 from handlers.dispatcher import Dispatcher
 from models.chat import Option, Reply
+from models.store.tables import Delivery
 from tests.handlers.dialog import Clock
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -36,3 +43,32 @@ async def test_console_guided_report_takes_numbers_as_values(sessions, plan, inv
         answer = "\n".join(await console.say(line))
     assert "Tình trạng: Đang thực hiện — 5%" in answer and "Số lượt doanh nghiệp được hỗ trợ: 1" in answer
     assert "Đã ghi nhận" in "\n".join(await console.say("1"))
+
+
+async def test_without_a_token_reminders_to_console_accounts_go_to_the_log(db_url, engine, sessions, plan, invite,
+                                                                         caplog):
+    """`nhacviec run` with no channel: the tick still runs, and what falls due for someone who tried the bot
+    in the terminal is claimed, sent to the log (one line per message), and counted."""
+    clock = Clock(datetime(2025, 12, 1, 9, tzinfo=VN))
+    services = Services(load_settings(database_url=db_url), engine, sessions)
+    console = ConsoleChannel(build_dispatcher(services, clock=clock), user_id="binh", name="Bình")
+    await console.say(f"/start {await invite('SCT')}")
+    clock.now = datetime(2025, 12, 9, 8, 0, tzinfo=VN)  # five working days before IV.2.a's 16/12 deadline
+    sent = {"channel": "console", "kind": "reminder", "result": "sent"}
+    before = metrics.REGISTRY.get_sample_value("nhacviec_deliveries_total", sent) or 0.0
+    caplog.set_level(logging.INFO, logger="bot.channels.console")
+    running = await start_bot(services, clock=clock, jobs=True)
+    try:
+        assert running.channels == []
+        for _ in range(200):
+            if any("console:binh ←" in r.getMessage() for r in caplog.records):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await running.stop()
+    (line,) = [r.getMessage() for r in caplog.records if "console:binh ←" in r.getMessage()]
+    assert "IV.2.a" in line and "16/12/2025" in line and "\n" not in line
+    async with sessions() as session:
+        (row,) = (await session.exec(select(Delivery).where(Delivery.kind == "reminder"))).all()
+    assert (row.channel, row.chat_id, row.status) == ("console", "binh", "sent")
+    assert metrics.REGISTRY.get_sample_value("nhacviec_deliveries_total", sent) == before + 1

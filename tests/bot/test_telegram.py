@@ -161,3 +161,13 @@ async def test_webhook_mode_checks_the_secret(fake, make_services, plan, session
         assert "Sở Công Thương" in greeting.text
     finally:
         await running.stop()
+
+
+async def test_sign_in_links_go_out_without_a_link_preview(fake, polling_bot, sessions):
+    fake.message(220, f"/start {await invite_code(sessions, None, 'coordinator')}")
+    (greeting,) = await fake.wait_sent(1, chat_id=220)
+    assert "link_preview_options" not in greeting.params  # other messages keep the platform's default
+    fake.message(220, "/web")
+    link = (await fake.wait_sent(2, chat_id=220))[-1]
+    assert "http://127.0.0.1:8080/web/login/" in link.text
+    assert link.params["link_preview_options"] == {"is_disabled": True}

@@ -38,7 +38,8 @@ async def queue(sessions, count: int) -> None:
 def start(db_url: str, fake: FakeTelegram, log: Path) -> subprocess.Popen:
     env = {**os.environ, "NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_TELEGRAM_TOKEN": fake.token,
            "NHACVIEC_TELEGRAM_API_URL": fake.base_url, "NHACVIEC_SEND_RATE": "30", "NHACVIEC_TICK_SECONDS": "5",
-           "NHACVIEC_SEND_LEASE_SECONDS": "3"}
+           "NHACVIEC_SEND_LEASE_SECONDS": "3",
+           "NHACVIEC_LISTEN": "127.0.0.1:0"}  # each process its own port: two bots run at once
     return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=env, stdout=subprocess.DEVNULL,
                             stderr=log.open("a", encoding="utf-8"))
 

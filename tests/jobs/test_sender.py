@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from handlers.dispatcher import Dispatcher
 from jobs.runner import outbox_sender
 from jobs.sender import OutboxSender
 from jobs.tick import tick
+from models.chat import Sent
 from models.store.tables import ChannelAccount, Claim, Delivery, Report
 from tests.fakes.telegram_api import FakeTelegram, Fault
 from tests.handlers.dialog import Clock
@@ -223,3 +225,34 @@ async def test_a_flaky_api_loses_nothing_and_duplicates_nothing(fake, telegram, 
     assert max(received.values()) == 1  # … once: timed-out notices are not sent again
     assert statuses["unknown"] == len(fake.timed_out) > 0 and fake.status_counts[502] > 0
     assert fake.status_counts[429] == 4
+
+
+class _SlowSender:
+    """A channel whose send takes a moment, so that a stop can arrive in the middle of a round."""
+
+    channel = "zalo"
+
+    def __init__(self) -> None:
+        self.sending = asyncio.Event()
+
+    async def deliver(self, chat_id: str, reply):
+        self.sending.set()
+        await asyncio.sleep(0.2)
+        return Sent("m1")
+
+
+async def test_a_stop_during_a_round_ends_the_loop_at_once(sessions, config):
+    """SIGTERM while a message is being sent: the loop ends after the round, not after its idle wait."""
+    now = at("2025-12-09 08:00")
+    async with sessions() as session:
+        session.add(Delivery(kind="notice", channel="zalo", chat_id="1", payload={"text": "Thông báo"},
+                             created_at=now, next_attempt_at=now))
+        await session.commit()
+    slow = _SlowSender()
+    sender = outbox_sender(sessions, config, {"zalo": slow}, clock=lambda: now, per_chat_interval=0)
+    stop = asyncio.Event()
+    loop = asyncio.create_task(sender.run_forever(stop, idle=30))
+    await asyncio.wait_for(slow.sending.wait(), 5)
+    stop.set()
+    sender.wake()
+    await asyncio.wait_for(loop, 2)  # not the 30 s idle wait

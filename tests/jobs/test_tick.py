@@ -1,6 +1,8 @@
 """Reminders are derived, claimed once, grouped per person, caught up sensibly after downtime, and stop
 once reported."""
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from jobs.preview import preview
@@ -8,7 +10,7 @@ from jobs.tick import digest_moments, due_now, tick
 from models.outbox import unclaimed
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
-from models.store.tables import ClaimStatus, Delivery
+from models.store.tables import ClaimStatus, Conversation, Delivery
 from tests.jobs.conftest import VN, at
 from tests.outbox import claims, deliveries, text_of
 
@@ -200,3 +202,16 @@ async def test_unclaimed_is_what_a_tick_would_take(sessions, config, register):
     async with sessions() as session:
         assert await unclaimed(session, due.actions) == []
         assert (await session.exec(select(Delivery))).one()
+
+
+async def test_a_report_abandoned_half_way_is_not_kept_past_its_expiry(sessions, config, plan):
+    """Data minimisation: a draft nobody can resume any more is removed by the next tick."""
+    now = at("2025-12-09 08:00")
+    async with sessions() as session:
+        for user, expires in (("old", now - timedelta(minutes=1)), ("live", now + timedelta(hours=3))):
+            session.add(Conversation(channel="telegram", chat_id=user, user_id=user, flow="report", step="task",
+                                     data={"note": "ghi chú dở"}, updated_at=now, expires_at=expires))
+        await session.commit()
+    await run(sessions, config, "2025-12-09 08:00")
+    async with sessions() as session:
+        assert [c.user_id for c in (await session.exec(select(Conversation))).all()] == ["live"]

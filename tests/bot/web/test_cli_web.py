@@ -14,6 +14,7 @@ from bot.cli import app
 from models.store import db
 from models.store.tables import Unit
 from models.web_access import check_link
+from tests.bot.prepared import prepare_database
 
 runner = CliRunner()
 LINK = re.compile(r"^(\S+)/web/login/([A-Za-z0-9_-]{43})$", re.M)
@@ -26,7 +27,7 @@ def nhacviec(*args: str, env: dict[str, str]):
 @pytest.fixture
 def loaded(db_url: str) -> dict[str, str]:
     env = {"NHACVIEC_DATABASE_URL": db_url}
-    assert nhacviec("run", env=env).exit_code == 0
+    prepare_database(env)
     return env
 
 
@@ -75,7 +76,7 @@ def test_web_link_refuses_what_it_cannot_make(loaded, as_, message):
 def test_db_backup_copies_a_live_sqlite_database(tmp_path):
     source = tmp_path / "nhacviec.db"
     env = {"NHACVIEC_DATABASE_URL": f"sqlite:///{source}"}
-    assert nhacviec("run", env=env).exit_code == 0
+    prepare_database(env)
     # The bot is "running": another connection is in the middle of a write transaction.
     live = sqlite3.connect(source, isolation_level=None)
     live.execute("BEGIN IMMEDIATE")

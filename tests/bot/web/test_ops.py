@@ -12,9 +12,11 @@ import pytest
 
 from bot import metrics
 from bot.config import load_settings
+from bot.root import Services, build_dispatcher
 from jobs.runner import Jobs
 from jobs.tick import TickConfig
 from models import heartbeat
+from models.chat import Incoming
 from models.store import db
 from models.store.tables import Delivery, DeliveryStatus
 from tests.bot.web.conftest import serve
@@ -167,3 +169,28 @@ async def test_the_dispatcher_reports_each_settled_delivery_to_the_metrics(sessi
     for result_label in ("sent", "failed"):
         series = f'nhacviec_deliveries_total{{channel="zalo",kind="notice",result="{result_label}"}}'
         assert _value(after, series) == _value(before, series) + 1
+
+
+async def test_each_message_is_counted_and_an_apology_counts_as_an_error(engine, sessions, plan, clock, web_settings):
+    """The composition root hooks the dispatcher to the metrics: every message a channel hands over is
+    counted once, "error" when the bot could only apologise."""
+    def sample(name: str, **labels: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+    def message() -> Incoming:
+        return Incoming(channel="zalo", chat_id="77", user_id="77", text="/trogiup", at=clock())
+
+    ok, error = sample("nhacviec_updates_total", channel="zalo", outcome="ok"), \
+        sample("nhacviec_updates_total", channel="zalo", outcome="error")
+    timed = sample("nhacviec_handler_seconds_count", channel="zalo")
+    await build_dispatcher(Services(web_settings, engine, sessions), clock=clock).handle(message())
+    down = db.make_engine("postgresql://nobody@127.0.0.1:9/nowhere")  # nothing listens on port 9
+    try:
+        broken = build_dispatcher(Services(web_settings, down, db.session_factory(down)), clock=clock)
+        outcome = await broken.handle(message())
+    finally:
+        await down.dispose()
+    assert "Xin lỗi, bot gặp lỗi" in outcome.replies[0].text
+    assert sample("nhacviec_updates_total", channel="zalo", outcome="ok") == ok + 1
+    assert sample("nhacviec_updates_total", channel="zalo", outcome="error") == error + 1
+    assert sample("nhacviec_handler_seconds_count", channel="zalo") == timed + 2

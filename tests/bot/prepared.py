@@ -1,0 +1,20 @@
+"""A database as `nhacviec run` leaves it before it starts serving: migrated, the plan and its
+reorganisations loaded. For the tests of commands that read it (`run` itself now keeps running;
+tests/bot/test_run.py runs it as a process)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.config import load_settings
+from bot.root import open_services, prepare
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    settings = load_settings(**{name.removeprefix("NHACVIEC_").lower(): value for name, value in env.items()})
+
+    async def main() -> None:
+        async with open_services(settings) as services:
+            await prepare(services)
+
+    asyncio.run(main())
