@@ -111,7 +111,6 @@ class Running:
     """What `start_bot` started, so that it can be stopped in order."""
 
     services: Services
-    dispatcher: Dispatcher
     channels: list
     server: WebhookServer | None
     jobs: Jobs | None = None
@@ -176,7 +175,7 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
             server.route(urlsplit(settings.zalo_webhook_url).path or "/", header="X-Bot-Api-Secret-Token",
                          secret=settings.zalo_webhook_secret.get_secret_value(), feed=zalo.feed, name="zalo",
                          missing_status=401)
-    running = Running(services, handlers, channels, server)
+    running = Running(services, channels, server)
     if jobs:
         senders = {channel.channel: channel for channel in [*channels, ConsoleLog()]}
         running.jobs = Jobs(services.sessions, tick_config(settings, frozenset(senders)), senders,

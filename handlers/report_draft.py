@@ -31,12 +31,6 @@ class Mode(StrEnum):
     quick = "quick"  # only what cannot be guessed (a one-line report, a reply to a reminder)
 
 
-# A step that only narrows down what is being reported on; the others fill the report itself.
-CHOOSING = (Step.unit, Step.item)
-# Free-text steps, and the fields they fill.
-TEXTS = (Step.note, Step.obstacles, Step.proposals)
-
-
 @dataclass(kw_only=True)
 class Draft:
     mode: Mode = Mode.guided

@@ -9,7 +9,7 @@ keeps name matching and permission checks off the database on the hot path.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -160,9 +160,6 @@ class Catalog:
     def predecessors(self, unit_id: int) -> list[Unit]:
         return predecessors(self.units, unit_id)
 
-    def tasks_of_plans(self, plans: Sequence[Plan]) -> list[TaskInfo]:
-        ids = {p.id for p in plans}
-        return [t for t in self.tasks.values() if t.plan_id in ids]
 
 
 async def load_catalog(session: AsyncSession, revision: int | None = None) -> Catalog:

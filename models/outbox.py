@@ -313,10 +313,3 @@ async def claim(session: AsyncSession, actions: Iterable[Action], *, now: dateti
                            .values(delivery_id=delivery_id))
         queued.append(Queued(delivery_id=delivery_id, kind=kind, recipient=recipient, actions=tuple(group)))
     return queued
-
-
-async def items_of(session: AsyncSession, delivery_id: int) -> list[tuple[int, int]]:
-    """The (assignment, period) pairs a delivered message was about, in the order it listed them."""
-    rows = (await session.exec(select(CLAIM.c.assignment_id, CLAIM.c.period_id).where(
-        CLAIM.c.delivery_id == delivery_id, CLAIM.c.assignment_id.is_not(None)).order_by(CLAIM.c.id))).all()
-    return list(dict.fromkeys((a, p) for a, p in rows))

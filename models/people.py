@@ -181,7 +181,6 @@ class Redeemed:
     account: ChannelAccount
     grant: RoleGrant
     unit: Unit | None
-    new_member: bool
     # The invite was made for a unit that has since merged or retired: the person was registered for
     # the unit that carries its work on the day (`unit`) instead; how that came about.
     succession: Succession | None = None
@@ -247,8 +246,6 @@ async def redeem_invite(session: AsyncSession, code: str, *, channel: str, user_
     if claimed.rowcount != 1:
         await record(session, actor, "invite.rejected", "invite", invite.id, {"reason": "used"})
         raise InviteRejected("used")
-    existing = (await session.exec(select(ChannelAccount).where(
-        ChannelAccount.channel == channel, ChannelAccount.external_id == user_id))).first()
     member, account = await ensure_account(session, channel=channel, user_id=user_id, chat_id=chat_id,
                                            display_name=display_name, username=username)
     unit_id = unit.id if unit is not None else None
@@ -265,7 +262,7 @@ async def redeem_invite(session: AsyncSession, code: str, *, channel: str, user_
     if step is not None:
         details["invited_for"] = invite.unit_id  # the audit trail says why the unit differs from the invite's
     await record(session, actor, "invite.redeem", "invite", invite.id, details, member_id=member.id)
-    return Redeemed(member, account, grant, unit, new_member=existing is None, succession=step)
+    return Redeemed(member, account, grant, unit, succession=step)
 
 
 # --- one person, several channels -----------------------------------------------------------

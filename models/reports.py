@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, insert, text, tuple_, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.store.tables import Indicator, Report, ReportValue, TaskIndicator
+from models.store.tables import Report, ReportValue
 
 MAX_TEXT = 2000  # per field; longer answers are refused with a request to shorten, never cut
 
@@ -87,12 +87,6 @@ async def submit_report(session: AsyncSession, *, assignment_id: int, period_id:
     # No audit entry: the report row is itself the record of who filed what, when and how (rows are never
     # edited), so the audit log keeps to changes that leave no history of their own.
     return Filed(report_id, version, data.status, data.percent, row["late"])
-
-
-async def task_indicators(session: AsyncSession, task_id: int) -> list[Indicator]:
-    return list((await session.exec(
-        select(Indicator).join(TaskIndicator, TaskIndicator.indicator_id == Indicator.id)
-        .where(TaskIndicator.task_id == task_id, Indicator.active).order_by(TaskIndicator.position))).all())
 
 
 async def reported(session: AsyncSession, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:

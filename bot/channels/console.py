@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,7 +83,3 @@ class ConsoleLog:
             text += (" ⏎ " if text else "") + f"[{reply.attachment.filename}]"
         log.info("console:%s ← %s", chat_id, text)
         return Sent(f"console-{next(self._ids)}")
-
-
-def interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()

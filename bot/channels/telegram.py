@@ -71,6 +71,20 @@ CONCURRENT_UPDATES = 64
 CONNECTIONS = 16
 
 
+def _delivery_error(error: TelegramError) -> Exception:
+    """What a Bot API error means for a message: refused for good (blocked, chat gone, user deactivated),
+    to retry later (rate limit, 5xx, connection), of unknown outcome (timed out), or a bug (the rest)."""
+    if isinstance(error, Forbidden) or (isinstance(error, BadRequest) and _gone(error)):
+        return DeliveryRefused(str(error))
+    if isinstance(error, RetryAfter):
+        return DeliveryRetry("rate limited", _seconds(error.retry_after))
+    if isinstance(error, TimedOut):
+        return DeliveryUnknown(str(error))
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):  # 5xx, connection trouble
+        return DeliveryRetry(str(error) or type(error).__name__)
+    return error
+
+
 class TelegramChannel:
     channel = "telegram"
 
@@ -255,20 +269,14 @@ class TelegramChannel:
 
     @staticmethod
     async def _once(method, **kwargs):
+        """One attempt, its failure said in the outbox's terms (models.chat Delivery*)."""
         try:
             return await method(**kwargs)
-        except Forbidden as error:
-            raise DeliveryRefused(str(error)) from error
-        except BadRequest as error:
-            if _gone(error):
-                raise DeliveryRefused(str(error)) from error
-            raise
-        except RetryAfter as error:
-            raise DeliveryRetry("rate limited", _seconds(error.retry_after)) from error
-        except TimedOut as error:
-            raise DeliveryUnknown(str(error)) from error
-        except NetworkError as error:  # 5xx and connection trouble: it did not arrive
-            raise DeliveryRetry(str(error) or type(error).__name__) from error
+        except TelegramError as error:
+            mapped = _delivery_error(error)
+            if mapped is error:
+                raise
+            raise mapped from error
 
     async def _send_all(self, chat_id: str, replies: Sequence[Reply]) -> None:
         for reply in replies:
@@ -287,11 +295,10 @@ class TelegramChannel:
         for attempt in range(1, SEND_ATTEMPTS + 1):
             try:
                 return await method(**kwargs)
-            except Forbidden as error:
-                raise DeliveryRefused(str(error)) from error
-            except BadRequest as error:
-                if _gone(error):
-                    raise DeliveryRefused(str(error)) from error
+            except (Forbidden, BadRequest) as error:  # the same refusals as one attempt (_delivery_error)
+                mapped = _delivery_error(error)
+                if isinstance(mapped, DeliveryRefused):
+                    raise mapped from error
                 raise
             except RetryAfter as error:
                 if attempt == SEND_ATTEMPTS:

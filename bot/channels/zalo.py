@@ -220,12 +220,6 @@ class ZaloChannel:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def process(self, body: Any) -> None:
-        """Handle one update now (tests and the polling loop's order)."""
-        update = unwrap(body)
-        if update is not None:
-            await self._process(update)
-
     async def _process(self, update: dict[str, Any]) -> None:
         message = update["message"]
         event = update.get("event_name") or (TEXT_EVENT if isinstance(message.get("text"), str) else "")

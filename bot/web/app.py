@@ -15,7 +15,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -42,7 +41,6 @@ log = logging.getLogger(__name__)
 PREFIX = "/web"
 SESSION_COOKIE = "nhacviec_session"
 CSRF_COOKIE = "nhacviec_csrf"  # double-submit token for the one form shown before a session exists
-STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
                                "frame-ancestors 'none'; form-action 'self'",

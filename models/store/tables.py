@@ -2,71 +2,36 @@
 
 Relationships are plain foreign keys queried explicitly: lazy loading does not work with async
 sessions and hides queries in attribute access.
+
+Primary keys are typed `int` with a `None` default: the database sets them on flush, and every row the
+code reads back has one, so readers need no `None` check (the type checker would otherwise ask for one
+at every use of a stored row's id).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.store.base import EnumText, UTCDateTime, utcnow
-
-
-class Role(StrEnum):
-    focal = "focal"  # đầu mối of one unit
-    coordinator = "coordinator"  # Sở KH&CN staff following the whole plan
-    leader = "leader"  # read-only, receives digests
-    admin = "admin"  # IT officer; also granted from NHACVIEC_ADMINS
-
-
-class GrantStatus(StrEnum):
-    active = "active"
-    pending = "pending"  # e.g. a focal point of a merged unit who has not confirmed yet
-    revoked = "revoked"
-
-
-class ReportStatus(StrEnum):
-    not_started = "not_started"  # Chưa triển khai
-    in_progress = "in_progress"  # Đang thực hiện
-    done = "done"  # Hoàn thành
-    blocked = "blocked"  # Gặp vướng mắc
-
-
-class DeliveryStatus(StrEnum):
-    pending = "pending"
-    sending = "sending"  # taken by a sender, its request under way: what a crash can leave in flight
-    sent = "sent"
-    failed = "failed"  # gave up after retries, or the recipient refused (blocked the bot)
-    stale = "stale"  # not worth sending any more (everything it carried was reported meanwhile)
-    unknown = "unknown"  # timed out mid-send: the outcome cannot be known
-
-
-class DeliveryKind(StrEnum):
-    """What a message is; the outbox sender composes each kind's text (jobs/compose.py)."""
-
-    reminder = "reminder"  # a focal point's items coming due or overdue
-    escalation = "escalation"  # overdue units, to coordinators (and leaders, groups)
-    digest = "digest"  # the weekly picture
-    nudge = "nudge"  # a coordinator's /nhacnho
-    notice = "notice"  # a text composed when it was queued
-    succession = "succession"  # "do you carry on for the unit your unit merged into?"
-
-
-class ClaimStatus(StrEnum):
-    claimed = "claimed"  # taken, and carried by a delivery
-    stale = "stale"  # taken without sending: a newer step superseded it, or its moment passed
-
+from models.store.enums import (  # noqa: F401  (re-exported: the closed sets of values the columns hold)
+    ClaimStatus,
+    DeliveryKind,
+    DeliveryStatus,
+    GrantStatus,
+    ReportStatus,
+    Role,
+)
 
 # --- the plan ---------------------------------------------------------------------------------
 
 
 class Plan(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
     title: str
     decision: str
@@ -93,7 +58,7 @@ class CalendarOverride(SQLModel, table=True):
     """Official day swaps that the `holidays` package does not know (yet)."""
 
     __table_args__ = (UniqueConstraint("plan_id", "day"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     day: date
     working: bool  # True: a Saturday worked in exchange; False: an extra day off
@@ -104,7 +69,7 @@ class Unit(SQLModel, table=True):
     """A responsible unit of the province (plans name units; a unit in two plans is one unit, with one set
     of focal points and one history). Effective-dated: units are merged, renamed and retired over time."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
     name: str
     kind: str
@@ -126,7 +91,7 @@ class UnitEvent(SQLModel, table=True):
     """A dated change to the registry, as a reorganisation file recorded it (with its legal source)."""
 
     __table_args__ = (UniqueConstraint("unit_id", "day"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     day: date  # the first day of the new arrangement
     kind: str  # merge | rename | split | retire
     unit_id: int = Field(foreign_key="unit.id", index=True)  # the unit the event happens to
@@ -139,7 +104,7 @@ class UnitEvent(SQLModel, table=True):
 
 class UnitAlias(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("unit_id", "plan_id", "norm"),)  # two plans may list one alias
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id", index=True)
     plan_id: int | None = Field(default=None, foreign_key="plan.id")  # the plan file listing it; None: a rename
     alias: str  # as written, for display
@@ -148,7 +113,7 @@ class UnitAlias(SQLModel, table=True):
 
 class Target(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     code: str
     name: str
@@ -167,7 +132,7 @@ class TargetMilestone(SQLModel, table=True):
 
 class Indicator(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     code: str
     name: str
@@ -181,7 +146,7 @@ class Schedule(SQLModel, table=True):
     """A reporting rule; see models/periods.py for what each field means."""
 
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     code: str
     name: str = ""
@@ -205,7 +170,7 @@ class Period(SQLModel, table=True):
     """One occurrence of a schedule: the data window and its deadline (materialised on load)."""
 
     __table_args__ = (UniqueConstraint("schedule_id", "key"), Index("ix_period_due", "due"))
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     schedule_id: int = Field(foreign_key="schedule.id", index=True)
     key: str  # "2025", "2025-H1", "2025-Q3", "2025-03", "2021-2025", or the date of a one-off
     window_start: date
@@ -216,7 +181,7 @@ class Period(SQLModel, table=True):
 
 class Task(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     code: str
     norm: str = Field(index=True)  # fold(code), for loose matching ("ii3" = "II.3")
@@ -246,7 +211,7 @@ class Assignment(SQLModel, table=True):
     """A unit's part in a task (lead or support), effective-dated so that tasks can be re-homed."""
 
     __table_args__ = (Index("ix_assignment_task_unit", "task_id", "unit_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id")
     unit_id: int = Field(foreign_key="unit.id", index=True)
     role: str  # lead | support
@@ -262,7 +227,7 @@ class Assignment(SQLModel, table=True):
 class Member(SQLModel, table=True):
     """A person. One person may reach us through several channel accounts."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     display_name: str
     locale: str | None = None  # None: the bot's default
     preferred_channel: str | None = None  # where reminders and digests go when several accounts are linked
@@ -271,7 +236,7 @@ class Member(SQLModel, table=True):
 
 class ChannelAccount(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("channel", "external_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     channel: str  # telegram | zalo | console
     external_id: str  # the platform's user id, always a string
@@ -285,7 +250,7 @@ class ChannelAccount(SQLModel, table=True):
 
 class RoleGrant(SQLModel, table=True):
     __table_args__ = (Index("ix_rolegrant_member_status", "member_id", "status"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id")
     role: str  # Role
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # required for focal
@@ -296,7 +261,7 @@ class RoleGrant(SQLModel, table=True):
 
 
 class Invite(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     code_hash: str = Field(unique=True)  # sha256 of the code: a leaked database leaks no usable code
     role: str  # focal | coordinator | leader, or "link": join another channel account to `member_id`
     member_id: int | None = Field(default=None, foreign_key="member.id")
@@ -319,7 +284,7 @@ class Report(SQLModel, table=True):
         UniqueConstraint("assignment_id", "period_id", "version"),
         Index("ix_report_period_latest", "period_id", "is_latest"),
     )
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     assignment_id: int = Field(foreign_key="assignment.id")
     period_id: int = Field(foreign_key="period.id")
     version: int
@@ -352,7 +317,7 @@ class Delivery(SQLModel, table=True):
 
     __table_args__ = (Index("ix_delivery_status_next", "status", "next_attempt_at"),
                       Index("ix_delivery_chat_message", "channel", "chat_id", "external_message_id"))
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     kind: DeliveryKind = Field(sa_type=EnumText(DeliveryKind))
     member_id: int | None = Field(default=None, foreign_key="member.id")
     account_id: int | None = Field(default=None, foreign_key="channelaccount.id")
@@ -374,7 +339,7 @@ class Claim(SQLModel, table=True):
     """One thing the bot owes someone once: a reminder step of an item for a person, an escalation, a
     digest moment. Inserted under its unique key before anything is sent; never claimed again."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     key: str = Field(unique=True)  # e.g. reminder:<assignment>:<period>:<step>:m<member>
     kind: DeliveryKind = Field(sa_type=EnumText(DeliveryKind))
     delivery_id: int | None = Field(default=None, foreign_key="delivery.id", index=True)  # None: not sent
@@ -392,7 +357,7 @@ class ChatDestination(SQLModel, table=True):
     """A group chat that receives digests and escalations (registered with /nhomtonghop)."""
 
     __table_args__ = (UniqueConstraint("channel", "chat_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     channel: str
     chat_id: str
     title: str = ""
@@ -405,7 +370,7 @@ class Conversation(SQLModel, table=True):
     """A guided flow in progress; kept in the database so that it survives a restart."""
 
     __table_args__ = (UniqueConstraint("channel", "chat_id", "user_id"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     channel: str
     chat_id: str
     user_id: str
@@ -417,7 +382,7 @@ class Conversation(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     actor: str  # "telegram:12345", "cli", "system"
     member_id: int | None = Field(default=None, foreign_key="member.id")
@@ -449,7 +414,7 @@ class KeyValue(SQLModel, table=True):
 class WebLink(SQLModel, table=True):
     """A one-time sign-in link to the web view (models/web_access.py): valid minutes, used once."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True)  # sha256 of the token: a leaked database opens no session
     role: str  # coordinator | leader | admin | focal
     unit_id: int | None = Field(default=None, foreign_key="unit.id")  # the focal point's unit
@@ -464,7 +429,7 @@ class WebLink(SQLModel, table=True):
 class WebSession(SQLModel, table=True):
     """A signed-in browser. The cookie holds the token; the database only its hash."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(unique=True)
     csrf_token: str  # bound to the session: every form posted in it must carry this value
     link_id: int | None = Field(default=None, foreign_key="weblink.id")

@@ -209,10 +209,12 @@ async def test_a_flaky_api_loses_nothing_and_duplicates_nothing(fake, telegram, 
                 for n in range(120)]
         await session.exec(insert(Delivery.__table__), params=rows)
         await session.commit()
-    fake.error_rate, fake.timeout_rate, fake.timeout_seconds = 0.10, 0.05, 0.6
+    # An injected timeout holds the answer 2.5 s against a 1 s client timeout: wide margins, so that a busy
+    # machine's slow answer is not taken for an injected timeout.
+    fake.error_rate, fake.timeout_rate, fake.timeout_seconds = 0.10, 0.05, 2.5
     fake.faults += [Fault("sendMessage", "429", count=4, retry_after=2)]
     clock = Clock(at("2025-12-09 08:00"))
-    run = dispatcher(sessions, await telegram(read_timeout=0.3), clock, config, concurrency=8)
+    run = dispatcher(sessions, await telegram(read_timeout=1.0), clock, config, concurrency=8)
     for _round in range(20):
         await run.run_once()
         clock.now += timedelta(minutes=15)

@@ -14,7 +14,7 @@ import pytest
 
 from jobs.render import pdf
 from jobs.render.docx import render
-from jobs.render.sample import sample_report
+from tests.jobs.render.sample import sample_report
 
 TOOLS = ("pdftotext", "pdfinfo", "pdffonts")
 
