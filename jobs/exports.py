@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from jobs import draft, year_workbook
+from jobs import sheets
 from jobs.render import docx
 from locales import _
 from models.annual import Year, year_data
@@ -34,7 +34,7 @@ class Exports:
     async def workbook(self, session: AsyncSession, plan: Plan, now: datetime, year: int) -> Attachment:
         """Every obligation of `year` with its latest report, the year before beside it (jobs/year_workbook.py)."""
         data = await self.year(session, plan, year, now)
-        return Attachment(f"nhacviec-{plan.code}-{year}.xlsx", await self.workbook_file(data), year_workbook.MIME,
+        return Attachment(f"nhacviec-{plan.code}-{year}.xlsx", await self.workbook_file(data), sheets.MIME,
                           _("Tổng hợp năm {year} — {plan}").format(year=year, plan=plan.short or plan.code))
 
     async def draft(self, session: AsyncSession, plan: Plan, year: int, now: datetime) -> Attachment:
@@ -44,10 +44,14 @@ class Exports:
                           _("Dự thảo báo cáo năm {year} — {plan}").format(year=year, plan=plan.short or plan.code))
 
     async def workbook_file(self, data: Year) -> bytes:
+        from jobs import year_workbook  # openpyxl: loaded by the first export, not at start-up
+
         return await asyncio.to_thread(year_workbook.render, data)
 
     async def draft_file(self, data: Year, now: datetime) -> bytes:
         return await asyncio.to_thread(self._draft_bytes, data, now)
 
     def _draft_bytes(self, data: Year, now: datetime) -> bytes:
+        from jobs import draft
+
         return docx.render(draft.build(data, today=now.astimezone(self.tz).date(), place=self.place))

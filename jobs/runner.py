@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from jobs import chart, digest, workbook
+from jobs import digest
 from jobs.compose import Composer
 from jobs.sender import OutboxSender, OutcomeHook
 from jobs.tick import TickConfig, tick
@@ -64,6 +64,8 @@ class DigestReplies:
                 return []
             every = [await digest.build(session, plan, now, self.config.tz, contributions=True) for plan in plans]
         data = [d for d in every if d.has_news] or every[:1]  # plans with nothing to say are left out
+        from jobs import chart, workbook  # matplotlib and openpyxl: loaded by the first digest, not at start-up
+
         with use_locale(locale):
             day = data[0].today.isoformat()
             pictures = [self._attachment(now, "chart", lambda d=d: Attachment(

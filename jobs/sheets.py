@@ -5,16 +5,15 @@ writes through here, so that what one renderer learned about hostile text, all o
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from models.rules.text import clean
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl is imported by the functions that write: a process that never makes a workbook never loads it.
+HEADER_COLOUR = "DDEBF7"
 DATE = "dd/mm/yyyy"
 DATETIME = "dd/mm/yyyy hh:mm"
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,6 +23,8 @@ def append(sheet: Worksheet, values: list[Any]) -> None:
     """One row. Strings lose the control characters openpyxl refuses (IllegalCharacterError), which
     rows stored before text was cleaned at the door may hold; and a note that begins with "=" stays
     the text a person typed, not a formula Excel would run."""
+    from openpyxl.cell import Cell
+
     row: list[Any] = []
     for value in values:
         if isinstance(value, str):
@@ -45,11 +46,14 @@ def title(text: str) -> str:
 
 
 def header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     append(sheet, titles)
     for index, width in enumerate(widths, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=HEADER_COLOUR)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -99,3 +99,12 @@ def test_no_dead_code():
         cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
+
+
+def test_start_up_loads_no_renderer():
+    """matplotlib, openpyxl and python-docx load when something is rendered, not when the bot or a command
+    starts (issue 18: start-up time and memory)."""
+    code = ("import sys, bot.cli, bot.root, bot.web.app, handlers.yearly, jobs.runner, jobs.exports; "
+            "print(sorted(m for m in ('matplotlib', 'openpyxl', 'docx') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -14,7 +14,6 @@ from bot.cli.common import PlanOption, app, execute, parse_day, parse_moment, re
 from bot.config import CHANNELS
 from bot.errors import UserError
 from bot.root import Services, send_digest_now, tick_config
-from jobs import chart, workbook
 from jobs import digest as digest_data
 from jobs.preview import preview
 from locales import _
@@ -89,9 +88,13 @@ def digest(
         if print_:
             typer.echo(digest_data.texts(data, attachments=False))
         if xlsx:
+            from jobs import workbook  # openpyxl only when a workbook is asked for
+
             xlsx.write_bytes(workbook.render(data))
             typer.echo(_("Đã lưu {path}").format(path=xlsx))
         if png:
+            from jobs import chart  # matplotlib only when a chart is asked for
+
             shown = [d for d in data if d.has_news] or data[:1]
             for d in shown:
                 path = png if len(shown) == 1 else png.with_name(f"{png.stem}-{d.plan.code}{png.suffix}")

@@ -28,7 +28,6 @@ from bot.web import data, health
 from bot.web.render import Renderer
 from bot.webhook import WebhookServer
 from jobs import digest as digest_data
-from jobs import workbook
 from locales import _, use_locale
 from models.catalog import CatalogCache
 from models.store.base import utcnow
@@ -252,6 +251,8 @@ class WebView:
             digest = await digest_data.build(session, plan, now, self.settings.tz, contributions=True)
         # openpyxl takes seconds on a big province: off the event loop, which serves the chats too.
         # to_thread copies the context, so the workbook is written in this person's language.
+        from jobs import workbook  # openpyxl: loaded by the first download, not at start-up
+
         content = await asyncio.to_thread(workbook.render, digest)
         name = f"nhacviec-{plan.code}-{digest.today.isoformat()}.xlsx"
         return web.Response(body=content, headers={
