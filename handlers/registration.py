@@ -32,7 +32,7 @@ router = Router()
                 in_groups=True)
 async def start(ctx: Context, args: str) -> list[Reply]:
     if ctx.in_group:
-        return [Reply(_("Chào cả nhóm! Đăng ký và báo cáo xin làm trong tin nhắn riêng với bot."))]
+        return [Reply(_("Đề nghị đăng ký và báo cáo qua tin nhắn riêng với bot."))]
     if args:
         return await _redeem(ctx, args)
     if ctx.identity.registered:
@@ -108,7 +108,7 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
                    unit: Unit | None = None) -> list[Reply]:
     member = ctx.identity.member
     name = (member.display_name if member else "") or ctx.incoming.display_name
-    lines = [_("Chào anh/chị {name}!").format(name=name) if name else _("Chào anh/chị!")]
+    lines = [_salutation(ctx, name, role)]
     if role is not None:
         what = role_label(role) + (f" — {unit.name}" if unit else "")
         lines.append(_("Anh/chị đã được đăng ký là {what}.").format(what=what))
@@ -149,6 +149,14 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
         lines.append("")
         lines.append(await personal_data_notice(ctx))
     return [Reply("\n".join(lines))]
+
+
+def _salutation(ctx: Context, name: str, role: str | None) -> str:
+    """Leaders are greeted as an official greets them ("Kính chào đồng chí …"); everyone else "anh/chị"."""
+    roles = {role} if role is not None else set(ctx.identity.roles)
+    if Role.leader in roles:
+        return _("Kính chào đồng chí {name}!").format(name=name) if name else _("Kính chào đồng chí!")
+    return _("Chào anh/chị {name}!").format(name=name) if name else _("Chào anh/chị!")
 
 
 async def personal_data_notice(ctx: Context) -> str:
