@@ -112,7 +112,7 @@ def _units(left: Axes, units: list[UnitShare]) -> None:
     left.set_xlabel(_("% báo cáo của đơn vị"))
     left.invert_yaxis()
     left.set_title(_("Tỷ lệ nhận báo cáo theo đơn vị"), fontsize=10)
-    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3, fontsize=8, frameon=False)
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8, frameon=False)
     if not units:
         left.text(50, 0, _("Không có kỳ báo cáo nào đang mở."), ha="center")
 
