@@ -183,8 +183,8 @@ def split_role(args: str) -> tuple[str, str | None]:
 
 @router.command("moi", "invite", roles=STAFF, help=N_("Tạo mã mời: /moi <đơn vị> <đầu mối | điều phối | lãnh đạo>"))
 async def invite(ctx: Context, args: str) -> list[Reply]:
-    example = _("Ví dụ: /moi Sở Công Thương đầu mối — hoặc /moi lãnh đạo (lãnh đạo, cán bộ theo dõi "
-                "không cần đơn vị).")
+    example = _("Ví dụ: /moi Sở Công Thương đầu mối — hoặc /moi lãnh đạo (lãnh đạo, điều phối không cần "
+                "đơn vị).")
     if not ctx.plans:
         return [Reply(_("Chưa nạp kế hoạch nào; quản trị viên cần chạy `nhacviec plan load`."))]
     unit_text, role = split_role(args)

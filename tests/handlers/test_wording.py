@@ -47,3 +47,9 @@ async def test_an_obstacle_after_a_note_is_still_the_obstacle(focal, sessions, p
         text = digest.text(await digest.build(session, plan, clock(), VN))
     assert "⚠️ Vướng mắc đang mở (1):" in text
     assert "• Sở Công Thương (năm 2025): thiếu kinh phí — đề xuất: bổ sung vốn" in text
+
+
+def test_roles_are_named_one_way():
+    """đầu mối, điều phối, lãnh đạo: no "cán bộ theo dõi kế hoạch" for a coordinator anywhere."""
+    catalog = (ROOT / "locales/vi/LC_MESSAGES/nhacviec.po").read_text(encoding="utf-8")
+    assert "cán bộ theo dõi" not in catalog
