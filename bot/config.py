@@ -131,7 +131,7 @@ class Settings(BaseSettings):
             if item.is_dir():
                 inside = _yaml_files(item, "plan")
                 if not inside:
-                    raise UserError(_("{path}: thư mục không có tệp kế hoạch nào (tệp .yaml có khoá `plan:` ở đầu)")
+                    raise UserError(_("{path}: thư mục không có tệp kế hoạch nào (tệp .yaml có khóa `plan:` ở đầu)")
                                     .format(path=item))
                 found += inside
             else:

@@ -91,7 +91,7 @@ async def draft_docx(database: Path) -> bytes:
         async with sessions() as session:
             await load_reorg(session, read_reorg(DEFAULT_PLAN.parent / "vinh-long-2025-reorg.yaml"), actor="docs")
         async with sessions() as session:
-            plan = await find_plan(session)
+            plan = await find_plan(session, "VL-3064-2023")
             indicator = {i.code: i.id for i in (await session.exec(select(Indicator))).all()}
             for year in (2025, 2026):
                 for o in await obligations(session, [plan.id], due_from=date(year, 1, 1), due_to=date(year + 1, 12, 31),

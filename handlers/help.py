@@ -74,8 +74,8 @@ async def language_choice(ctx: Context, button: Language) -> list[Reply]:
     return await language(ctx, button.code)
 
 
-@router.command("huy", "cancel", roles=ANYONE, help=N_("Huỷ việc đang làm dở (không lưu)"))
+@router.command("huy", "cancel", roles=ANYONE, help=N_("Hủy việc đang làm dở (không lưu)"))
 async def cancel(ctx: Context, args: str) -> list[Reply]:
     if await ctx.end_flow():
-        return [Reply(_("Đã huỷ. Những gì đang nhập dở chưa được lưu."))]
-    return [Reply(_("Không có việc gì đang làm dở để huỷ."))]
+        return [Reply(_("Đã hủy. Những gì đang nhập dở chưa được lưu."))]
+    return [Reply(_("Không có việc gì đang làm dở để hủy."))]

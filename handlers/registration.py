@@ -32,7 +32,7 @@ router = Router()
                 in_groups=True)
 async def start(ctx: Context, args: str) -> list[Reply]:
     if ctx.in_group:
-        return [Reply(_("Chào cả nhóm! Đăng ký và báo cáo xin làm trong tin nhắn riêng với bot."))]
+        return [Reply(_("Đề nghị đăng ký và báo cáo qua tin nhắn riêng với bot."))]
     if args:
         return await _redeem(ctx, args)
     if ctx.identity.registered:
@@ -108,7 +108,7 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
                    unit: Unit | None = None) -> list[Reply]:
     member = ctx.identity.member
     name = (member.display_name if member else "") or ctx.incoming.display_name
-    lines = [_("Chào anh/chị {name}!").format(name=name) if name else _("Chào anh/chị!")]
+    lines = [_salutation(ctx, name, role)]
     if role is not None:
         what = role_label(role) + (f" — {unit.name}" if unit else "")
         lines.append(_("Anh/chị đã được đăng ký là {what}.").format(what=what))
@@ -151,6 +151,14 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
     return [Reply("\n".join(lines))]
 
 
+def _salutation(ctx: Context, name: str, role: str | None) -> str:
+    """Leaders are greeted as an official greets them ("Kính chào đồng chí …"); everyone else "anh/chị"."""
+    roles = {role} if role is not None else set(ctx.identity.roles)
+    if Role.leader in roles:
+        return _("Kính chào đồng chí {name}!").format(name=name) if name else _("Kính chào đồng chí!")
+    return _("Chào anh/chị {name}!").format(name=name) if name else _("Chào anh/chị!")
+
+
 async def personal_data_notice(ctx: Context) -> str:
     """What is stored, why, for how long, and how to have it deleted (`nhacviec member forget`)."""
     return _("🔒 Dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): bot lưu họ tên, mã tài khoản chat của anh/chị và "
@@ -175,8 +183,8 @@ def split_role(args: str) -> tuple[str, str | None]:
 
 @router.command("moi", "invite", roles=STAFF, help=N_("Tạo mã mời: /moi <đơn vị> <đầu mối | điều phối | lãnh đạo>"))
 async def invite(ctx: Context, args: str) -> list[Reply]:
-    example = _("Ví dụ: /moi Sở Công Thương đầu mối — hoặc /moi lãnh đạo (lãnh đạo, cán bộ theo dõi "
-                "không cần đơn vị).")
+    example = _("Ví dụ: /moi Sở Công Thương đầu mối — hoặc /moi lãnh đạo (lãnh đạo, điều phối không cần "
+                "đơn vị).")
     if not ctx.plans:
         return [Reply(_("Chưa nạp kế hoạch nào; quản trị viên cần chạy `nhacviec plan load`."))]
     unit_text, role = split_role(args)

@@ -1,9 +1,14 @@
-"""The digest's chart: status of the open rounds by unit, and progress toward the plan's targets."""
+"""The digest's chart, for a leader who has thirty seconds: per unit in force today, the share of its reports
+received, not yet due and overdue (rates, so that a unit holding many obligations does not look worse); and
+each target's milestones with the figure reached.
+
+Units that have merged are counted under their successor: the unit a leader can call today. Names, not codes.
+"""
 
 from __future__ import annotations
 
 import io
-from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 import matplotlib
 
@@ -11,66 +16,142 @@ matplotlib.use("Agg")  # no screen on a server
 
 from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from jobs.digest import Digest, number
-from locales import _
+from locales import _, format_date
 from models.rules.text import clean
-from models.store.tables import ReportStatus
-from models.wording import MILESTONE_OP, STATUS
+from models.wording import MILESTONE_OP, short
 
-ORDER = [ReportStatus.done, ReportStatus.in_progress, ReportStatus.blocked, ReportStatus.not_started, None]
-COLOURS = {ReportStatus.done: "#2e7d32", ReportStatus.in_progress: "#1976d2", ReportStatus.blocked: "#f9a825",
-           ReportStatus.not_started: "#9e9e9e", None: "#e53935"}
+RECEIVED, NOT_DUE, OVERDUE = "#2e7d32", "#bdbdbd", "#e53935"
+TARGET, TARGET_MISSED = "#5e35b1", "#e53935"
 
-
-# Labels are data (unit and target codes from plan files, older rows): drawn as written, never as
-# mathtext, where one "$" in a code fails the whole figure.
+# Labels are data (unit and target names from plan files, older rows): drawn as written, never as
+# mathtext, where one "$" in a name fails the whole figure.
 PLAIN_TEXT = {"text.parse_math": False}
 
 
-def render(d: Digest) -> bytes:
-    counts: dict[str, Counter] = defaultdict(Counter)
+@dataclass
+class UnitShare:
+    name: str
+    received: int = 0
+    not_due: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.received + self.not_due + self.overdue
+
+    @property
+    def rate(self) -> float:
+        """The share of its reports already due that came in (1.0 when none is due yet)."""
+        due = self.received + self.overdue
+        return self.received / due if due else 1.0
+
+
+def unit_shares(d: Digest) -> list[UnitShare]:
+    """Per unit in force today, its items in the digest's rounds and overdue, lowest rate first."""
+    shares: dict[str, UnitShare] = {}
     for item in d.items:
-        counts[clean(item.obligation.unit_code)][item.report.status if item.report else None] += 1
-    units = sorted(counts, key=lambda u: (-counts[u][None], u))
+        name = clean(d.unit_today(item.obligation))
+        share = shares.setdefault(name, UnitShare(name))
+        if item.reported:
+            share.received += 1
+        elif item.obligation.due < d.today:
+            share.overdue += 1
+        else:
+            share.not_due += 1
+    return sorted(shares.values(), key=lambda s: (s.rate, -s.overdue, s.name))
+
+
+def render(d: Digest) -> bytes:
     with matplotlib.rc_context(PLAIN_TEXT):
-        figure, (left, right) = plt.subplots(1, 2, figsize=(12, max(4.0, 0.32 * len(units) + 1.5)),
-                                             gridspec_kw={"width_ratios": [3, 2]})
+        figure = draw(d)
         try:
-            _units(left, units, counts)
-            _targets(right, d)
-            figure.tight_layout()
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", dpi=110)
         finally:
-            plt.close(figure)  # also when drawing failed: pyplot keeps every open figure otherwise
+            plt.close(figure)  # pyplot keeps every open figure otherwise
     return buffer.getvalue()
 
 
-def _units(left: Axes, units: list[str], counts: dict[str, Counter]) -> None:
-    start = [0] * len(units)
-    for status in ORDER:
-        values = [counts[u][status] for u in units]
-        label = _(STATUS[status]) if status else _("Chưa báo cáo")
-        left.barh(units, values, left=start, color=COLOURS[status], label=label)
-        start = [a + b for a, b in zip(start, values, strict=True)]
+def draw(d: Digest) -> Figure:
+    """The chart as a figure (the caller closes it); `render` makes it a PNG."""
+    units = unit_shares(d)
+    targets = _target_rows(d)
+    height = max(4.5, 0.36 * max(len(units), 2 * len(targets)) + 2.0)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(13, height), gridspec_kw={"width_ratios": [3, 2]})
+    try:
+        with matplotlib.rc_context(PLAIN_TEXT):
+            figure.suptitle(clean(_("Bản tin tuần — {plan} — ngày {day}").format(
+                plan=d.plan.short or d.plan.code, day=format_date(d.today))), fontsize=13, fontweight="bold")
+            _units(left, units)
+            _targets(right, targets)
+            figure.tight_layout()
+    except BaseException:
+        plt.close(figure)  # also when drawing failed
+        raise
+    return figure
+
+
+def _units(left: Axes, units: list[UnitShare]) -> None:
+    names = [short(u.name, 38) for u in units]
+    parts = [(_("Đã nhận"), RECEIVED, [u.received for u in units]),
+             (_("Chưa đến hạn"), NOT_DUE, [u.not_due for u in units]),
+             (_("Quá hạn"), OVERDUE, [u.overdue for u in units])]
+    start = [0.0] * len(units)
+    for label, colour, counts in parts:
+        widths = [100 * c / u.total if u.total else 0.0 for c, u in zip(counts, units, strict=True)]
+        left.barh(names, widths, left=start, color=colour, label=label)
+        start = [a + b for a, b in zip(start, widths, strict=True)]
+    for row, unit in enumerate(units):
+        due = unit.received + unit.overdue
+        note = _("{received}/{due} đã nhận").format(received=unit.received, due=due) if due else _("chưa đến hạn")
+        left.text(101, row, note, va="center", fontsize=8)
+    left.set_xlim(0, 125)
+    left.set_xlabel(_("% báo cáo của đơn vị"))
     left.invert_yaxis()
-    left.set_title(_("Tình trạng theo đơn vị (kỳ đang mở và quá hạn)"))
-    left.legend(loc="lower right", fontsize=8)
+    left.set_title(_("Tỷ lệ nhận báo cáo theo đơn vị"), fontsize=10)
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8, frameon=False)
+    if not units:
+        left.text(50, 0, _("Không có kỳ báo cáo nào đang mở."), ha="center")
 
 
-def _targets(right: Axes, d: Digest) -> None:
-    names, shares, notes = [], [], []
-    for target in d.targets:
-        for year, goal, op in target.milestones:  # every milestone: 2025 and 2030 are both worth seeing
-            reached = target.value_for(year)
-            names.append(clean(f"{target.code} {MILESTONE_OP.get(op, op)}{number(goal)} ({year})"))
-            shares.append(float(reached * 100 / goal) if reached is not None and goal else 0.0)
-            notes.append(f"{number(reached) if reached is not None else '–'} / {number(goal)}")
-    bars = right.barh(names, shares, color="#5e35b1", height=0.5)
-    for bar, note in zip(bars, notes, strict=True):
-        right.text(bar.get_width() + 2, bar.get_y() + bar.get_height() / 2, note, va="center", fontsize=8)
+@dataclass
+class TargetRow:
+    label: str
+    percent: float
+    note: str
+    missed: bool
+
+
+def _target_rows(d: Digest) -> list[TargetRow]:
+    rows = []
+    for t in d.targets:
+        for m in d.milestones(t):  # every milestone: 2025 and 2030 are both worth seeing
+            label = clean(f"{short(t.name, 34)}\n" + _("mốc {year} {op} {goal}").format(
+                year=m.year, op=MILESTONE_OP.get(m.op, m.op), goal=f"{number(m.goal)} {t.measure}".strip()))
+            if m.value is None:
+                rows.append(TargetRow(label, 0.0, _("chưa có số liệu"), False))
+                continue
+            figure = f"{number(m.value)} {t.measure}".strip()
+            verdict = (_("đã đạt") if m.reached else _("chưa đạt")) if m.passed else _("đến nay")
+            percent = float(m.value * 100 / m.goal) if m.goal else 0.0
+            rows.append(TargetRow(label, max(0.0, percent), f"{figure} — {verdict}", m.passed and not m.reached))
+    return rows
+
+
+def _targets(right: Axes, rows: list[TargetRow]) -> None:
+    if not rows:
+        right.axis("off")
+        return
+    bars = right.barh([r.label for r in rows], [min(r.percent, 150.0) for r in rows], height=0.5,
+                      color=[TARGET_MISSED if r.missed else TARGET for r in rows])
+    for bar, row in zip(bars, rows, strict=True):
+        right.text(bar.get_width() + 2, bar.get_y() + bar.get_height() / 2, clean(row.note), va="center", fontsize=8)
     right.axvline(100, color="#333333", linewidth=1)
-    right.set_xlim(0, max(125.0, *(s + 25 for s in shares)) if shares else 125.0)
+    right.set_xlim(0, 230)
+    right.set_xlabel(_("% so với mốc"))
+    right.tick_params(axis="y", labelsize=8)
     right.invert_yaxis()
-    right.set_title(_("Tiến độ mục tiêu (% mốc)"))
+    right.set_title(_("Mục tiêu của kế hoạch"), fontsize=10)

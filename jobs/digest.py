@@ -1,9 +1,9 @@
 """The weekly picture for coordinators and leaders: what it contains, and how it reads as text.
 
-The chart (jobs/chart.py) and the workbook (jobs/workbook.py) are drawn from the same `Digest`.
-Target progress adds up the latest version of each report: `sum` targets count everything reported
-from the start of the plan up to the milestone year, `latest` targets take the most recent figure,
-`max` the highest.
+The chart (jobs/chart.py) and the workbook (jobs/workbook.py) are drawn from the same `Digest`. Targets
+are counted by models/year_targets.py, the rule the yearly report uses too: a report counts toward the
+year its data window ends in; a milestone whose year is over is reached or not. A leader reads names,
+not codes, and a list that is cut says how much is left out.
 """
 
 from __future__ import annotations
@@ -15,29 +15,23 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, extract, func, select
+from sqlalchemy import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from locales import _, format_date, format_datetime, format_number
+from locales import _, format_date, format_datetime, format_number, ngettext
+from models import year_targets
 from models.obligations import Obligation, plan_calendar
 from models.registry import PendingSuccession, current_of, pending_successions
 from models.rules.text import clean
 from models.rules.workdays import WorkCalendar
 from models.status import Item, snapshot
-from models.store.tables import (
-    Assignment,
-    Indicator,
-    Period,
-    Plan,
-    Report,
-    ReportStatus,
-    ReportValue,
-    Target,
-    TargetMilestone,
-    Task,
-    Unit,
-)
-from models.wording import MILESTONE_OP, deadline_phrase, round_title, short, status_label
+from models.store.tables import Assignment, Indicator, Plan, ReportStatus, Task, Unit
+from models.wording import MILESTONE_OP, deadline_phrase, period_of, round_title, short, status_label
+from models.year_targets import Contribution, MilestoneState, TargetFigures, milestones_on, target_figures
+
+OVERDUE_UNITS = 20  # units listed by name in the text; the rest are counted
+PER_UNIT = 8  # overdue reports named per unit
+LISTED = 15  # completed reports, obstacles, unconfirmed focal points
 
 
 @dataclass
@@ -47,28 +41,6 @@ class Round:
     deadline: str
     reported: int
     total: int
-
-
-@dataclass
-class TargetProgress:
-    code: str
-    name: str
-    measure: str
-    aggregate: str
-    value: Decimal | None
-    as_of: date | None
-    milestones: list[tuple[int, Decimal, str]]  # (year, value, op)
-    by_year: dict[int, Decimal] = field(default_factory=dict)  # `sum` targets: reported per deadline year
-    contributions: list[tuple[str, str, str, date, Decimal, datetime]] = field(default_factory=list)
-    # (unit, task, period, due, value, submitted): only loaded for the workbook
-
-    def value_for(self, year: int) -> Decimal | None:
-        """Progress toward the milestone of `year`. A year's reports are due by the next January
-        (statistics), so they count toward that year's milestone."""
-        if self.aggregate != "sum":
-            return self.value
-        counted = [v for y, v in self.by_year.items() if y <= year + 1]
-        return sum(counted, Decimal(0)) if counted else None
 
 
 @dataclass
@@ -82,13 +54,15 @@ class Digest:
     overdue: list[Item]
     completed: list[Item]  # reported done in the last week
     obstacles: list[Item]
-    targets: list[TargetProgress]
+    targets: list[TargetFigures]
     # Units that have ended, by id → the unit carrying their work today: old reports stay under the old
     # unit's name, which alone would read as a unit that no longer exists.
     now_part_of: dict[int, Unit] = field(default_factory=dict)
     # Focal points of merged or retired units who have not yet said whether they carry on for the
     # successor: until they do, the successor may have no one answering its reminders.
     unconfirmed: list[PendingSuccession] = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)  # only loaded for the workbook
+    indicator_names: dict[str, str] = field(default_factory=dict)  # code → name, for column headers
 
     @property
     def today(self) -> date:
@@ -102,9 +76,23 @@ class Digest:
                                                         for i in self.items))
 
     def unit_label(self, o: Obligation) -> str:
-        """"SKHCN", or "STTTT (nay: SKHCN)" for a unit that has merged since."""
+        """"Sở Công Thương", or "Sở Thông tin và Truyền thông (nay: Sở Khoa học và Công nghệ)" for a unit
+        that has merged since."""
+        current = self.now_part_of.get(o.unit_id)
+        return o.unit_name + (" " + _("(nay: {name})").format(name=current.name) if current else "")
+
+    def unit_code_label(self, o: Obligation) -> str:
+        """"SKHCN", or "STTTT (nay: SKHCN)": for tables that show the name beside it (the web view)."""
         current = self.now_part_of.get(o.unit_id)
         return o.unit_code + (" " + _("(nay: {code})").format(code=current.code) if current else "")
+
+    def unit_today(self, o: Obligation) -> str:
+        """The unit in force today that carries `o`: its successor when it has ended."""
+        current = self.now_part_of.get(o.unit_id)
+        return current.name if current else o.unit_name
+
+    def milestones(self, t: TargetFigures) -> list[MilestoneState]:
+        return milestones_on(t, self.today.year, self.plan.start.year)
 
 
 async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, *,
@@ -131,9 +119,10 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
     completed = [i for i in items if i.report and i.report.status == ReportStatus.done
                  and i.report.submitted_at >= week_ago]
     obstacles = [i for i in items if i.report and (i.report.status == ReportStatus.blocked or i.report.obstacles)]
-    targets = await _targets(session, plan)
-    if contributions:
-        await _contributions(session, plan, targets)
+    targets = await target_figures(session, plan, today.year)
+    behind = await year_targets.contributions(session, plan, today.year) if contributions else []
+    names = dict((await session.exec(select(Indicator.code, Indicator.name).where(
+        Indicator.plan_id == plan.id, Indicator.active))).all())
     units = {u.id: u for u in (await session.exec(select(Unit))).scalars()}
     ended = {o.unit_id for o in (i.obligation for i in items) if units[o.unit_id].valid_to is not None
              and units[o.unit_id].valid_to < today}
@@ -143,68 +132,7 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
                                        .where(Task.plan_id == plan.id))).scalars())
     unconfirmed = [p for p in await pending_successions(session, today) if p.current.id in in_plan]
     return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles, targets, now_part_of,
-                  unconfirmed)
-
-
-def _target_values():
-    """Latest report versions' values for the plan's targets (joined once, filtered by the caller)."""
-    return (select(Indicator.target_id, ReportValue.value, Period.due, Report.submitted_at)
-            .select_from(ReportValue)
-            .join(Indicator, Indicator.id == ReportValue.indicator_id)
-            .join(Report, Report.id == ReportValue.report_id)
-            .join(Period, Period.id == Report.period_id)
-            .where(Report.is_latest, Indicator.target_id == bindparam("target_id")))
-
-
-async def _targets(session: AsyncSession, plan: Plan) -> list[TargetProgress]:
-    """Progress per target, aggregated by the database (a province holds tens of thousands of reports)."""
-    targets = (await session.exec(select(Target).where(Target.plan_id == plan.id, Target.active)
-                                  .order_by(Target.id))).scalars().all()
-    milestones: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
-    if targets:
-        for m in (await session.exec(select(TargetMilestone).where(
-                TargetMilestone.target_id.in_([t.id for t in targets])).order_by(TargetMilestone.year))).scalars():
-            milestones[m.target_id].append((m.year, Decimal(m.value), m.op))
-    result = []
-    for target in targets:
-        values = _target_values().subquery()
-        by_year: dict[int, Decimal] = {}
-        value, as_of = None, None
-        if target.aggregate == "sum":
-            year = extract("year", values.c.due)
-            rows = (await session.exec(select(year, func.sum(values.c.value), func.max(values.c.due))
-                                       .group_by(year), params={"target_id": target.id})).all()
-            by_year = {int(y): Decimal(total) for y, total, _last in rows}
-            if rows:
-                value, as_of = sum(by_year.values(), Decimal(0)), max(last for _y, _t, last in rows)
-        else:
-            order = values.c.value.desc() if target.aggregate == "max" else values.c.due.desc()
-            row = (await session.exec(select(values.c.value, values.c.due)
-                                      .order_by(order, values.c.submitted_at.desc()).limit(1),
-                                      params={"target_id": target.id})).first()
-            if row is not None:
-                value, as_of = Decimal(row[0]), row[1]
-        result.append(TargetProgress(target.code, target.name, target.measure, target.aggregate, value, as_of,
-                                     milestones.get(target.id, []), by_year))
-    return result
-
-
-async def _contributions(session: AsyncSession, plan: Plan, targets: list[TargetProgress]) -> None:
-    codes = {t.code: t for t in targets}
-    rows = (await session.exec(
-        select(Target.code, ReportValue.value, Report.submitted_at, Period.due, Period.key, Unit.code, Task.code)
-        .join(Indicator, Indicator.id == ReportValue.indicator_id)
-        .join(Target, Target.id == Indicator.target_id)
-        .join(Report, Report.id == ReportValue.report_id)
-        .join(Period, Period.id == Report.period_id)
-        .join(Assignment, Assignment.id == Report.assignment_id)
-        .join(Unit, Unit.id == Assignment.unit_id)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(Report.is_latest, Target.plan_id == plan.id)
-        .order_by(Period.due, Report.submitted_at))).all()
-    for code, value, submitted, due, key, unit, task in rows:
-        if code in codes:
-            codes[code].contributions.append((unit, task, key, due, Decimal(value), submitted))
+                  unconfirmed, behind, names)
 
 
 # --- text -----------------------------------------------------------------------------------------
@@ -214,21 +142,37 @@ def number(value: Decimal) -> str:
     return format_number(value.quantize(Decimal("0.01")).normalize())
 
 
-def target_line(t: TargetProgress) -> str:
-    if t.value is None:
-        return _("• {name}: chưa có số liệu").format(name=short(t.name, 80))
-    parts = []
-    for year, goal, op in t.milestones:
-        reached = t.value_for(year)
-        if t.aggregate == "sum" and goal and reached is not None:
-            parts.append(_("mốc {year} {op} {goal}: {percent}%").format(
-                year=year, op=MILESTONE_OP.get(op, op), goal=number(goal), percent=int(reached * 100 / goal)))
-        else:
-            parts.append(_("mốc {year} {op} {goal}").format(year=year, op=MILESTONE_OP.get(op, op),
-                                                             goal=number(goal)))
-    kind = _("cộng dồn") if t.aggregate == "sum" else _("số mới nhất")
-    return _("• {name}: {value} {measure} ({kind}) — {milestones}").format(
-        name=short(t.name, 80), value=number(t.value), measure=t.measure, kind=kind, milestones="; ".join(parts))
+def _figure(value: Decimal, measure: str) -> str:
+    return f"{number(value)} {measure}".strip()
+
+
+def milestone_text(t: TargetFigures, m: MilestoneState) -> str:
+    """"mốc 2025 ≥ 30 lượt: 53 lượt (177%) — đã đạt"; "mốc 2030 ≥ 40 lượt: đến nay 61 lượt (153%)"."""
+    head = _("mốc {year} {op} {goal}").format(year=m.year, op=MILESTONE_OP.get(m.op, m.op),
+                                              goal=_figure(m.goal, t.measure))
+    if m.value is None:
+        return head + ": " + _("chưa có số liệu")
+    if t.aggregate == "average_growth":
+        figure = ngettext("bình quân {first}–{last}: {value} ({n} năm có số liệu)",
+                          "bình quân {first}–{last}: {value} ({n} năm có số liệu)", m.years_with_data).format(
+            first=m.first, last=m.last, value=_figure(m.value, t.measure), n=m.years_with_data)
+    else:
+        figure = _figure(m.value, t.measure) + (f" ({m.percent}%)" if m.percent is not None else "")
+        if not m.passed:
+            figure = _("đến nay {figure}").format(figure=figure)
+    if m.passed:
+        return head + ": " + figure + " — " + (_("đã đạt") if m.reached else _("chưa đạt"))
+    return head + ": " + figure
+
+
+def target_line(d: Digest, t: TargetFigures) -> str:
+    milestones = "; ".join(milestone_text(t, m) for m in d.milestones(t)) or _("chưa có mốc")
+    return f"• {short(t.name, 80)}: {milestones}"
+
+
+def _more(lines: list[str], shown: int, total: int, what: str) -> list[str]:
+    """The list as shown, and a last line saying how many were left out."""
+    return lines + ([f"… {what.format(n=total - shown)}"] if total > shown else [])
 
 
 def texts(digests: Sequence[Digest], *, attachments: bool = True) -> str:
@@ -256,36 +200,68 @@ def text(d: Digest, *, attachments: bool = True) -> str:
         lines.append(_("• {title} — {deadline}: {reported}/{total} ({percent}%)").format(
             title=r.title, deadline=r.deadline, reported=r.reported, total=r.total, percent=percent))
     lines.append("")
-    if d.overdue:
-        by_unit: dict[str, list[str]] = defaultdict(list)
-        for item in d.overdue:
-            by_unit[d.unit_label(item.obligation)].append(item.obligation.task_code)
-        lines.append(_("⏰ Quá hạn chưa báo cáo: {n} báo cáo của {units} đơn vị").format(
-            n=len(d.overdue), units=len(by_unit)))
-        lines += [f"• {unit}: {', '.join(sorted(set(tasks)))}" for unit, tasks in sorted(by_unit.items())[:20]]
-    else:
-        lines.append(_("⏰ Không có báo cáo nào quá hạn."))
+    lines += _overdue(d)
     if d.completed:
         lines += ["", _("✅ Hoàn thành trong tuần:")]
-        lines += [f"• {d.unit_label(i.obligation)} · {i.obligation.task_code} — {short(i.obligation.task_title, 70)}"
-                  for i in d.completed[:15]]
+        lines += _more([f"• {d.unit_label(i.obligation)} · {i.obligation.task_code} — "
+                        f"{short(i.obligation.task_title, 70)}" for i in d.completed[:LISTED]],
+                       LISTED, len(d.completed), _("và {n} báo cáo khác"))
     if d.obstacles:
         lines += ["", _("⚠️ Vướng mắc đang mở ({n}):").format(n=len(d.obstacles))]
-        for item in d.obstacles[:15]:
-            report = item.report
-            assert report is not None
-            what = report.obstacles or report.note or status_label(report.status)
-            extra = " — " + _("đề xuất: {text}").format(text=short(report.proposals, 80)) if report.proposals else ""
-            lines.append(f"• {d.unit_label(item.obligation)} · {item.obligation.task_code}: {short(what, 140)}{extra}")
+        lines += _obstacles(d)
     if d.unconfirmed:
         lines += ["", _("🕓 Đầu mối chưa xác nhận sau sắp xếp ({n}):").format(n=len(d.unconfirmed))]
-        lines += [_("• {name}: {former} → {current}").format(
-            name=p.member.display_name, former=p.former.code, current=p.current.code) for p in d.unconfirmed[:15]]
+        lines += _more([_("• {name}: {former} → {current}").format(
+            name=p.member.display_name, former=p.former.name, current=p.current.name) for p in d.unconfirmed[:LISTED]],
+            LISTED, len(d.unconfirmed), _("và {n} người khác"))
     if d.targets:
         lines += ["", _("🎯 Mục tiêu:")]
-        lines += [target_line(t) for t in d.targets]
+        lines += [target_line(d, t) for t in d.targets]
     if attachments:
         lines += ["", _("Kèm theo: biểu đồ và bảng Excel (ngày {day}).").format(day=format_date(d.today))]
     # Notes stored before text was cleaned at the door may hold control characters; a terminal running
     # `nhacviec digest --print` would obey them.
     return clean("\n".join(lines))
+
+
+def _overdue(d: Digest) -> list[str]:
+    """Overdue reports by unit, most overdue first, each report with its period: "II.1 (năm 2025)"."""
+    if not d.overdue:
+        return [_("⏰ Không có báo cáo nào quá hạn.")]
+    by_unit: dict[str, list[Item]] = defaultdict(list)
+    for item in d.overdue:
+        by_unit[d.unit_label(item.obligation)].append(item)
+    lines = [_("⏰ Quá hạn chưa báo cáo: {n} báo cáo của {units} đơn vị").format(n=len(d.overdue), units=len(by_unit))]
+    ranked = sorted(by_unit.items(), key=lambda pair: (-len(pair[1]), pair[0]))
+    for unit, items in ranked[:OVERDUE_UNITS]:
+        items.sort(key=lambda i: (i.obligation.due, i.obligation.task_code))
+        named = [f"{i.obligation.task_code} ({period_of(i.obligation)})" for i in items[:PER_UNIT]]
+        more = len(items) - len(named)
+        lines.append(f"• {unit}: {', '.join(named)}" + (
+            " " + _("và {n} báo cáo khác").format(n=more) if more else ""))
+    if len(ranked) > OVERDUE_UNITS:
+        lines.append("… " + _("và {n} đơn vị khác (gõ /quahan để xem đủ)").format(n=len(ranked) - OVERDUE_UNITS))
+    return lines
+
+
+def _obstacles(d: Digest) -> list[str]:
+    """Open obstacles grouped by task: the task once, then what each unit says about it."""
+    by_task: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    for item in d.obstacles:
+        o = item.obligation
+        by_task[(o.task_code, o.task_short_title or o.task_title)].append(item)
+    lines: list[str] = []
+    shown = 0
+    for (code, title), items in sorted(by_task.items()):
+        if shown >= LISTED:
+            break
+        lines.append(f"■ {code} — {short(title, 70)}")
+        for item in items[:LISTED - shown]:
+            report = item.report
+            assert report is not None
+            what = report.obstacles or report.note or status_label(report.status)
+            extra = " — " + _("đề xuất: {text}").format(text=short(report.proposals, 80)) if report.proposals else ""
+            unit, period = d.unit_label(item.obligation), period_of(item.obligation)
+            lines.append(f"  • {unit} ({period}): {short(what, 140)}{extra}")
+            shown += 1
+    return _more(lines, shown, len(d.obstacles), _("và {n} vướng mắc khác"))

@@ -45,15 +45,40 @@ def title(text: str) -> str:
     return _TITLE_FORBIDDEN.sub("-", clean(text))[:31] or "-"
 
 
-def header(sheet: Worksheet, titles: list[str], widths: list[int]) -> None:
+def header(sheet: Worksheet, titles: list[str], widths: list[int]) -> int:
+    """The header row, after whatever the sheet holds (a title block): bold, tinted, frozen, and repeated on
+    every printed page. Returns its row number."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     append(sheet, titles)
+    row = sheet.max_row
     for index, width in enumerate(widths, start=1):
-        cell = sheet.cell(row=1, column=index)
+        cell = sheet.cell(row=row, column=index)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_COLOUR)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{row + 1}"
+    sheet.print_title_rows = f"{row}:{row}"
+    return row
+
+
+def title_block(sheet: Worksheet, lines: list[str]) -> None:
+    """What the sheet is, for whom and of when, above its table: the first line large and bold."""
+    from openpyxl.styles import Font
+
+    for index, line in enumerate(lines):
+        append(sheet, [line])
+        if index == 0:
+            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True, size=14)
+    append(sheet, [])
+
+
+def for_print(sheet: Worksheet) -> None:
+    """A4 landscape, as wide as one page (as many pages down as it takes)."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True

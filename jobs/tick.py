@@ -14,8 +14,9 @@ one message.
 - Escalations: from the second overdue step, every overdue item also goes to the coordinators, the
   registered group chats and (if configured) leaders — one message per recipient.
 - Focal points of a merged unit are asked once whether they carry on for its successor.
-- The weekly digest's moments come from its cron expression and are claimed the same way; a digest
-  missed during downtime goes out late (within six days), once.
+- The weekly digest's moments come from its cron expression and are claimed the same way; one that falls
+  on a day off (Tết, a public holiday) goes out on the next working day at the same time, and one missed
+  during downtime goes out late (within six days), once.
 - Someone with no account on a running channel is not claimed for: what is due to them stays due.
 """
 
@@ -34,10 +35,12 @@ from locales import _
 from models.obligations import Obligation, plan_calendar, task_indicator_codes, unreported
 from models.outbox import Action, Item, Queued, Recipients, claim
 from models.registry import pending_successions
+from models.rules.workdays import WorkCalendar
 from models.store.tables import Conversation, InboundSeen, Plan
 
 WINDOW = timedelta(days=130)  # steps lie within 60 working days of a deadline (plan file limit)
 DIGEST_CATCH_UP = timedelta(days=6)  # a digest missed during downtime is sent late, but not a week late
+DIGEST_MOVED_AT_MOST = timedelta(days=21)  # how far a day off can push a digest (Tết: nine days at most)
 SEEN_FOR = timedelta(days=30)  # platform message ids remembered against redelivery (Telegram: 24 h; 7 days asked)
 
 
@@ -78,7 +81,7 @@ async def due_now(session: AsyncSession, config: TickConfig, now: datetime,
     for plan in (await session.exec(select(Plan).where(Plan.retired_at.is_(None)).order_by(Plan.id))).scalars().all():
         await _plan_reminders(session, plan, config, recipients, now, due)
     await _succession_questions(session, config, recipients, now, due)
-    _digests(config, recipients, now, due)
+    _digests(config, recipients, now, due, await plan_calendar(session))
     return due
 
 
@@ -132,23 +135,35 @@ async def _succession_questions(session: AsyncSession, config: TickConfig, recip
             due.actions.append(Action.succession(pending.grant.id, recipient, when))
 
 
-def digest_moments(cron: str, tz: ZoneInfo, now: datetime, since: datetime) -> list[datetime]:
-    """Occurrences of the digest's cron expression in (since, now], computed by APScheduler."""
+def digest_moments(cron: str, tz: ZoneInfo, now: datetime, since: datetime,
+                   calendar: WorkCalendar | None = None) -> list[datetime]:
+    """The digest's moments in (since, now]: occurrences of its cron expression (computed by APScheduler),
+    each on a day off moved to the next working day at the same time (with `calendar`); two landing on
+    one moment are one (Tết's Monday moves onto the next Monday)."""
     trigger = CronTrigger.from_crontab(cron, timezone=tz)
-    found = []
+    start = since - DIGEST_MOVED_AT_MOST if calendar else since  # an earlier one may be moved into the span
+    found: list[datetime] = []
     previous = None
-    current = trigger.get_next_fire_time(None, since)
+    current = trigger.get_next_fire_time(None, start)
     while current is not None and current <= now:
-        if current > since:
+        if current > start:
             found.append(current)
         previous, current = current, trigger.get_next_fire_time(current, current + timedelta(seconds=1))
         if previous == current:
             break
-    return found
+    if calendar is not None:
+        found = [_on_a_working_day(m, calendar, tz) for m in found]
+    return sorted({m for m in found if since < m <= now})
 
 
-def _digests(config: TickConfig, recipients: Recipients, now: datetime, due: Due) -> None:
-    moments = digest_moments(config.digest_cron, config.tz, now, now - DIGEST_CATCH_UP)
+def _on_a_working_day(moment: datetime, calendar: WorkCalendar, tz: ZoneInfo) -> datetime:
+    local = moment.astimezone(tz)
+    day = calendar.next_working_day(local.date())
+    return local if day == local.date() else datetime.combine(day, local.timetz())
+
+
+def _digests(config: TickConfig, recipients: Recipients, now: datetime, due: Due, calendar: WorkCalendar) -> None:
+    moments = digest_moments(config.digest_cron, config.tz, now, now - DIGEST_CATCH_UP, calendar)
     if not moments:
         return
     latest = moments[-1].astimezone(config.tz)

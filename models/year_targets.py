@@ -11,6 +11,10 @@ What "the figure of a year" and "so far" mean follows the target's `aggregate`:
 - average_growth: a yearly rate (e.g. labour productivity growth, %/year); so far: the compound average
   ((∏(1 + rᵢ))^(1/n) − 1) over the years of the milestone's span that have a figure — the span of a
   milestone runs from the year after the previous milestone (or the plan's start) to its own year.
+
+A milestone's state (`milestones_on`) is read from the same figures: one whose year is over is reached or
+not, with its final figure; a later one shows the figure so far. The weekly digest, its chart and workbook,
+and the yearly report all read targets here.
 """
 
 from __future__ import annotations
@@ -18,15 +22,28 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.review import counts, review_of
-from models.store.tables import Indicator, Period, Plan, Report, ReportValue, Target, TargetMilestone
+from models.store.tables import (
+    Assignment,
+    Indicator,
+    Period,
+    Plan,
+    Report,
+    ReportValue,
+    Schedule,
+    Target,
+    TargetMilestone,
+    Task,
+    Unit,
+)
 
 HUNDRED = Decimal(100)
+ABOUT = Decimal("0.05")  # "~ 50": reached within 5% of the figure ("khoảng 50%")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +104,50 @@ class TargetFigures:
         return sum(1 for y in self.by_year if start <= y <= end)
 
 
+@dataclass(frozen=True, kw_only=True)
+class MilestoneState:
+    """Where one milestone stands on a day."""
+
+    year: int
+    goal: Decimal
+    op: str
+    value: Decimal | None  # the final figure (year over) or the figure so far; None: no data yet
+    first: int  # the years `value` covers: first..last
+    last: int
+    years_with_data: int
+    passed: bool  # the milestone's year is over: `reached` is the verdict
+    reached: bool | None  # None: no data
+
+    @property
+    def percent(self) -> int | None:
+        """The share of the goal reached, for figures that add up toward it (a sum, a latest level)."""
+        if self.value is None or not self.goal:
+            return None
+        return int((self.value * 100 / self.goal).quantize(Decimal(1), ROUND_HALF_UP))  # as people round
+
+
+def meets(value: Decimal, goal: Decimal, op: str) -> bool:
+    if op == ">":
+        return value > goal
+    if op == "~":
+        return value >= goal * (1 - ABOUT)
+    return value >= goal
+
+
+def milestones_on(t: TargetFigures, year: int, first_year: int) -> list[MilestoneState]:
+    """Each milestone of `t` as of `year` (the current year): years before it are over."""
+    states = []
+    for goal_year, goal, op in t.milestones:
+        last = min(goal_year, year)
+        start, _end = t.span(goal_year, first_year)
+        value = t.so_far(last, first_year) if last >= start else None
+        states.append(MilestoneState(
+            year=goal_year, goal=goal, op=op, value=value, first=start, last=last,
+            years_with_data=t.years_with_data(last, first_year) if last >= start else 0, passed=goal_year < year,
+            reached=meets(value, goal, op) if value is not None else None))
+    return states
+
+
 def year_figure(aggregate: str, figures: list[Figure]) -> Decimal:
     """The figure of one year from its reports. A yearly rate takes the report whose window is the year
     itself (the shortest), not a five-year assessment ending the same year."""
@@ -128,3 +189,40 @@ async def target_figures(session: AsyncSession, plan: Plan, last_year: int) -> l
                           by_year={y: year_figure(t.aggregate, f) for y, f in sorted(found[t.id].items())},
                           counted={y: len(f) for y, f in found[t.id].items()})
             for t in targets]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contribution:
+    """One report's figure behind a target (the workbook lists them)."""
+
+    target: str  # target code
+    unit: str  # the unit's name
+    task: str
+    every: str
+    period: str  # period key
+    schedule: str  # schedule name
+    year: int  # the year it counts toward: the year its window ends in
+    value: Decimal
+    submitted_at: object  # datetime (UTC)
+
+
+async def contributions(session: AsyncSession, plan: Plan, last_year: int) -> list[Contribution]:
+    """The reports behind each target of `plan`, counted by the same rule as `target_figures`."""
+    rows = (await session.exec(
+        select(Target.code, ReportValue.value, Report, Period.window_end, Period.key, Schedule.every, Schedule.name,
+               Unit.name, Task.code)
+        .select_from(ReportValue)
+        .join(Indicator, Indicator.id == ReportValue.indicator_id)
+        .join(Target, Target.id == Indicator.target_id)
+        .join(Report, Report.id == ReportValue.report_id)
+        .join(Period, Period.id == Report.period_id)
+        .join(Schedule, Schedule.id == Period.schedule_id)
+        .join(Assignment, Assignment.id == Report.assignment_id)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Report.is_latest, Indicator.plan_id == plan.id, Target.active, Period.active,
+               Period.window_end <= date(last_year, 12, 31))
+        .order_by(Period.window_end, Report.submitted_at, Report.id))).all()
+    return [Contribution(target=code, unit=unit, task=task, every=every, period=key, schedule=schedule or "",
+                         year=end.year, value=Decimal(value), submitted_at=report.submitted_at)
+            for code, value, report, end, key, every, schedule, unit, task in rows if counts(review_of(report))]

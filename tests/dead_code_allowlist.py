@@ -23,6 +23,7 @@ _.top_margin, _.bottom_margin, _.left_margin, _.right_margin, _.header_distance,
 _.page_width, _.page_height, _.start_type, _.right_indent, _.left_indent, _.first_line_indent
 _.highlight_color, _.different_first_page_header_footer, _.page_break_before, _.autofit
 _.allow_break_across_pages
+_.print_title_rows, _.paperSize, _.orientation, _.fitToWidth, _.fitToHeight, _.fitToPage
 _.msg, _.levelname, _.exc_text, _.stack_info
 _.creation_date, _.revision_date, _.fuzzy
 
@@ -32,3 +33,6 @@ _.do_process_update, _.put_nowait, _._tx
 
 # The shipped example plan's path: .ci/run's wheel smoke test checks it is installed (and the tests load it).
 EXAMPLE_PLAN
+
+# Fields the web view's Jinja2 templates read (bot/web/templates).
+submitted

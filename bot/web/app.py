@@ -89,7 +89,7 @@ class WebView:
             "Tài khoản của anh/chị chỉ xem được thông tin của đơn vị mình."))
 
     def not_found(self, request: web.Request) -> web.Response:
-        return self.message(request, 404, _("Không tìm thấy"), _("Trang này không có hoặc đã bị xoá."))
+        return self.message(request, 404, _("Không tìm thấy"), _("Trang này không có hoặc đã bị xóa."))
 
     # -- middleware: who is signed in, and CSRF on every POST -------------------------------------
 

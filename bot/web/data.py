@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jobs import digest as digest_data
 from jobs.digest import Digest
-from locales import _, format_date, format_datetime
+from locales import _, format_datetime
 from models.catalog import Catalog
 from models.obligations import Obligation
 from models.registry import current_of, focal_points
@@ -31,6 +31,7 @@ from models.status import Item, snapshot
 from models.store.tables import Assignment, GrantStatus, Period, Plan, Report, ReportStatus, Schedule, Task, Unit
 from models.wording import MILESTONE_OP as OP
 from models.wording import deadline_phrase, period_of, round_title, status_label
+from models.year_targets import TargetFigures
 
 STATUS_ORDER = (ReportStatus.done, ReportStatus.in_progress, ReportStatus.blocked, ReportStatus.not_started)
 LATEST_REPORTS = 20
@@ -175,7 +176,7 @@ async def overview(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInf
         o = item.obligation
         if not shown(o):
             continue
-        rate = rates.setdefault(o.unit_id, UnitRate(o.unit_id, d.unit_label(o), o.unit_name))
+        rate = rates.setdefault(o.unit_id, UnitRate(o.unit_id, d.unit_code_label(o), o.unit_name))
         if item.reported:
             rate.received += 1
         elif o.due < today:
@@ -192,7 +193,7 @@ async def overview(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInf
     units = sorted(rates.values(), key=lambda r: (-r.overdue, r.percent, r.code))
     years = {period_year(i.obligation) for i in [*state.overdue, *open_items]} | {default_year(today)}
     return PlanOverview(plan, year, sorted(years | ({year} if year else set())), format_datetime(now, tz),
-                        round_rows, units, overdue, obstacles, [_target(t) for t in d.targets], dict(other_years))
+                        round_rows, units, overdue, obstacles, [_target(d, t) for t in d.targets], dict(other_years))
 
 
 def _round(group: Sequence[Item], today: date, calendar: WorkCalendar) -> RoundRow:
@@ -205,15 +206,16 @@ def _round(group: Sequence[Item], today: date, calendar: WorkCalendar) -> RoundR
                     len(group), [(s, status_label(s), counts[s]) for s in STATUS_ORDER if counts.get(s)])
 
 
-def _target(t: digest_data.TargetProgress) -> TargetRow:
-    milestones = []
-    for year, goal, op in t.milestones:
-        reached = t.value_for(year)
-        percent = int(reached * 100 / goal) if t.aggregate == "sum" and goal and reached is not None else None
-        milestones.append(Milestone(year, OP.get(op, op), digest_data.number(goal), percent))
-    kind = _("cộng dồn") if t.aggregate == "sum" else _("số mới nhất")
-    return TargetRow(t.name, digest_data.number(t.value) if t.value is not None else None, t.measure, kind,
-                     format_date(t.as_of) if t.as_of else None, milestones)
+def _target(d: Digest, t: TargetFigures) -> TargetRow:
+    """A target as the digest says it (models/year_targets.py: one rule for every view)."""
+    states = d.milestones(t)
+    milestones = [Milestone(m.year, OP.get(m.op, m.op), digest_data.number(m.goal),
+                            m.percent if t.aggregate != "average_growth" else None) for m in states]
+    current = next((m for m in states if not m.passed), states[-1] if states else None)
+    value = current.value if current is not None else None
+    kind = {"sum": _("cộng dồn"), "average_growth": _("bình quân")}.get(t.aggregate, _("số mới nhất"))
+    return TargetRow(t.name, digest_data.number(value) if value is not None else None, t.measure, kind, None,
+                     milestones)
 
 
 def report_view(report: Report, values: dict[str, Decimal], tz: ZoneInfo) -> ReportView:
@@ -227,7 +229,7 @@ def report_view(report: Report, values: dict[str, Decimal], tz: ZoneInfo) -> Rep
 def _line(item: Item, d: Digest | None, today: date, *, calendar: WorkCalendar | None = None,
           tz: ZoneInfo | None = None, former: dict[int, Unit] | None = None) -> Line:
     o = item.obligation
-    unit = d.unit_label(o) if d else o.unit_code
+    unit = d.unit_code_label(o) if d else o.unit_code
     if former and o.unit_id in former:
         unit += " " + _("(trước đây: {name})").format(name=former[o.unit_id].name)
     calendar = d.calendar if d else calendar

@@ -340,7 +340,10 @@ class _Loader:
                         "window_end": p.window_end, "due": p.due, "active": True}
                 # Periods exist from the plan's issue (history and `nhacviec schedule`); which of them
                 # are chased is Plan.track_from's business.
-                for p in rules.periods(spec_schedule.rule(), header.start, header.end, calendar, header.issued)
+                # A deadline on a day off is stored moved (next or previous working day, as the plan says):
+                # reloading a plan moves the deadlines of periods stored before that rule.
+                for p in rules.periods(spec_schedule.rule(), header.start, header.end, calendar, header.issued,
+                                       self.spec.calendar.deadline_on_day_off)
             }
             await self._sync("period", Period, existing, desired, label=lambda k, c=code: f"{c} {k}")
         for code, schedule in schedules.items():

@@ -35,7 +35,7 @@ def read_model(path: Path | str, model: type[M], what: str, field_names: set[str
     """`what` is how to tell a person the file must look (e.g. "plan:, units:, tasks: …")."""
     located = source.read(path)
     if not isinstance(located.value, dict):
-        raise SourceError([located.problem((), _("tệp phải là một bảng khoá: giá trị ({keys})").format(keys=what))])
+        raise SourceError([located.problem((), _("tệp phải là một bảng khóa: giá trị ({keys})").format(keys=what))])
     try:
         spec = model.model_validate(located.value)
     except ValidationError as error:
@@ -90,9 +90,9 @@ def _message(item: dict[str, Any]) -> str:
     kind = item["type"]
     ctx = item.get("ctx") or {}
     if kind == "missing":
-        return _("thiếu khoá bắt buộc")
+        return _("thiếu khóa bắt buộc")
     if kind == "extra_forbidden":
-        return _("khoá không được hỗ trợ (kiểm tra chính tả)")
+        return _("khóa không được hỗ trợ (kiểm tra chính tả)")
     if kind.startswith("date"):
         return _("ngày không hợp lệ: '{value}' (viết theo dạng NĂM-THÁNG-NGÀY, ví dụ 2025-12-15)").format(
             value=item.get("input"))
@@ -116,7 +116,7 @@ def _message(item: dict[str, Any]) -> str:
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return _("giá trị '{value}' ngoài khoảng cho phép").format(value=item.get("input"))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return _("cần một bảng khoá: giá trị")
+        return _("cần một bảng khóa: giá trị")
     if kind == "list_type":
         return _("cần một danh sách (mỗi mục một dòng bắt đầu bằng '- ')")
     if kind in ("string_type",):

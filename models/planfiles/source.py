@@ -94,7 +94,7 @@ def read(path: Path | str, display: str | None = None) -> Located:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise SourceError([Problem(name, None, "", _(
-            "tệp không phải UTF-8 (byte lỗi ở vị trí {pos}); hãy lưu lại với mã hoá UTF-8"
+            "tệp không phải UTF-8 (byte lỗi ở vị trí {pos}); hãy lưu lại với mã hóa UTF-8"
         ).format(pos=error.start))]) from error
     return parse(text, name)
 
@@ -118,7 +118,7 @@ def _control_characters(text: str, name: str) -> list[Problem]:
             continue
         line, column = _line_of(text, index)
         problems.append(Problem(name, line, "", _(
-            "ký tự điều khiển U+{code:04X} ở cột {column} không được phép trong tệp; hãy xoá nó").format(
+            "ký tự điều khiển U+{code:04X} ở cột {column} không được phép trong tệp; hãy xóa nó").format(
             code=ord(character), column=column)))
         if len(problems) == MAX_REPORTED:
             break
@@ -138,7 +138,7 @@ def parse(text: str, name: str) -> Located:
     except yaml.reader.ReaderError as error:  # a character PyYAML refuses that the check above let through
         line, column = _line_of(text, error.position)
         raise SourceError([Problem(name, line, "", _(
-            "ký tự U+{code:04X} ở cột {column} không được phép trong tệp; hãy xoá nó").format(
+            "ký tự U+{code:04X} ở cột {column} không được phép trong tệp; hãy xóa nó").format(
             code=error.character if isinstance(error.character, int) else ord(error.character),
             column=column))]) from None
     except yaml.YAMLError as error:
@@ -181,14 +181,14 @@ def _convert(node: yaml.Node, path: Path_, located: Located, problems: list[Prob
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem(located.file, key_line, format_path(path), _(
-                    "khoá phải là một chuỗi đơn giản")))
+                    "khóa phải là một chuỗi đơn giản")))
                 continue
             key = _scalar(key_node, path, located, problems)
             if isinstance(key, bool) or key is None:
                 key = key_node.value  # "yes"/"no"/"null" as keys mean the words, not booleans
             if key in result:
                 problems.append(Problem(located.file, key_line, format_path((*path, key)), _(
-                    "khoá bị lặp (đã có ở dòng {line})").format(line=first_line[key])))
+                    "khóa bị lặp (đã có ở dòng {line})").format(line=first_line[key])))
                 continue
             first_line[key] = key_line
             located.lines[(*path, key)] = key_line

@@ -9,6 +9,11 @@ Deadlines (`due`):
 - `"MM-DD"` / a day of month: the first such date on or after the window's last day;
 - `{after_cutoff: N}`: N working days after the window closes (NĐ 09 asks for at least one);
 - one-off schedules give their date.
+
+A deadline that falls on a day off moves to the next working day (Bộ luật Dân sự 2015, Điều 148 khoản 5),
+or to the previous one when the plan says so (`calendar.deadline_on_day_off: previous`). The move is made
+here, where periods are derived, so that `Period.due` holds the deadline every view shows and every rule
+(reminders, escalations, the late flag, the digest) counts from.
 """
 
 from __future__ import annotations
@@ -141,18 +146,34 @@ def due_date(rule: Rule, window_end: date, cal: WorkCalendar) -> date:
     raise ValueError("the `due` rule is empty")
 
 
+class OnDayOff(StrEnum):
+    next = "next"  # Bộ luật Dân sự 2015, Điều 148 khoản 5
+    previous = "previous"
+
+
+def working_deadline(day: date, cal: WorkCalendar, on_day_off: str = OnDayOff.next) -> date:
+    """`day` if it is a working day, else the next (or, by the plan's choice, the previous) working day."""
+    if on_day_off == OnDayOff.previous:
+        return cal.previous_working_day(day)
+    return cal.next_working_day(day)
+
+
 def periods(
-    rule: Rule, span_start: date, span_end: date, cal: WorkCalendar, track_from: date | None = None
+    rule: Rule, span_start: date, span_end: date, cal: WorkCalendar, track_from: date | None = None,
+    on_day_off: str = OnDayOff.next,
 ) -> list[PeriodSpec]:
-    """Every period whose window closes inside the plan's span and whose deadline is followed."""
+    """Every period whose window closes inside the plan's span and whose deadline is followed; each
+    deadline on a working day (see `working_deadline`)."""
     track_from = track_from or span_start
     if rule.every == Every.once:
         if rule.once is None:
             raise ValueError("a one-off schedule needs its date")
-        if rule.once < track_from:
+        due = working_deadline(rule.once, cal, on_day_off)
+        if due < track_from:
             return []
         start = rule.window_from or span_start
-        return [PeriodSpec(rule.once.isoformat(), start, rule.once, rule.once)]
+        # The key stays the date the plan names: it identifies the period, whatever day it is due.
+        return [PeriodSpec(rule.once.isoformat(), start, rule.once, due)]
     result: list[PeriodSpec] = []
     for year in range(span_start.year - 1, span_end.year + 1):
         if rule.every == Every.five_year and (year - FIVE_YEAR_ANCHOR) % 5:
@@ -161,7 +182,7 @@ def periods(
             start, end = window(rule.every, rule.window, year, index)
             if not span_start <= end <= span_end:
                 continue
-            due = due_date(rule, end, cal)
+            due = working_deadline(due_date(rule, end, cal), cal, on_day_off)
             if due < track_from:
                 continue
             result.append(PeriodSpec(period_key(rule.every, year, index), start, end, due))

@@ -58,6 +58,14 @@ class WorkCalendar:
                 return candidate
         raise ValueError(f"no working day within {_MAX_SEARCH_DAYS} days before {day}")
 
+    def next_working_day(self, day: date) -> date:
+        """`day` itself if it is a working day, else the first working day after it."""
+        for offset in range(_MAX_SEARCH_DAYS):
+            candidate = day + timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError(f"no working day within {_MAX_SEARCH_DAYS} days after {day}")
+
     def add_working_days(self, day: date, count: int) -> date:
         """The `count`-th working day after `day` (before it when negative), `day` not counted."""
         if count == 0:
@@ -76,10 +84,10 @@ class WorkCalendar:
     def step_date(self, due: date, step: int) -> date:
         """The day a reminder step falls on, steps counted in working days from the deadline.
 
-        Steps at or before the deadline are counted back from the deadline, and a deadline that
-        falls on a day off is reminded on the working day before it: a reminder must reach people
-        at their desks, not on a Saturday or in Tết. Steps after the deadline (escalations) are
-        counted forward from it.
+        Steps at or before the deadline are counted back from the deadline; steps after it
+        (escalations) forward. Deadlines are moved onto working days where periods are derived
+        (models/rules/periods.py); a deadline still on a day off (a period stored before that rule)
+        is reminded on the working day before it: a reminder must reach people at their desks.
         """
         if step > 0:
             return self.add_working_days(due, step)

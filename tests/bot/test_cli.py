@@ -235,6 +235,15 @@ def test_reminders_preview_says_what_and_why_without_sending(loaded):
     assert "Nếu bot chạy vào 08:00 09/12/2026, lần quét sẽ gửi 0 tin nhắn." in out
 
 
+def test_a_saturday_deadline_is_scheduled_on_the_monday(loaded):
+    """20/01/2029 is a Saturday: Bộ luật Dân sự 2015, Điều 148 khoản 5 moves the deadline to Monday."""
+    out = nhacviec("schedule", "--from", "15/01/2029", "--to", "31/01/2029", "--unit", "CTK", env=loaded).output
+    assert "■ Hạn Thứ Hai, 22/01/2029 — Đánh giá tăng trưởng kinh tế, năng suất lao động hằng năm, năm 2028" in out
+    assert "Thứ Bảy, 20/01/2029" not in out and "rơi vào ngày nghỉ" not in out
+    assert "Nhắc trước hạn: Thứ Hai, 15/01/2029 (-5) · Thứ Năm, 18/01/2029 (-2) · Thứ Hai, 22/01/2029 (hạn)" in out
+    assert "Nhắc quá hạn: Thứ Ba, 23/01/2029 (+1) · Thứ Năm, 25/01/2029 (+3)" in out
+
+
 def test_digest_print_and_files(loaded, tmp_path):
     out = nhacviec("digest", "--print", env=loaded).output
     assert "📰 Bản tin tuần — kế hoạch KH 3064 – Năng suất" in out and "🎯 Mục tiêu:" in out

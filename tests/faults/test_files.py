@@ -75,7 +75,7 @@ def test_control_characters_in_plan_and_reorganisation_files_are_refused_with_th
     with pytest.raises(SourceError) as error:
         read_plan(plan)
     assert str(error.value) == (f"{plan}:{line}: ký tự điều khiển {name} ở cột {text[line - 1].index(character) + 1} "
-                                "không được phép trong tệp; hãy xoá nó")
+                                "không được phép trong tệp; hãy xóa nó")
     check = nhacviec("plan", "check", str(plan))
     assert check.exit_code == 2 and f"{plan}:{line}: ký tự điều khiển {name}" in check.output
     assert_no_traceback(check.output)

@@ -116,9 +116,9 @@ async def test_a_digest_whose_chart_cannot_be_drawn_still_goes_out_as_text(teleg
 
 
 async def test_the_chart_draws_codes_as_written(telegram, sessions, plan):
-    """Labels are data: a "$" in a unit code stored by older data is drawn, not parsed as mathtext."""
+    """Labels are data: a "$" in a unit's name or code stored by older data is drawn, not parsed as mathtext."""
     async with sessions() as session:
-        await session.exec(update(Unit).where(Unit.code == "SCT").values(code="S$C_$T\x1b"))
+        await session.exec(update(Unit).where(Unit.code == "SCT").values(code="S$C_$T\x1b", name="Sở $C_$T\x1b"))
         await session.commit()
         data = await digest.build(session, plan, DIGEST, VN)
     assert chart.render(data).startswith(b"\x89PNG")

@@ -77,7 +77,7 @@ async def test_cancel_and_stale_buttons(focal, sessions):
     await focal.press("Hoàn thành")
     focal.last = status_buttons  # press a button of a step already answered
     assert "bước đã qua" in await focal.press("Chưa triển khai")
-    assert "Đã huỷ" in await focal.say("/huy")
+    assert "Đã hủy" in await focal.say("/huy")
     focal.last = status_buttons
     assert "hết hiệu lực" in await focal.press("Hoàn thành")
     assert await reports(sessions) == []

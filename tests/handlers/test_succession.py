@@ -2,11 +2,9 @@
 and a merged unit's focal point is asked once whether they carry on."""
 
 from datetime import date, datetime
-from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from openpyxl import load_workbook
 from sqlmodel import select
 
 from handlers.core import HandlerConfig
@@ -22,6 +20,7 @@ from models.store.tables import Assignment, ChannelAccount, Invite, Plan, Report
 from plans import DEFAULT_REORG
 from tests.conftest import dispatcher
 from tests.outbox import claims, deliveries
+from tests.sheets import cells
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -134,15 +133,17 @@ async def test_declining_keeps_history_and_points_to_who_invites(press_officer, 
     assert "chỉ xem được tình hình của đơn vị mình" in await press_officer.say("/tinhhinh SKHCN")
 
 
-async def test_digest_names_the_old_unit_and_its_successor(press_officer, sessions, clock, plan):
+async def test_digest_names_the_old_unit_and_its_successor(press_officer, sessions, clock, plan, monkeypatch):
     async with sessions() as session:
         data = await digest.build(session, plan, clock(), VN, contributions=True)
+    monkeypatch.setattr(digest, "OVERDUE_UNITS", 30)  # 24 units are overdue: list them all
     text = digest.text(data)
-    assert "• STTTT (nay: SKHCN): IV.2.a" in text
+    assert "• Sở Thông tin và Truyền thông (nay: Sở Khoa học và Công nghệ): IV.2.a (" in text
     # The focal point has not answered yet: the coordinator reads it in the digest.
-    assert "🕓 Đầu mối chưa xác nhận sau sắp xếp (1):\n• Võ Thị Hạnh: STTTT → SKHCN" in text
-    sheet = load_workbook(BytesIO(workbook.render(data))).active
-    names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "STTTT"}
+    assert "🕓 Đầu mối chưa xác nhận sau sắp xếp (1):\n• Võ Thị Hạnh: Sở Thông tin và Truyền thông → " \
+           "Sở Khoa học và Công nghệ" in text
+    sheet = cells(workbook.render(data))
+    names = {row[sheet.column("Đơn vị")] for row in sheet.where(**{"Mã đơn vị": "STTTT"})}
     assert names == {"Sở Thông tin và Truyền thông (nay: Sở Khoa học và Công nghệ)"}
 
 

@@ -1,10 +1,8 @@
 """Jobs across plans: one reminder per person per moment with every plan's items grouped by plan, the
 preview and the digest cover every plan followed, and a retired plan stops being chased."""
 
-import io
 from datetime import UTC, datetime
 
-from openpyxl import load_workbook
 from sqlmodel import func, select
 
 from jobs.preview import preview
@@ -14,6 +12,7 @@ from models.plans import retire_plan
 from models.store.tables import Report
 from tests.jobs.conftest import at
 from tests.outbox import deliveries, text_of
+from tests.sheets import cells
 
 # Wednesday 09/12/2026, five working days before Wednesday 16/12/2026: the Vĩnh Long 2026 annual report and
 # the example plan's fourth quarter (cut-off 14/12, due two working days later) are both due that day.
@@ -63,10 +62,9 @@ async def test_digest_has_a_section_per_plan_and_leaves_out_a_plan_with_nothing_
     assert "Báo cáo hằng năm, năm 2026" in theirs and "năm 2026" not in mine
     assert len([r for r in later if r.attachment and r.attachment.filename.endswith(".png")]) == 2
     (table,) = [r.attachment for r in later if r.attachment and r.attachment.filename.endswith(".xlsx")]
-    sheet = load_workbook(io.BytesIO(table.content))["Tình hình"]
-    column = [c.value for c in sheet[1]].index("Kế hoạch")
-    assert {row[column].value for row in sheet.iter_rows(min_row=2)} == {"KH 3064 – Năng suất",
-                                                                         "KH ví dụ – Chuyển đổi số"}
+    sheet = cells(table.content, "Tình hình")
+    assert sheet.title[1] == "Kế hoạch: KH ví dụ – Chuyển đổi số; KH 3064 – Năng suất"
+    assert {row[sheet.column("Kế hoạch")] for row in sheet.rows} == {"KH 3064 – Năng suất", "KH ví dụ – Chuyển đổi số"}
 
 
 async def test_a_retired_plan_is_not_chased_and_keeps_its_reports(sessions, config, register, second_plan,

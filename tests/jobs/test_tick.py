@@ -11,6 +11,7 @@ from models.outbox import unclaimed
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
 from models.store.tables import ClaimStatus, Conversation, Delivery
+from models.wording import short
 from tests.jobs.conftest import VN, at
 from tests.outbox import claims, deliveries, text_of
 
@@ -215,3 +216,43 @@ async def test_a_report_abandoned_half_way_is_not_kept_past_its_expiry(sessions,
     await run(sessions, config, "2025-12-09 08:00")
     async with sessions() as session:
         assert [c.user_id for c in (await session.exec(select(Conversation))).all()] == ["live"]
+
+
+async def test_preview_lists_messages_one_line_each_and_says_why_in_vietnamese(sessions, config, register):
+    from bot.cli.text import preview as listing
+
+    await register("focal", "SKHCN", user_id="210", name="Võ Văn Khoa")
+    await register("focal", "SCT", user_id="211", name="Trần Thị Bình", channel="zalo")  # Zalo is not running
+    async with sessions() as session:
+        planned = await preview(session, config, at("2025-12-12 08:00"))
+    out = listing(planned, at("2025-12-12 08:00"), VN)
+    lines = out.splitlines()
+    heads = [line for line in lines if line.startswith("•")]
+    assert len(heads) == len(planned.messages) == 2  # one line per message, not per item
+    skhcn = next(line for line in heads if "→ Võ Văn Khoa" in line)
+    assert skhcn.startswith("• Nhắc việc → Võ Văn Khoa (telegram): ") and "II.1 · năm 2025" in skhcn
+    # Sở KH&CN's nine items of 16/12/2025 (the nine messages): one message, all nine on its line.
+    assert len(next(m for m in planned.messages if m.recipient == "Võ Văn Khoa").items) == 9
+    assert skhcn.split(": ", 1)[1].count(", ") + 1 == 9
+    assert "• Nhắc việc → Trần Thị Bình: IV.2.a · năm 2025 — không gửi được: kênh zalo chưa chạy" in heads
+    assert lines[0] == "Nếu bot chạy vào 08:00 12/12/2025, lần quét sẽ gửi 1 tin nhắn."
+    # What the tick would take without sending, and why, in Vietnamese.
+    assert "Bỏ qua, không gửi:" in lines
+    reasons = lines[lines.index("Bỏ qua, không gửi:") + 1:]
+    assert reasons and all(r.startswith("  - thay bằng lần nhắc -2 (") for r in reasons)
+    assert not any(word in out for word in ("superseded", "reachable", "account", "channel"))
+
+
+async def test_a_reminder_gives_an_example_from_the_tasks_own_indicators(sessions, config, register):
+    await register("focal", "SKHDT", user_id="220", name="Đầu mối Sở KH&ĐT")  # IV.3 has no indicator
+    await run(sessions, config, "2025-12-09 08:00")
+    (row,) = await deliveries(sessions, "reminder")
+    text = await text_of(sessions, row, at("2025-12-09 08:00").date())
+    assert "ví dụ: 80% ghi chú ngắn" in text and "dn=" not in text
+    assert text.startswith("⏰ Đề nghị Sở Kế hoạch và Đầu tư gửi báo cáo IV.3") and "chưa gửi" not in text
+    # A long title is cut between words, never inside one ("kế hoạc…").
+    title = "Chủ trì, phối hợp với Sở Khoa học và Công nghệ, Sở Tài chính tổng hợp, cân đối các nguồn lực"
+    for limit in range(20, len(title)):
+        cut = short(title, limit)
+        words = [w.rstrip(",") for w in cut.removesuffix("…").split()]
+        assert len(cut) <= limit and cut.endswith("…") and words == [w.rstrip(",") for w in title.split()[:len(words)]]

@@ -156,7 +156,7 @@ def test_periodic_schedule_without_deadline(tmp_path):
 @pytest.mark.parametrize("text", ["- a\n- b\n", "chỉ một dòng chữ\n", "42\n"])
 def test_yaml_that_is_not_a_mapping(tmp_path, text):
     (problem,) = problems_of(write(tmp_path, text))
-    assert "bảng khoá" in problem
+    assert "bảng khóa" in problem
 
 
 def test_empty_and_broken_yaml(tmp_path):
