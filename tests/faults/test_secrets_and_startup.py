@@ -98,7 +98,8 @@ def database(sqlite_template: Path, tmp_path: Path) -> str:
 
 async def start(database: str, **env: str) -> asyncio.subprocess.Process:
     variables = {**{k: v for k, v in os.environ.items() if not k.startswith("NHACVIEC_")},
-                 "NHACVIEC_DATABASE_URL": database, "NHACVIEC_TICK_SECONDS": "3600", **env}
+                 "NHACVIEC_DATABASE_URL": database, "NHACVIEC_TICK_SECONDS": "3600",
+                 "NHACVIEC_LISTEN": "127.0.0.1:0", **env}  # never the default port another run may hold
     return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=variables,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
