@@ -11,10 +11,6 @@ import io
 from dataclasses import dataclass
 
 import matplotlib
-
-matplotlib.use("Agg")  # no screen on a server
-
-from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -67,30 +63,25 @@ def unit_shares(d: Digest) -> list[UnitShare]:
 def render(d: Digest) -> bytes:
     with matplotlib.rc_context(PLAIN_TEXT):
         figure = draw(d)
-        try:
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=110)
-        finally:
-            plt.close(figure)  # pyplot keeps every open figure otherwise
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()
 
 
 def draw(d: Digest) -> Figure:
-    """The chart as a figure (the caller closes it); `render` makes it a PNG."""
+    """The chart as a figure; `render` makes it a PNG. A plain Figure, not pyplot's: pyplot keeps global
+    state, and digests are drawn in threads (jobs/runner.py); nothing is left open afterwards."""
     units = unit_shares(d)
     targets = _target_rows(d)
     height = max(4.5, 0.36 * max(len(units), 2 * len(targets)) + 2.0)
-    figure, (left, right) = plt.subplots(1, 2, figsize=(13, height), gridspec_kw={"width_ratios": [3, 2]})
-    try:
-        with matplotlib.rc_context(PLAIN_TEXT):
-            figure.suptitle(clean(_("Bản tin tuần — {plan} — ngày {day}").format(
-                plan=d.plan.short or d.plan.code, day=format_date(d.today))), fontsize=13, fontweight="bold")
-            _units(left, units)
-            _targets(right, targets)
-            figure.tight_layout()
-    except BaseException:
-        plt.close(figure)  # also when drawing failed
-        raise
+    figure = Figure(figsize=(13, height))
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    with matplotlib.rc_context(PLAIN_TEXT):
+        figure.suptitle(clean(_("Bản tin tuần — {plan} — ngày {day}").format(
+            plan=d.plan.short or d.plan.code, day=format_date(d.today))), fontsize=13, fontweight="bold")
+        _units(left, units)
+        _targets(right, targets)
+        figure.tight_layout()
     return figure
 
 

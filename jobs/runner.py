@@ -48,13 +48,16 @@ class DigestReplies:
         self.config = config
         self._cache: dict[tuple[str, str], list[Reply]] = {}
         self._said: set[tuple[str, str]] = set()  # (moment, attachment) whose failure was logged
+        # The outbox sends to several recipients at once: one of them builds, the others wait for it.
+        self._building = asyncio.Lock()
 
     async def __call__(self, moment: datetime, locale: str) -> list[Reply]:
         key = (moment.isoformat(), locale)
-        if key not in self._cache:
-            self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}  # keep only this week's
-            self._said = {k for k in self._said if k[0] == key[0]}
-            self._cache[key] = await self.build(moment, locale)
+        async with self._building:
+            if key not in self._cache:
+                self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}  # keep only this week's
+                self._said = {k for k in self._said if k[0] == key[0]}
+                self._cache[key] = await self.build(moment, locale)
         return self._cache[key]
 
     async def build(self, now: datetime, locale: str) -> list[Reply]:
@@ -64,6 +67,11 @@ class DigestReplies:
                 return []
             every = [await digest.build(session, plan, now, self.config.tz, contributions=True) for plan in plans]
         data = [d for d in every if d.has_news] or every[:1]  # plans with nothing to say are left out
+        # Drawing and writing the workbook take seconds for a province: in a thread, so that the chats and
+        # the other sends go on meanwhile (the data is read above, on the loop: sessions are not for threads).
+        return await asyncio.to_thread(self._render, now, locale, data)
+
+    def _render(self, now: datetime, locale: str, data: list[digest.Digest]) -> list[Reply]:
         from jobs import chart, workbook  # matplotlib and openpyxl: loaded by the first digest, not at start-up
 
         with use_locale(locale):

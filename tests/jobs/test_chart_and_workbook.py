@@ -4,8 +4,6 @@ indicator names as headers, print setup, and each target's figures under the rig
 
 from datetime import date
 
-from matplotlib import pyplot as plt
-
 from jobs import chart, digest, workbook
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
@@ -43,20 +41,17 @@ async def test_the_chart_shows_rates_per_unit_in_force_today(sessions, plan, per
     assert (sct.received, sct.overdue, sct.not_due) == (1, 0, 1) and sct.rate == 1.0
     assert shares["Sở Y tế"].rate == 1.0 and shares["Sở Xây dựng"].rate == 0.0
     figure = chart.draw(data)
-    try:
-        left, right = figure.axes
-        assert figure._suptitle.get_text() == "Bản tin tuần — KH 3064 – Năng suất — ngày 22/12/2025"
-        names = [t.get_text() for t in left.get_yticklabels()]
-        assert names[-1] in ("Sở Công Thương", "Sở Y tế") and "SCT" not in names  # lowest rate on top
-        assert [t.get_text() for t in left.get_legend().get_texts()] == ["Đã nhận", "Chưa đến hạn", "Quá hạn"]
-        colours = {patch.get_facecolor()[:3] for patch in left.patches if patch.get_width() > 0}
-        assert len(colours) == 3
-        notes = [t.get_text() for t in right.texts]
-        assert "6 lượt — đến nay" in notes and "chưa có số liệu" in notes  # not "– / 8,3"
-        labels = [t.get_text() for t in right.get_yticklabels()]
-        assert any("mốc 2025 ≥ 30 lượt" in label and "doanh nghiệp" in label for label in labels)
-    finally:
-        plt.close(figure)
+    left, right = figure.axes
+    assert figure._suptitle.get_text() == "Bản tin tuần — KH 3064 – Năng suất — ngày 22/12/2025"
+    names = [t.get_text() for t in left.get_yticklabels()]
+    assert names[-1] in ("Sở Công Thương", "Sở Y tế") and "SCT" not in names  # lowest rate on top
+    assert [t.get_text() for t in left.get_legend().get_texts()] == ["Đã nhận", "Chưa đến hạn", "Quá hạn"]
+    colours = {patch.get_facecolor()[:3] for patch in left.patches if patch.get_width() > 0}
+    assert len(colours) == 3
+    notes = [t.get_text() for t in right.texts]
+    assert "6 lượt — đến nay" in notes and "chưa có số liệu" in notes  # not "– / 8,3"
+    labels = [t.get_text() for t in right.get_yticklabels()]
+    assert any("mốc 2025 ≥ 30 lượt" in label and "doanh nghiệp" in label for label in labels)
     assert chart.render(data).startswith(b"\x89PNG")
 
 

@@ -1,9 +1,11 @@
 """The weekly digest as a leader reads it: reporting rates, overdue units by name with their periods and
 nothing cut silently, obstacles by task, and targets counted by the year their data ends in."""
 
+import asyncio
 from decimal import Decimal
 
 from jobs import digest
+from jobs.runner import DigestReplies
 from tests.jobs.conftest import VN, at
 
 
@@ -85,3 +87,18 @@ async def test_the_overdue_list_says_how_many_units_it_leaves_out(sessions, plan
     listed = skhcn.count("), ") + 1
     owed = sum(1 for i in data.overdue if i.obligation.unit_code == "SKHCN")
     assert skhcn.endswith(f"và {owed - listed} báo cáo khác")
+
+
+async def test_the_digest_is_drawn_off_the_event_loop(sessions, plan, config):
+    """While the chart and the workbook are made, the loop keeps turning (the chats and the other sends go
+    on); on the loop, it would not turn once until both were done."""
+    replies = DigestReplies(sessions, config)
+    task = asyncio.create_task(replies(at("2025-12-15 07:30"), "vi"))
+    turns = 0
+    while not task.done():
+        await asyncio.sleep(0)
+        turns += 1
+    made = await task
+    assert [r.attachment.filename for r in made if r.attachment] == ["nhacviec-VL-3064-2023-2025-12-15.png",
+                                                                     "nhacviec-2025-12-15.xlsx"]
+    assert turns > 20, turns
