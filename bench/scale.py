@@ -33,10 +33,10 @@ from bot.root import ROUTERS, settle_heap  # noqa: E402
 from handlers.core import HandlerConfig  # noqa: E402
 from handlers.dispatcher import Dispatcher  # noqa: E402
 from jobs import digest, workbook  # noqa: E402
-from models.rules import periods  # noqa: E402
-from models.store import db  # noqa: E402
 from models.chat import Incoming  # noqa: E402
+from models.rules import periods  # noqa: E402
 from models.rules.workdays import WorkCalendar  # noqa: E402
+from models.store import db  # noqa: E402
 from models.store.tables import (  # noqa: E402
     Assignment,
     ChannelAccount,
