@@ -9,9 +9,14 @@ concurrency, no rate limiter: the benchmark measures our handling cost, not Tele
 The fake Bot API runs in its own process and each bot in its own subprocess, so they do not share
 an event loop and each peak RSS is its own.
 
-    python bench/updates.py [--users 500] [--per-user 10] [--database-url postgresql://…]
+    python bench/updates.py [--users 500] [--per-user 10] [--repeat 5]
 
-Prints one JSON line, then a human line with the ratio that matters (goal ≤ 1.5).
+Five alternating runs (echo, then the bot); the median run's ratio counts. With NHACVIEC_TEST_POSTGRES_URL
+set (a server, as for the tests), each run also measures the bot on PostgreSQL, on a database created for
+that run and dropped after it, against the same run's echo figure.
+
+Prints one JSON line (`ratio_time_per_update`: SQLite; `ratio_time_per_update_postgres` when measured),
+then a human line with the ratios that matter (goal ≤ 1.5).
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -189,11 +197,36 @@ async def bot_phase(port: int, users: int, per_user: int, database_url: str | No
 # --- orchestration -------------------------------------------------------------------------------
 
 
-def run_phase(phase: str, port: int, args: argparse.Namespace) -> dict:
+@contextmanager
+def throwaway_postgres(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server for one run (a second run on the same one would find the first
+    run's members), dropped afterwards."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url)
+    name = f"nhacviec_bench_{uuid.uuid4().hex[:12]}"
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def run_phase(phase: str, port: int, args: argparse.Namespace, database_url: str | None = None) -> dict:
     command = [sys.executable, __file__, "--phase", phase, "--port", str(port), "--users", str(args.users),
                "--per-user", str(args.per_user)]
-    if args.database_url:
-        command += ["--database-url", args.database_url]
+    if database_url:
+        command += ["--database-url", database_url]
     output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     return json.loads(output.stdout.strip().splitlines()[-1])
@@ -203,10 +236,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--per-user", type=int, default=10)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--database-url", default=None, help="(one phase: the database it runs on)")
     parser.add_argument("--phase", choices=["serve", "echo", "bot"], default=None)
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=3, help="alternating echo/bot runs; the median counts")
+    parser.add_argument("--repeat", type=int, default=5, help="alternating echo/bot runs; the median counts")
     args = parser.parse_args()
     if args.phase == "serve":
         asyncio.run(serve())
@@ -225,16 +258,28 @@ def main() -> None:
         assert server.stdout is not None
         port = int(server.stdout.readline())
         runs = []
-        for _ in range(args.repeat):  # alternate, so that machine noise hits both sides alike
+        postgres_runs = []
+        postgres = os.environ.get("NHACVIEC_TEST_POSTGRES_URL")
+        for _ in range(args.repeat):  # alternate, so that machine noise hits every side alike
             echo_run = run_phase("echo", port, args)
             bot_run = run_phase("bot", port, args)
             runs.append((echo_run, bot_run, bot_run["ms_per_update"] / echo_run["ms_per_update"]))
+            if postgres:
+                with throwaway_postgres(postgres) as url:
+                    pg_run = run_phase("bot", port, args, url)
+                postgres_runs.append((echo_run, pg_run, pg_run["ms_per_update"] / echo_run["ms_per_update"]))
     finally:
         assert server.stdin is not None
         server.stdin.close()
         server.wait(timeout=30)
-    echo, bot, ratio = sorted(runs, key=lambda run: run[2])[len(runs) // 2]  # the median run
-    print(json.dumps({"benchmark": "updates", "echo": echo, "bot": bot, "ratio_time_per_update": round(ratio, 3),
+    echo, bot, ratio = median_run(runs)
+    extra: dict = {}
+    if postgres_runs:
+        _echo, pg_bot, pg_ratio = median_run(postgres_runs)
+        extra = {"ratio_time_per_update_postgres": round(pg_ratio, 3), "bot_postgres": pg_bot,
+                 "ratios_postgres_all_runs": [round(r[2], 3) for r in postgres_runs]}
+    print(json.dumps({"benchmark": "updates", "ratio_time_per_update": round(ratio, 3), **extra,
+                      "echo": echo, "bot": bot,
                       "ratios_all_runs": [round(r[2], 3) for r in runs],
                       "cpu_ratios_all_runs": [round(r[1]["cpu_ms_per_update"] / r[0]["cpu_ms_per_update"], 3)
                                               for r in runs],
@@ -246,6 +291,14 @@ def main() -> None:
           f"(p50 {echo['latency_p50_ms']} ms, p99 {echo['latency_p99_ms']} ms, {echo['peak_rss_mb']} MB): "
           f"time per update ×{ratio:.2f}, median of {len(runs)} runs {[round(r[2], 2) for r in runs]} (goal ≤ 1.5); "
           f"CPU per update {bot['cpu_ms_per_update']} vs {echo['cpu_ms_per_update']} ms")
+    if postgres_runs:
+        print(f"PostgreSQL: bot {pg_bot['updates_per_s']}/s (p50 {pg_bot['latency_p50_ms']} ms, "
+              f"p99 {pg_bot['latency_p99_ms']} ms): time per update ×{pg_ratio:.2f}, median of {len(postgres_runs)} "
+              f"runs {[round(r[2], 2) for r in postgres_runs]}")
+
+
+def median_run(runs: list[tuple[dict, dict, float]]) -> tuple[dict, dict, float]:
+    return sorted(runs, key=lambda run: run[2])[len(runs) // 2]
 
 
 if __name__ == "__main__":

@@ -53,7 +53,8 @@ async def _linked(ctx: Context, member: Member) -> list[Reply]:
 
 @router.command("kenh", "channel", roles=REGISTERED, help=N_("Chọn kênh nhận nhắc việc: /kenh telegram | zalo"))
 async def preferred_channel(ctx: Context, args: str) -> list[Reply]:
-    member = ctx.identity.member
+    assert ctx.member_id is not None
+    member = await ctx.session.get(Member, ctx.member_id)
     assert member is not None
     accounts = (await ctx.session.exec(select(ChannelAccount).where(ChannelAccount.member_id == member.id))).all()
     linked = sorted({a.channel for a in accounts if a.channel in ("telegram", "zalo")})

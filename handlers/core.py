@@ -42,8 +42,6 @@ class HandlerConfig:
     default_locale: str = "vi"
     # Channels that can deliver messages the bot starts (a coordinator's /nhacnho goes through them).
     channels: frozenset[str] = frozenset({"telegram", "zalo"})
-    # The plan row is re-read at most this often; a `nhacviec plan load` shows within this bound.
-    plan_recheck_seconds: float = 5.0
     # Where people open the web view (NHACVIEC_PUBLIC_URL, or the listener's own address); None: no web view.
     web_url: str | None = None
 

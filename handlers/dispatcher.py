@@ -41,12 +41,13 @@ from locales import _, use_locale
 from models.callbacks import BadButton, Button
 from models.catalog import Catalog, CatalogCache
 from models.chat import Incoming, Outcome, Reply
-from models.people import Identity, ensure_account, identify
+from models.people import Identity, IdentityCache, ensure_account, identify
 from models.rules.text import clean, fold
+from models.store import revisions
 from models.store.audit import record
 from models.store.base import utcnow
 from models.store.db import insert_new, outage
-from models.store.tables import InboundSeen
+from models.store.tables import ChannelAccount, InboundSeen
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,7 @@ class Dispatcher:
         self.clock = clock
         self.exports = exports
         self.catalogs = CatalogCache()
-        self._catalog: Catalog | None = None
-        self._catalog_read_at: datetime | None = None
+        self.people = IdentityCache()
         self._database_down = False  # said once per outage, not once per message
         self.commands: dict[str, Command] = {}
         self.ordered: list[Command] = []
@@ -112,11 +112,15 @@ class Dispatcher:
                         log.info("%s update %s was delivered again; already handled", incoming.channel,
                                  incoming.update_id)
                         return Outcome(), True
-                    identity = await identify(session, incoming.channel, incoming.user_id, admins=self.config.admins)
+                    # One small statement tells whether the cached catalog and who-is-who still hold.
+                    revision = await revisions.read(session)
+                    identity = await self.people.identify(session, incoming.channel, incoming.user_id,
+                                                          revision=revision.people, admins=self.config.admins)
                     if identity.member is not None and identity.member.locale:
                         locale = identity.member.locale
                     with use_locale(locale):
-                        outcome = await self._handle(session, incoming, identity)
+                        outcome = await self._handle(session, incoming, identity,
+                                                     await self.catalogs.get(session, revision.catalog))
                     await session.commit()
                     self._database_back()
                     return outcome, True
@@ -152,11 +156,12 @@ class Dispatcher:
     async def _first_time(self, session: AsyncSession, incoming: Incoming) -> bool:
         """Record the update's id in this message's transaction; False if it was handled before."""
         insert = await insert_new(session, InboundSeen.__table__, ["channel", "message_id"])
-        result = await session.exec(insert.values(channel=incoming.channel, message_id=incoming.update_id,
-                                                  seen_at=self.clock()))
+        result = await (await session.connection()).execute(insert.values(
+            channel=incoming.channel, message_id=incoming.update_id, seen_at=self.clock()))
         return bool(result.rowcount)
 
-    async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity) -> Outcome:
+    async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity, catalog: Catalog
+                      ) -> Outcome:
         now = self.clock()
         if identity.admin and identity.member is None:
             # Admins are configured, not invited: give them a member row on first contact.
@@ -166,9 +171,11 @@ class Dispatcher:
             identity = await identify(session, incoming.channel, incoming.user_id, admins=self.config.admins)
         elif identity.account is not None and incoming.chat_type == "private" and \
                 identity.account.chat_id != incoming.chat_id:
-            identity.account.chat_id = incoming.chat_id
+            account = await session.get(ChannelAccount, identity.account.id)
+            if account is not None:
+                account.chat_id = incoming.chat_id
         ctx = Context(incoming=incoming, session=session, config=self.config, identity=identity, now=now,
-                      catalog=await self._catalog_for(session, now), exports=self.exports,
+                      catalog=catalog, exports=self.exports,
                       commands=lambda roles, group: self.commands_for(roles, in_group=group))
         replies = await self._route(ctx)
         menu = None
@@ -177,16 +184,6 @@ class Dispatcher:
             with use_locale(locale or self.config.default_locale):
                 menu = tuple((c.name, _(c.help)) for c in self.commands_for(ctx.identity.roles))
         return Outcome(replies, menu)
-
-    async def _catalog_for(self, session: AsyncSession, now: datetime) -> Catalog:
-        """The cached catalog; the database's revision is looked at most every `plan_recheck_seconds` (of the
-        dispatcher's clock), so a `nhacviec plan load` or `plan retire` shows within that bound."""
-        read_at = self._catalog_read_at
-        if self._catalog is None or read_at is None or \
-                abs((now - read_at).total_seconds()) >= self.config.plan_recheck_seconds:
-            self._catalog = await self.catalogs.get(session)
-            self._catalog_read_at = now
-        return self._catalog
 
     async def _route(self, ctx: Context) -> list[Reply]:
         incoming = ctx.incoming

@@ -9,6 +9,7 @@ from locales import N_, SUPPORTED, _, use_locale
 from models.callbacks import Button
 from models.chat import Reply
 from models.rules.text import fold
+from models.store.tables import Member
 from models.wording import role_label
 
 router = Router()
@@ -46,7 +47,8 @@ async def help_(ctx: Context, args: str) -> list[Reply]:
 
 @router.command("ngonngu", "language", "lang", roles=REGISTERED, help=N_("Đổi ngôn ngữ: Tiếng Việt / English"))
 async def language(ctx: Context, args: str) -> list[Reply]:
-    member = ctx.identity.member
+    assert ctx.member_id is not None
+    member = await ctx.session.get(Member, ctx.member_id)
     assert member is not None
     wanted = fold(args)
     choice = {"vi": "vi", "tiengviet": "vi", "vietnamese": "vi", "en": "en", "english": "en", "tienganh": "en"}.get(
@@ -57,6 +59,8 @@ async def language(ctx: Context, args: str) -> list[Reply]:
     if choice not in SUPPORTED:
         return [Reply(_("Ngôn ngữ hỗ trợ: vi, en."))]
     member.locale = choice
+    if ctx.identity.member is not None:  # the menu sent with this answer is in the new language
+        ctx.identity = dataclasses.replace(ctx.identity, member=dataclasses.replace(ctx.identity.member, locale=choice))
     ctx.menu_changed = True
     with use_locale(choice):
         return [Reply(_("Đã chuyển sang {language}.").format(language=LANGUAGES[choice]),

@@ -2,8 +2,9 @@
 province's units and their names, indicators, who reports what, the calendar.
 
 It changes only when a plan or reorganisation file is loaded (or a plan retired), which moves a counter
-in the database (`kv.CATALOG_REVISION`); a running bot compares it now and then and rebuilds. This
-keeps name matching and permission checks off the database on the hot path.
+in the database (`revisions.CATALOG`, models/store/revisions.py); a running bot compares it with every
+message and rebuilds when it moved. This keeps name matching and permission checks off the database on
+the hot path.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from models.registry import Succession, current_of, in_force, predecessors, succ
 from models.rules.matching import task_keys
 from models.rules.text import fold
 from models.rules.workdays import WorkCalendar
-from models.store import kv
+from models.store import revisions
 from models.store.tables import Assignment, Indicator, Plan, Task, TaskIndicator, Unit, UnitAlias, UnitEvent
 
 
@@ -164,7 +165,7 @@ class Catalog:
 
 async def load_catalog(session: AsyncSession, revision: int | None = None) -> Catalog:
     if revision is None:
-        revision = int(await kv.get(session, kv.CATALOG_REVISION) or 0)
+        revision = (await revisions.read(session)).catalog
     plans = {p.id: p for p in (await session.exec(select(Plan).where(Plan.retired_at.is_(None))
                                                   .order_by(Plan.id))).all()}
     tasks = (await session.exec(select(Task).where(Task.plan_id.in_(list(plans)), Task.active)
@@ -209,8 +210,10 @@ class CatalogCache:
     def __init__(self) -> None:
         self._catalog: Catalog | None = None
 
-    async def get(self, session: AsyncSession) -> Catalog:
-        revision = int(await kv.get(session, kv.CATALOG_REVISION) or 0)
+    async def get(self, session: AsyncSession, revision: int | None = None) -> Catalog:
+        """The catalog at `revision` (read from the database when not given)."""
+        if revision is None:
+            revision = (await revisions.read(session)).catalog
         if self._catalog is None or self._catalog.revision != revision:
             self._catalog = await load_catalog(session, revision)
         return self._catalog

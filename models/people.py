@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, update
@@ -43,9 +44,28 @@ MAX_FAILED_REDEMPTIONS_PER_HOUR = 5
 
 
 @dataclass(frozen=True)
+class MemberView:
+    """What the hot path reads of a person: plain values, safe to keep between messages and processes'
+    transactions. To change the person, load the `Member` row (`session.get(Member, id)`)."""
+
+    id: int
+    display_name: str
+    locale: str | None
+    preferred_channel: str | None
+
+
+@dataclass(frozen=True)
+class AccountView:
+    id: int
+    channel: str
+    external_id: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
 class Identity:
-    member: Member | None
-    account: ChannelAccount | None
+    member: MemberView | None
+    account: AccountView | None
     focal_units: tuple[int, ...] = ()
     coordinator: bool = False
     leader: bool = False
@@ -73,9 +93,11 @@ class Identity:
         return f"{channel}:{user_id}"
 
 
-# One round trip, built once: this runs for every message.
+# One round trip of plain columns, built once: this runs for every message the cache has not seen.
 _IDENTITY = (
-    select(ChannelAccount, Member, RoleGrant)
+    select(ChannelAccount.id, ChannelAccount.channel, ChannelAccount.external_id, ChannelAccount.chat_id,
+           Member.id, Member.display_name, Member.locale, Member.preferred_channel,
+           RoleGrant.role, RoleGrant.unit_id, RoleGrant.status)
     .join(Member, Member.id == ChannelAccount.member_id)
     .outerjoin(RoleGrant, and_(RoleGrant.member_id == Member.id, RoleGrant.status != GrantStatus.revoked))
     .where(ChannelAccount.channel == bindparam("channel"), ChannelAccount.external_id == bindparam("user_id"))
@@ -84,22 +106,52 @@ _IDENTITY = (
 
 async def identify(session: AsyncSession, channel: str, user_id: str, *, admins: list[str] | tuple[str, ...] = ()
                    ) -> Identity:
+    """Who this is, read from the database now (the dispatcher asks `IdentityCache` instead)."""
     admin = f"{channel}:{user_id}" in admins
-    rows = (await session.exec(_IDENTITY, params={"channel": channel, "user_id": user_id})).all()
+    rows = (await (await session.connection()).execute(_IDENTITY, {"channel": channel, "user_id": user_id})).all()
     if not rows:
         return Identity(None, None, admin=admin)
-    account, member = rows[0][0], rows[0][1]
-    grants = [grant for _a, _m, grant in rows if grant is not None]
-    active = [g for g in grants if g.status == GrantStatus.active]
+    first = rows[0]
+    grants = [(role, unit_id, status) for *_person, role, unit_id, status in rows if role is not None]
+    active = [(role, unit_id) for role, unit_id, status in grants if status == GrantStatus.active]
     return Identity(
-        member=member,
-        account=account,
-        focal_units=tuple(sorted({g.unit_id for g in active if g.role == Role.focal and g.unit_id})),
-        coordinator=any(g.role == Role.coordinator for g in active),
-        leader=any(g.role == Role.leader for g in active),
-        admin=admin or any(g.role == Role.admin for g in active),
-        pending_units=tuple(sorted({g.unit_id for g in grants if g.status == GrantStatus.pending and g.unit_id})),
+        member=MemberView(id=first[4], display_name=first[5], locale=first[6], preferred_channel=first[7]),
+        account=AccountView(id=first[0], channel=first[1], external_id=first[2], chat_id=first[3]),
+        focal_units=tuple(sorted({unit for role, unit in active if role == Role.focal and unit})),
+        coordinator=any(role == Role.coordinator for role, _unit in active),
+        leader=any(role == Role.leader for role, _unit in active),
+        admin=admin or any(role == Role.admin for role, _unit in active),
+        pending_units=tuple(sorted({unit for _role, unit, status in grants if status == GrantStatus.pending and unit})),
     )
+
+
+class IdentityCache:
+    """Who is who, kept per process between messages and dropped whole whenever the people revision moves
+    (models/store/revisions.py: any change to a member, account or role, in any process, moves it in the same
+    transaction). A message therefore never acts on rights older than the last committed change."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self._size = size
+        self._revision: int | None = None
+        self._known: OrderedDict[tuple[str, str], Identity] = OrderedDict()
+
+    async def identify(self, session: AsyncSession, channel: str, user_id: str, *, revision: int,
+                       admins: list[str] | tuple[str, ...] = ()) -> Identity:
+        """Who this is at `revision`, which the caller read in this transaction before calling."""
+        if revision != self._revision:
+            self._known.clear()
+            self._revision = revision
+        key = (channel, user_id)
+        found = self._known.get(key)
+        if found is None:
+            found = await identify(session, channel, user_id)
+            self._known[key] = found
+            if len(self._known) > self._size:
+                self._known.popitem(last=False)
+        else:
+            self._known.move_to_end(key)
+        # Admins come from the settings, not the database: applied on each use, never cached.
+        return replace(found, admin=True) if f"{channel}:{user_id}" in admins else found
 
 
 async def ensure_account(session: AsyncSession, *, channel: str, user_id: str, chat_id: str, display_name: str,

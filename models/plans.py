@@ -8,7 +8,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
-from models.store import kv
+from models.store import revisions
 from models.store.audit import record
 from models.store.tables import Plan
 
@@ -53,7 +53,7 @@ async def retire_plan(session: AsyncSession, code: str, *, now: datetime, actor:
         raise AlreadyDone(_("Kế hoạch {code} đang được theo dõi.").format(code=plan.code) if undo else
                           _("Kế hoạch {code} đã kết thúc theo dõi trước đó.").format(code=plan.code))
     plan.retired_at = None if undo else now
-    await kv.bump(session, kv.CATALOG_REVISION)  # running bots rebuild their catalog
+    await revisions.bump(session, revisions.CATALOG)  # running bots rebuild their catalog
     await record(session, actor, "plan.unretire" if undo else "plan.retire", "plan", plan.code)
     await session.commit()
     return plan

@@ -36,3 +36,9 @@ EXAMPLE_PLAN
 
 # Fields the web view's Jinja2 templates read (bot/web/templates).
 submitted
+
+# SQLAlchemy session events, registered by their decorator (models/store/revisions.py).
+_people_flushed, _people_bulk_changed
+
+# Read by the review, extension and evidence commands (issue 14), landing next.
+read_period, words_used

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.store import kv
+from models.store import revisions
 from models.store.audit import record
 
 
@@ -38,7 +38,7 @@ async def finish_load(session: AsyncSession, changes: list[Change], *, dry_run: 
                       entity: str, entity_id: str, detail: dict[str, Any]) -> None:
     """The end of loading a plan or reorganisation file: commit what changed, audited, or (dry run) nothing."""
     if changes:  # the running bots' catalogs (models/catalog.py) see the revision move and rebuild
-        await kv.bump(session, kv.CATALOG_REVISION)
+        await revisions.bump(session, revisions.CATALOG)
         await session.flush()
         if not dry_run:
             await record(session, actor, action, entity, entity_id, detail)

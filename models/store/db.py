@@ -18,7 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models.store.tables  # noqa: F401  (registers every table on the metadata)
 from locales import _
-from models.store import sqlite_inline
+from models.store import (
+    revisions,  # noqa: F401  (every session moves the people revision on changes)
+    sqlite_inline,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -22,13 +22,3 @@ async def put(session: AsyncSession, key: str, value: str) -> None:
     elif row.value != value:
         row.value = value
         row.updated_at = utcnow()
-
-
-CATALOG_REVISION = "catalog.revision"  # moves whenever a plan or reorganisation file changes something
-
-
-async def bump(session: AsyncSession, key: str) -> int:
-    """Add one to a counter (in the caller's transaction) and return the new value."""
-    value = int(await get(session, key) or 0) + 1
-    await put(session, key, str(value))
-    return value
