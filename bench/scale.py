@@ -6,9 +6,14 @@ with one tenth of the provinces. In both it times, for one province, `/tinhhinh`
 coordinator (through the real handlers) and the weekly digest (data and text; the workbook, which
 lists every report of the province, separately).
 
+Then, at full size, the chat while a workbook renders: ten focal points of the province send one-line
+reports one after another (each waits for its answer) while the coordinator asks `/xuat P01` three times
+in a row; the answer times of those reports (p99) show whether the render holds the event loop. The
+same stream without a render is the baseline.
+
     python bench/scale.py [--repeat 30] [--database-url postgresql://…]   (SQLite by default)
 
-Goals: p95 < 200 ms on SQLite at full size; full size ≤ 1.5 × one tenth.
+Goals: p95 < 200 ms on SQLite at full size; full size ≤ 1.5 × one tenth; chat p99 < 250 ms during a render.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from bot.root import ROUTERS, settle_heap  # noqa: E402
 from handlers.core import HandlerConfig  # noqa: E402
 from handlers.dispatcher import Dispatcher  # noqa: E402
 from jobs import digest, workbook  # noqa: E402
+from jobs.exports import Exports  # noqa: E402
 from models.chat import Incoming  # noqa: E402
 from models.rules import periods  # noqa: E402
 from models.rules.workdays import WorkCalendar  # noqa: E402
@@ -44,6 +50,7 @@ from models.store.tables import (  # noqa: E402
     Member,
     Period,
     Plan,
+    PlanUnit,
     Report,
     ReportValue,
     RoleGrant,
@@ -58,6 +65,7 @@ from models.store.tables import (  # noqa: E402
 )
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+FOCAL = 10
 UNITS, TASKS, PERIODS = 40, 60, 10
 TODAY = date(2026, 6, 1)  # inside the tenth quarter (Q2 2026, due 20/06/2026)
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=VN)
@@ -87,15 +95,18 @@ async def build(url: str, provinces: int) -> None:
             await conn.execute(insert(table(Plan)), [{
                 "id": plan_id, "code": f"P{p + 1:02d}", "title": f"Kế hoạch tỉnh {p + 1}", "decision": "1/QĐ",
                 "issued": date(2023, 12, 1), "start": date(2024, 1, 1), "end": date(2026, 6, 30),
-                "track_from": date(2024, 1, 1), "timezone": "Asia/Ho_Chi_Minh", "coordinator_code": "U01",
+                "track_from": date(2024, 1, 1), "timezone": "Asia/Ho_Chi_Minh", "coordinator_code": f"P{p + 1:02d}U01",
                 "reminders_before": [-5, -2, 0], "escalate_after": [1, 3], "source_path": "synthetic",
                 "content_sha256": "0" * 64, "loaded_at": stamp}])
             units = [nxt("unit") for _ in range(UNITS)]
+            # Units are the province's (one table for every plan): each synthetic province has its own codes.
             await conn.execute(insert(table(Unit)), [
-                {"id": u, "plan_id": plan_id, "code": f"U{n + 1:02d}", "name": f"Đơn vị {n + 1} tỉnh {p + 1}",
+                {"id": u, "code": f"P{p + 1:02d}U{n + 1:02d}", "name": f"Đơn vị {n + 1} tỉnh {p + 1}",
                  "kind": "so", "active": True} for n, u in enumerate(units)])
+            await conn.execute(insert(table(PlanUnit)), [{"plan_id": plan_id, "unit_id": u} for u in units])
             await conn.execute(insert(table(UnitAlias)), [
-                {"unit_id": u, "alias": f"U{n + 1:02d}", "norm": f"u{n + 1:02d}"} for n, u in enumerate(units)])
+                {"unit_id": u, "plan_id": plan_id, "alias": f"P{p + 1:02d}U{n + 1:02d}",
+                 "norm": f"p{p + 1:02d}u{n + 1:02d}"} for n, u in enumerate(units)])
             target_id = nxt("target")
             await conn.execute(insert(table(Target)), [{"id": target_id, "plan_id": plan_id, "code": "DN",
                                                         "name": "Doanh nghiệp được hỗ trợ", "measure": "lượt",
@@ -155,6 +166,15 @@ async def build(url: str, provinces: int) -> None:
             "username": "", "reachable": True, "created_at": stamp}])
         await conn.execute(insert(table(RoleGrant)), [{"member_id": 1, "role": "coordinator", "status": "active",
                                                        "granted_at": stamp, "granted_by": "bench"}])
+        # Ten focal points of the measured province (units U01–U10 of P01), for the chat during a render.
+        await conn.execute(insert(table(Member)), [{"id": 100 + n, "display_name": f"Đầu mối {n}", "created_at": stamp}
+                                                   for n in range(FOCAL)])
+        await conn.execute(insert(table(ChannelAccount)), [{
+            "member_id": 100 + n, "channel": "telegram", "external_id": str(100 + n), "chat_id": str(100 + n),
+            "display_name": "", "username": "", "reachable": True, "created_at": stamp} for n in range(FOCAL)])
+        await conn.execute(insert(table(RoleGrant)), [{"member_id": 100 + n, "role": "focal", "unit_id": 1 + n,
+                                                       "status": "active", "granted_at": stamp, "granted_by": "bench"}
+                                                      for n in range(FOCAL)])
         if engine.url.get_backend_name() == "postgresql":
             await conn.execute(text("ANALYZE"))
     if engine.url.get_backend_name() == "sqlite":
@@ -206,6 +226,56 @@ async def measure(url: str, repeat: int) -> dict:
     return result
 
 
+async def chat_during_render(url: str) -> dict:
+    """Answer times of one-line reports from ten people, without and then during three `/xuat` renders."""
+    engine = db.make_engine(url)
+    sessions = db.session_factory(engine)
+    handlers = Dispatcher(sessions, HandlerConfig(tz=VN), ROUTERS, clock=lambda: NOW,
+                          exports=Exports(VN, database_url=url))  # as the composition root builds it
+    sent = 0
+
+    async def person(n: int, latencies: list[float], until: asyncio.Event | None, count: int) -> None:
+        nonlocal sent
+        done = 0
+        while (until is not None and not until.is_set()) or (until is None and done < count):
+            sent += 1
+            incoming = Incoming(channel="telegram", chat_id=str(100 + n), user_id=str(100 + n), at=NOW,
+                                text=f"/bc T{1 + done % TASKS} {done % 100}% dn=1 lần {sent}")
+            started = time.perf_counter()
+            answer = (await handlers.handle(incoming)).replies[0].text
+            latencies.append((time.perf_counter() - started) * 1000)
+            if "Đã ghi nhận" not in answer:
+                raise SystemExit(f"a report was not taken: {answer[:200]}")
+            done += 1
+
+    async def renders(finished: asyncio.Event, times: int) -> float:
+        started = time.perf_counter()
+        try:
+            for _ in range(times):
+                outcome = await handlers.handle(Incoming(channel="telegram", chat_id="1", user_id="1", at=NOW,
+                                                         text="/xuat P01"))
+                if not any(r.attachment for r in outcome.replies):
+                    raise SystemExit(f"no workbook: {[r.text[:200] for r in outcome.replies]}")
+            return time.perf_counter() - started
+        finally:
+            finished.set()
+
+    def summary(latencies: list[float]) -> dict:
+        latencies.sort()
+        return {"reports": len(latencies), "p50_ms": round(statistics.median(latencies), 1),
+                "p99_ms": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], 1),
+                "max_ms": round(latencies[-1], 1)}
+
+    quiet: list[float] = []
+    await asyncio.gather(*(person(n, quiet, None, 20) for n in range(FOCAL)))
+    busy: list[float] = []
+    finished = asyncio.Event()
+    render_s, *_ = await asyncio.gather(renders(finished, 3), *(person(n, busy, finished, 0) for n in range(FOCAL)))
+    await engine.dispose()
+    return {"without_render": summary(quiet), "during_render": summary(busy), "renders": 3,
+            "render_s": round(render_s, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=30)
@@ -223,16 +293,23 @@ def main() -> None:
             built = time.perf_counter() - started
             timings = asyncio.run(measure(url, args.repeat))
             results[label] = {"provinces": provinces, "build_s": round(built, 1), **timings}
+            if label == "full":
+                results["chat"] = asyncio.run(chat_during_render(url))
     ratio_status = results["full"]["tinhhinh"]["p95_ms"] / results["tenth"]["tinhhinh"]["p95_ms"]
     ratio_digest = results["full"]["digest"]["p95_ms"] / results["tenth"]["digest"]["p95_ms"]
     backend = "postgresql" if args.database_url else "sqlite"
     print(json.dumps({"benchmark": "scale", "database": backend, **results,
                       "ratio_full_to_tenth": {"tinhhinh": round(ratio_status, 2), "digest": round(ratio_digest, 2)},
-                      "goals": {"p95_ms": 200, "ratio": 1.5}}, ensure_ascii=False))
+                      "chat_p99_ms_during_render": results["chat"]["during_render"]["p99_ms"],
+                      "goals": {"p95_ms": 200, "ratio": 1.5, "chat_p99_ms": 250}}, ensure_ascii=False))
     full = results["full"]
     print(f"{backend}, {full['reports_in_database']} reports: /tinhhinh p95 {full['tinhhinh']['p95_ms']} ms "
           f"(×{ratio_status:.2f} vs one tenth), digest p95 {full['digest']['p95_ms']} ms (×{ratio_digest:.2f}), "
           f"workbook p50 {full['workbook']['p50_ms']} ms (goals: p95 < 200 ms, ratio ≤ 1.5)")
+    chat = results["chat"]
+    busy, quiet = chat["during_render"], chat["without_render"]
+    print(f"chat during {chat['renders']} workbook renders ({chat['render_s']} s): p99 {busy['p99_ms']} ms over "
+          f"{busy['reports']} reports (without a render: p99 {quiet['p99_ms']} ms; goal < 250 ms)")
 
 
 async def _fresh_postgres(server_url: str, name: str) -> str:

@@ -94,7 +94,8 @@ def handler_config(settings: Settings) -> HandlerConfig:
 
 def build_dispatcher(services: Services, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:
     return Dispatcher(services.sessions, handler_config(services.settings), ROUTERS, clock,
-                      exports=Exports(services.settings.tz, place=services.settings.report_place),
+                      exports=Exports(services.settings.tz, place=services.settings.report_place,
+                                      database_url=services.settings.database_url),
                       on_handled=record_update)
 
 

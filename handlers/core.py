@@ -147,6 +147,12 @@ class Context:
         self.conversation, self.conversation_loaded = conversation, True
         return conversation
 
+    async def release(self) -> None:
+        """Commit what this message did so far and give the database connection back, before a long wait (a
+        file made on its own connection): on SQLite the bot has one connection, and holding it would hold every
+        other chat. The message goes on in a new transaction."""
+        await self.session.commit()
+
     def save_flow(self, step: str, data: dict[str, Any]) -> None:
         conversation = self.conversation
         assert conversation is not None

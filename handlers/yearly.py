@@ -86,6 +86,7 @@ async def _draft_of(ctx: Context, plan: Plan, year: int) -> list[Reply]:
                                         "Telegram, hoặc nhờ quản trị viên chạy `nhacviec draft --year {year} --out "
                                         "baocao-{year}.docx`.").format(year=year))]
     assert ctx.exports is not None, "the composition root gives the dispatcher its exports"
+    await ctx.release()
     return [Reply(text, attachment=await ctx.exports.draft(ctx.session, plan, year, ctx.now))]
 
 
@@ -98,6 +99,7 @@ async def _export_of(ctx: Context, plan: Plan, year: int) -> list[Reply]:
                         "quản trị viên chạy `nhacviec export --year {year} --xlsx tonghop-{year}.xlsx`.").format(
             year=year))]
     assert ctx.exports is not None, "the composition root gives the dispatcher its exports"
+    await ctx.release()
     return [Reply(_("Bảng tổng hợp năm {year} — {plan}: mọi kỳ báo cáo có số liệu kết thúc trong năm, với báo cáo "
                     "mới nhất của từng đơn vị.").format(year=year, plan=plan.short or plan.code),
                   attachment=await ctx.exports.workbook(ctx.session, plan, ctx.now, year))]

@@ -171,7 +171,9 @@ async def dispatcher(sessions, config: HandlerConfig, clock) -> Dispatcher:
     async with sessions() as session:
         await kv.put(session, kv.TELEGRAM_USERNAME, "nhacviec_test_bot")
         await session.commit()
-    return Dispatcher(sessions, config, ROUTERS, clock, exports=Exports(config.tz))
+    # Files asked in chat are made on their own connection, as the composition root sets it up.
+    url = sessions.kw["bind"].url.render_as_string(hide_password=False)
+    return Dispatcher(sessions, config, ROUTERS, clock, exports=Exports(config.tz, database_url=url))
 
 
 @pytest.fixture
