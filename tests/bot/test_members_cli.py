@@ -11,7 +11,8 @@ from tests.bot.test_member import nhacviec
 
 
 async def registered_people(person, invite, sessions) -> dict[str, int]:
-    for user_id, name, unit, role in (("200", "Trần Thị Bình", "SCT", "focal"), ("210", "Huỳnh Văn Giang", "SYT", "focal"),
+    for user_id, name, unit, role in (("200", "Trần Thị Bình", "SCT", "focal"),
+                                      ("210", "Huỳnh Văn Giang", "SYT", "focal"),
                                       ("300", "Lê Văn Cường", None, "coordinator")):
         await person(user_id, name).say(f"/start {await invite(unit, role)}")
     async with sessions() as session:
