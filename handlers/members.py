@@ -140,7 +140,8 @@ def _line(ctx: Context, person: Registered, unit_id: int | None) -> str:
 
 
 @router.command("thuhoi", "revoke", roles=STAFF,
-                help=N_("Thu hồi quyền của người đã nghỉ/chuyển công tác: /thuhoi <tên hoặc số trong /thanhvien>"))
+                help=N_("Thu hồi quyền của người đã nghỉ, chuyển công tác: /thuhoi <tên hoặc số trong /thanhvien>. "
+                        "Thay đầu mối: /moi cho người mới, rồi /thuhoi người cũ"))
 async def revoke_command(ctx: Context, args: str) -> list[Reply]:
     if not args:
         return [Reply(_("Ghi người cần thu hồi quyền: tên hoặc số trong /thanhvien. Ví dụ: /thuhoi Trần Thị Bình "

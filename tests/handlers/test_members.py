@@ -116,6 +116,10 @@ async def test_revoking_a_leaver_keeps_history_tells_them_and_drops_their_draft(
     assert "Trần Thị Bình" not in await coordinator.say("/thanhvien")
 
 
+async def test_help_says_how_to_replace_a_focal_point(coordinator):
+    assert "Thay đầu mối: /moi cho người mới, rồi /thuhoi người cũ" in await coordinator.say("/trogiup")
+
+
 async def test_a_revoked_member_can_do_nothing(coordinator, focal, sessions, bot):
     await focal.say("/baocao")
     stale_choice = focal.last  # the draft's buttons, pressed again after the revocation below
