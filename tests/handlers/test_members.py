@@ -7,7 +7,17 @@ from zoneinfo import ZoneInfo
 from sqlmodel import func, select
 
 from handlers.core import ANYONE, HandlerConfig
-from models.store.tables import AuditLog, ChannelAccount, Conversation, Member, Report, RoleGrant, Unit
+from models.store.tables import (
+    AuditLog,
+    ChannelAccount,
+    Conversation,
+    Member,
+    Report,
+    RoleGrant,
+    Unit,
+    WebSession,
+)
+from models.web_access import create_link, redeem_link
 from tests.conftest import dispatcher
 from tests.handlers.dialog import Person
 from tests.outbox import deliveries, text_of
@@ -120,10 +130,20 @@ async def test_help_says_how_to_replace_a_focal_point(coordinator):
     assert "Thay đầu mối: /moi cho người mới, rồi /thuhoi người cũ" in await coordinator.say("/trogiup")
 
 
-async def test_a_revoked_member_can_do_nothing(coordinator, focal, sessions, bot):
+async def test_a_revoked_member_can_do_nothing(coordinator, focal, sessions, bot, clock):
+    bình = await member_id(sessions, focal.user_id)
+    async with sessions() as session:  # signed in to the web view
+        unit_id = (await session.exec(select(Unit.id).where(Unit.code == "SCT"))).one()
+        await redeem_link(session, await create_link(session, role="focal", unit_id=unit_id, member_id=bình,
+                                                     now=clock()), now=clock())
+        await session.commit()
+    await coordinator.say("/nhacnho SCT")  # a reminder waiting in the outbox for them
     await focal.say("/baocao")
     stale_choice = focal.last  # the draft's buttons, pressed again after the revocation below
-    await coordinator.say(f"/thuhoi {await member_id(sessions, focal.user_id)}")
+    await coordinator.say(f"/thuhoi {bình}")
+    async with sessions() as session:
+        assert (await session.exec(select(WebSession.ended_at))).one() is not None
+    assert [(d.kind, d.status) for d in await deliveries(sessions)] == [("nudge", "stale"), ("notice", "pending")]
 
     assert "chưa đăng ký" in await focal.say("Hoàn thành")  # the draft is gone: no step takes this
     focal.last = stale_choice
