@@ -4,6 +4,7 @@ focal point of two units addressed gets it once)."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,7 @@ NOTICE_ACTION = "notice.send"
 class Notice:
     """What was queued: to how many people, and who it cannot reach."""
 
-    key: str  # the notice's own key in the claims ("bulletin:<sender>:<moment>")
+    key: str  # the notice's own key in the claims ("bulletin:<sender>:<minute>:<random>")
     people: int  # messages queued
     units: list[Unit]  # units addressed
     without_focal: list[Unit]  # units with nobody registered to receive it
@@ -44,7 +45,9 @@ async def send_notice(session: AsyncSession, units: Sequence[Unit], text: str, b
     """Queue `text` to the focal points of `units`, in the caller's transaction. `scope` is what the
     coordinator addressed ("all", or the unit code), for the audit trail."""
     recipients = await Recipients(channels=by.channels, default_locale=by.default_locale).load(session)
-    key = f"bulletin:{by.member_id or 0}:{now.strftime('%Y%m%dT%H%M%S%f')}"
+    # Each /thongbao is a notice of its own (the same words sent again are sent again): a fresh key, with
+    # the recipient added per claim. A platform's redelivery of the message is answered once upstream.
+    key = f"bulletin:{by.member_id or 0}:{now.strftime('%Y%m%dT%H%M')}:{secrets.token_hex(4)}"
     members: dict[int, None] = {}
     without: list[Unit] = []
     for unit in units:

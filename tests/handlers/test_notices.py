@@ -88,6 +88,10 @@ async def test_a_unit_named_loosely_is_chosen_and_the_text_kept(coordinator, per
     assert "sẽ tới 1 đầu mối của 1 đơn vị" in await coordinator.press("UBND-VLI")
     (row,) = await deliveries(sessions, "notice")
     assert row.chat_id == "230" and "Đề nghị cập nhật danh sách đầu mối." in row.payload["text"]
+    await coordinator.say("/thongbao UBND Nhắc lại: cập nhật danh sách.")
+    assert "gửi thông báo cho đơn vị nào?" in await coordinator.say("huyện nào cũng được")  # asked again
+    assert "sẽ tới 1 đầu mối của 1 đơn vị" in await coordinator.say("vung liem")  # typed, as on Zalo
+    assert "Nhắc lại: cập nhật danh sách." in (await deliveries(sessions, "notice"))[-1].payload["text"]
 
 
 async def test_bad_notices_are_answered_and_nothing_is_sent(coordinator, focal, leader, sessions, bot, clock):
