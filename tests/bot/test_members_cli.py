@@ -48,6 +48,9 @@ async def test_revoke_takes_the_roles_and_keeps_the_record(db_url, sessions, per
         assert audit.actor == "cli" and audit.entity_id == str(ids["200"])
     again = await nhacviec("revoke", str(ids["200"]), db_url=db_url)
     assert again.exit_code == 2 and "Không có ai đang dùng bot là" in again.output
+    several = await nhacviec("revoke", "Văn", db_url=db_url)
+    assert several.exit_code == 2 and "“Văn” khớp với nhiều người; ghi số của người cần thu hồi:" in several.output
+    assert f"{ids['210']}  Huỳnh Văn Giang" in several.output and f"{ids['300']}  Lê Văn Cường" in several.output
     by_account = await nhacviec("revoke", "telegram:210", db_url=db_url)
     assert by_account.exit_code == 0 and "Huỳnh Văn Giang" in by_account.output
     nobody = await nhacviec("revoke", "Không Có Ai", db_url=db_url)
