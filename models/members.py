@@ -43,10 +43,6 @@ class Registered:
     def id(self) -> int:
         return self.member.id
 
-    @property
-    def configured_admin(self) -> bool:
-        return any(h.grant_id is None for h in self.holdings)
-
     def since(self, unit_id: int | None = None) -> datetime | None:
         days = [h.since for h in self.holdings if h.since is not None and (unit_id is None or h.unit_id == unit_id)]
         return min(days) if days else None
