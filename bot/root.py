@@ -24,6 +24,8 @@ from bot.errors import UserError
 from bot.webhook import WebhookServer
 from handlers import accounts, coordination, plan_choice, registration, reporting, status, succession, yearly
 from handlers import help as help_handlers
+from handlers import members as member_handlers
+from handlers import notices as notice_handlers
 from handlers import web as web_handlers
 from handlers.core import HandlerConfig, Router
 from handlers.dispatcher import Dispatcher
@@ -84,6 +86,7 @@ def local_today(settings: Settings) -> date:
 # Order matters for plain text: an invite code is tried before a quick report.
 ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, web_handlers.router,
                                coordination.router, yearly.router, plan_choice.router, accounts.router,
+                               member_handlers.router, notice_handlers.router,
                                succession.router, help_handlers.router)
 
 

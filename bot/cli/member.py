@@ -1,5 +1,6 @@
 """`nhacviec member list` and `nhacviec member forget`: the people the bot knows, and deleting one's
-personal data on request (Nghị định 13/2023/NĐ-CP; what is kept and why: models/privacy.py)."""
+personal data on request (Nghị định 13/2023/NĐ-CP; what is kept and why: models/privacy.py).
+`nhacviec members [UNIT]` and `nhacviec revoke MEMBER`: the chat's /thanhvien and /thuhoi, for the operator."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from sqlmodel import select
 from bot.cli import text as cli_text
 from bot.cli.common import app, execute, settings_or_exit
 from bot.errors import UserError
-from bot.root import Services
+from bot.root import Services, local_today
 from locales import _, ngettext
+from models.catalog import load_catalog
+from models.members import matching, registered
 from models.privacy import Person, find_person, forget
+from models.revocation import Revoker, RevokeRefused, held, revoke
 from models.store.tables import ChannelAccount, GrantStatus, Member, RoleGrant, Unit
 from models.wording import role_label
 
@@ -95,3 +99,88 @@ def describe(person: Person) -> str:
                  "Sẽ xóa: tên, tài khoản chat, vai trò, bản nháp, phiên đăng nhập web. Giữ lại {n} báo cáo đã gửi "
                  "(ghi cho đơn vị, người gửi hiện là “người dùng đã xóa”).", person.reports).format(n=person.reports),
     ])
+
+
+# --- `nhacviec members` and `nhacviec revoke`: what /thanhvien and /thuhoi do in chat ---------------
+
+
+@app.command("members", help=_("Người dùng bot theo đơn vị (như /thanhvien): số, tên, vai trò, kênh, từ ngày, lần cuối "
+                               "hoạt động."))
+def members(unit: Annotated[str | None, typer.Argument(help=_("Chỉ một đơn vị (mã hoặc tên)."))] = None) -> None:
+    settings = settings_or_exit()
+
+    async def work(services: Services) -> None:
+        async with services.sessions() as session:
+            catalog = await load_catalog(session)
+            unit_ids = None
+            if unit:
+                found = catalog.find_units(unit, on=local_today(settings))
+                if len(found) != 1:
+                    codes = ", ".join(u.code for u in found[:12])
+                    raise UserError(_("Chưa xác định được đơn vị “{text}”{found}. Xem `nhacviec units`.").format(
+                        text=unit[:60], found=f" ({codes})" if codes else ""))
+                unit_ids = [found[0].id]
+            people = await registered(session, admins=() if unit_ids else settings.admins, unit_ids=unit_ids)
+        rows = []
+        for person in people:
+            for unit_id in dict.fromkeys(h.unit_id for h in person.holdings):
+                if unit_ids is not None and unit_id not in unit_ids:
+                    continue
+                held = [h for h in person.holdings if h.unit_id == unit_id]
+                since = person.since(unit_id)
+                rows.append((catalog.units[unit_id].code if unit_id in catalog.units else "–", str(person.id),
+                             person.member.display_name,
+                             ", ".join(role_label(h.role) + (" " + _("(chờ xác nhận)") if h.pending else "")
+                                       for h in held),
+                             ", ".join(person.channels) + (" " + _("(đã chặn bot)") if person.unreachable else ""),
+                             since.astimezone(settings.tz).strftime("%d/%m/%Y") if since else "",
+                             person.last_seen.astimezone(settings.tz).strftime("%d/%m/%Y") if person.last_seen else ""))
+        rows.sort(key=lambda r: (r[0] != "–", r[0]))
+        typer.echo(cli_text.table(rows, (_("Đơn vị"), _("Số"), _("Tên"), _("Vai trò"), _("Kênh"), _("Từ ngày"),
+                                         _("Lần cuối"))) if rows else _("Chưa có ai."))
+
+    execute(work, settings)
+
+
+@app.command("revoke", help=_("Thu hồi mọi vai trò của một người đã nghỉ hoặc chuyển công tác (như /thuhoi): báo cáo "
+                              "được giữ, người đó được báo, bản nháp bị bỏ."))
+def revoke_member(
+    member: Annotated[str, typer.Argument(help=_("Số (xem `nhacviec members`), kênh:mã như telegram:12345, hoặc "
+                                                 "họ tên."))],
+) -> None:
+    settings = settings_or_exit()
+
+    async def work(services: Services) -> None:
+        async with services.sessions() as session:
+            people = await registered(session, admins=settings.admins)
+            person = await find_person(session, member) if ":" in member else None
+            found = [p for p in people if person and p.id == person.member.id] if person else matching(people, member)
+            if not found:
+                raise UserError(_("Không có ai đang dùng bot là “{text}”. Xem `nhacviec members`.").format(
+                    text=member[:60]))
+            if len(found) > 1:
+                raise UserError(_("“{text}” khớp với nhiều người; ghi số của người cần thu hồi:").format(
+                    text=member[:60]) + "\n" + "\n".join(f"  {p.id}  {p.member.display_name}" for p in found[:20]))
+            catalog = await load_catalog(session)
+            office = catalog.coordinator
+            by = Revoker(actor="cli", member_id=None, admins=settings.admins,
+                         channels=settings.channels() | {"console"}, default_locale=settings.locale,
+                         contact=office.name if office else "")
+            try:
+                done = await revoke(session, found[0].id, by, now=datetime.now(UTC))
+            except RevokeRefused as refused:
+                raise UserError({
+                    "configured_admin": _("Người này là quản trị viên do NHACVIEC_ADMINS: bỏ tài khoản của họ khỏi "
+                                          "cấu hình đó rồi khởi động lại bot."),
+                    "last_admin": _("Không thu hồi được: đây là quản trị viên cuối cùng."),
+                }.get(refused.reason, _("Người này không còn vai trò nào để thu hồi."))) from None
+            await session.commit()
+        typer.echo(_("Đã thu hồi quyền của {name} ({roles}); báo cáo được giữ.").format(
+            name=done.member.display_name, roles=held(done.roles)))
+        typer.echo(_("Đã báo cho người này qua bot.") if done.told else
+                   _("Chưa báo được cho người này: {reason}.").format(reason=done.not_told))
+        for unit in done.orphaned:
+            typer.echo(_("{unit} không còn đầu mối nào: tạo mã mời cho người thay bằng `nhacviec invite {code} --role "
+                         "focal`.").format(unit=unit.name, code=unit.code))
+
+    execute(work, settings)
