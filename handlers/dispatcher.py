@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from sqlalchemy import Insert, bindparam
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -70,6 +71,7 @@ class Dispatcher:
         self.exports = exports
         self.catalogs = CatalogCache()
         self.people = IdentityCache()
+        self._seen_insert: dict[str, Insert] = {}
         self._database_down = False  # said once per outage, not once per message
         self.commands: dict[str, Command] = {}
         self.ordered: list[Command] = []
@@ -155,9 +157,14 @@ class Dispatcher:
 
     async def _first_time(self, session: AsyncSession, incoming: Incoming) -> bool:
         """Record the update's id in this message's transaction; False if it was handled before."""
-        insert = await insert_new(session, InboundSeen.__table__, ["channel", "message_id"])
-        result = await (await session.connection()).execute(insert.values(
-            channel=incoming.channel, message_id=incoming.update_id, seen_at=self.clock()))
+        connection = await session.connection()
+        dialect = connection.dialect.name
+        if dialect not in self._seen_insert:  # built once: this runs for every update
+            self._seen_insert[dialect] = (await insert_new(session, InboundSeen.__table__, ["channel", "message_id"])
+                                          ).values(channel=bindparam("channel"), message_id=bindparam("message_id"),
+                                                   seen_at=bindparam("seen_at"))
+        result = await connection.execute(self._seen_insert[dialect], {
+            "channel": incoming.channel, "message_id": incoming.update_id, "seen_at": self.clock()})
         return bool(result.rowcount)
 
     async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity, catalog: Catalog
