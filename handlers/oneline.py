@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from models.rules.text import strip_diacritics
 from models.store.tables import ReportStatus
@@ -56,13 +57,15 @@ _VALUE_RE = re.compile(r"\s*([a-z][a-z0-9_]{0,19})\s*(?:=\s*(\S+)|:\s*(-?[0-9][0
 _MARKERS = re.compile(r"(?:^|[\s.;,])(?P<kind>vuong mac|kho khan|de xuat|kien nghi)\s*:", re.IGNORECASE)
 
 
+@cache
+def _simple_char(ch: str) -> str:
+    simple = strip_diacritics(ch).lower()
+    return simple if len(simple) == 1 else " "
+
+
 def _simplify(text: str) -> str:
     """Lower case, no diacritics, same length as `text` (NFC), so positions carry over."""
-    out = []
-    for ch in text:
-        simple = strip_diacritics(ch).lower()
-        out.append(simple if len(simple) == 1 else " ")
-    return "".join(out)
+    return "".join(map(_simple_char, text))
 
 
 def parse_line(text: str, *, is_task: Callable[[str], bool], task_known: bool = False) -> ParsedLine:
