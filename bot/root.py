@@ -22,7 +22,18 @@ from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
 from bot.errors import UserError
 from bot.webhook import WebhookServer
-from handlers import accounts, coordination, plan_choice, registration, reporting, status, succession, yearly
+from handlers import (  # issue 14: the review of reports
+    accounts,
+    coordination,
+    plan_choice,
+    registration,
+    reporting,
+    review,
+    revision,
+    status,
+    succession,
+    yearly,
+)
 from handlers import help as help_handlers
 from handlers import web as web_handlers
 from handlers.core import HandlerConfig, Router
@@ -84,7 +95,7 @@ def local_today(settings: Settings) -> date:
 # Order matters for plain text: an invite code is tried before a quick report.
 ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, web_handlers.router,
                                coordination.router, yearly.router, plan_choice.router, accounts.router,
-                               succession.router, help_handlers.router)
+                               succession.router, review.router, revision.router, help_handlers.router)
 
 
 def handler_config(settings: Settings) -> HandlerConfig:
@@ -127,7 +138,7 @@ class Running:
 def tick_config(settings: Settings, channels: frozenset[str]) -> TickConfig:
     return TickConfig(tz=settings.tz, reminder_time=settings.reminder_time, digest_cron=settings.digest_cron,
                       escalate_to_leaders=settings.escalate_to_leaders, channels=channels,
-                      default_locale=settings.locale)
+                      default_locale=settings.locale, review_list_time=settings.review_list_time)
 
 
 async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcnow, rate_limit: bool = True,
