@@ -3,13 +3,16 @@ button, /rut): as people type it, against a real database, the outbox sending wh
 
 from __future__ import annotations
 
+import io
 from datetime import date, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import select
 
+from jobs import digest, workbook
 from jobs.runner import outbox_sender
 from jobs.tick import TickConfig, tick
 from models.chat import Reply, Sent
@@ -217,3 +220,25 @@ async def test_only_coordinators_review_leaders_see_the_state_nothing_in_groups(
     await coordinator.say("/tralai SCT IV.2.a Thiếu số liệu")
     assert "📥 Chờ tiếp nhận: 0 báo cáo · trả lại: 1" in await leader.say("/tinhhinh")
     assert "trả lại: Thiếu số liệu" in await group.say("/tinhhinh SCT")  # viewing works in a group
+
+
+async def test_the_digest_and_its_workbook_show_the_review_state(coordinator, focal, person, invite, sessions, clock,
+                                                                 plan):
+    syt = person("201", "Võ Văn Yên")
+    await syt.say(f"/start {await invite('SYT')}")
+    await focal.say("/bc IV.2.a 60% tập huấn")
+    await syt.say("/bc IV.2.a xong")
+    await coordinator.say("/tralai SCT IV.2.a Thiếu số liệu")
+    async with sessions() as session:
+        data = await digest.build(session, await session.get(Plan, plan.id), clock.now, VN)
+    text = digest.text(data)
+    assert "📥 Tiếp nhận: 1 báo cáo chờ tiếp nhận · 1 báo cáo bị trả lại, chờ bản mới." in text
+    (line,) = [r for r in data.rounds if r.due == date(2025, 12, 16)]
+    assert line.reported == 1  # of SCT and SYT, only SYT's counts as reported
+    sheet = load_workbook(io.BytesIO(workbook.render(data)))["Tình hình"]
+    rows = list(sheet.iter_rows(values_only=True))
+    head = next(r for r in rows if r and r[0] == "Mã đơn vị")
+    column = head.index("Tiếp nhận")
+    by_unit = {r[0]: r for r in rows if r and r[2] == "IV.2.a"}
+    assert by_unit["SCT"][column] == "trả lại: Thiếu số liệu" and by_unit["SYT"][column] == "mới"
+    assert by_unit["SCT"][head.index("Quá hạn")] == "chưa đến hạn"  # not counted as received
