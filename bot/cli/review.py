@@ -73,6 +73,9 @@ def _act(state: Review, unit: str, task: str, period: str | None, comment: str, 
                 await session.commit()
                 typer.echo(_("Đã hủy; báo cáo {what} trở lại “mới”.").format(what=found.label()))
                 return
+            if found.state is state:  # as in chat: an acceptance or a return is not repeated (nor re-sent)
+                raise UserError(_("Báo cáo {what} đã ở trạng thái “{state}”.").format(
+                    what=found.label(), state=review_label(state)))
             await set_review(session, found, state, actor="cli", member_id=None, at=now, comment=comment)
             told = []
             if state is Review.returned:

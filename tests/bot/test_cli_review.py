@@ -43,6 +43,8 @@ async def test_the_cli_accepts_returns_and_undoes(db_url, sessions, person, invi
     assert result.exit_code == 0, result.output
     assert "Đã trả lại báo cáo IV.2.a · năm 2025 · SCT (bản 1)" in result.output
     assert await review_of(sessions) == ("returned", "cli", "Thiếu số liệu")
+    result = await nhacviec("review", "return", "SCT", "IV.2.a", "--comment", "Lần nữa", db_url=db_url)
+    assert result.exit_code == 2 and "đã ở trạng thái “trả lại”" in result.output
     assert "trả lại: Thiếu số liệu" in await focal.say("/tinhhinh")
     result = await nhacviec("review", "accept", "SCT", "IV.2.a", "--undo", db_url=db_url)
     assert result.exit_code == 2 and "không có gì để hủy" in result.output
