@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     tick_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
     send_rate: Annotated[float, Field(gt=0, le=30)] = 25.0
     escalate_to_leaders: bool = False
+    # The day's list of reports waiting for review, to coordinators ("16:30"); unset or empty: none (the digest says).
+    review_list_time: time | None = None
     # A delivery taken by a process that then died is sent again after this long (PostgreSQL, where
     # several processes may send; a lone SQLite process takes its rows back at start-up).
     send_lease_seconds: Annotated[int, Field(ge=1, le=3600)] = 120

@@ -22,7 +22,18 @@ from bot.channels.zalo import ZaloChannel
 from bot.config import Settings
 from bot.errors import UserError
 from bot.webhook import WebhookServer
-from handlers import accounts, coordination, plan_choice, registration, reporting, status, succession, yearly
+from handlers import (  # issue 14: the review of reports
+    accounts,
+    coordination,
+    plan_choice,
+    registration,
+    reporting,
+    review,
+    revision,
+    status,
+    succession,
+    yearly,
+)
 from handlers import help as help_handlers
 from handlers import members as member_handlers
 from handlers import notices as notice_handlers
@@ -87,7 +98,7 @@ def local_today(settings: Settings) -> date:
 ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, web_handlers.router,
                                coordination.router, yearly.router, plan_choice.router, accounts.router,
                                member_handlers.router, notice_handlers.router,
-                               succession.router, help_handlers.router)
+                               succession.router, review.router, revision.router, help_handlers.router)
 
 
 def handler_config(settings: Settings) -> HandlerConfig:
@@ -131,7 +142,7 @@ class Running:
 def tick_config(settings: Settings, channels: frozenset[str]) -> TickConfig:
     return TickConfig(tz=settings.tz, reminder_time=settings.reminder_time, digest_cron=settings.digest_cron,
                       escalate_to_leaders=settings.escalate_to_leaders, channels=channels,
-                      default_locale=settings.locale)
+                      default_locale=settings.locale, review_list_time=settings.review_list_time)
 
 
 async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcnow, rate_limit: bool = True,

@@ -166,6 +166,8 @@ async def _submit(ctx: Context, draft: Draft) -> list[Reply]:
     assert draft.assignment_id is not None and draft.period_id is not None and draft.due is not None
     assert draft.status is not None
     values = {int(k): v for k, v in draft.values.items() if v is not None}
+    task = ctx.catalog.tasks.get(draft.task_id) if draft.task_id is not None else None
+    plan = ctx.catalog.plans.get(task.plan_id) if task is not None else None
     report = await submit_report(
         ctx.session, assignment_id=draft.assignment_id, period_id=draft.period_id, due=draft.due, tz=ctx.config.tz,
         data=ReportInput(status=draft.status, percent=draft.percent,
@@ -174,7 +176,8 @@ async def _submit(ctx: Context, draft: Draft) -> list[Reply]:
                          raw_text=draft.raw or "\n".join(draft.typed), via=draft.via),
         # The platform's timestamp is fairer than ours if the bot was down, but a stamp from the
         # future (clock skew) is not trusted.
-        member_id=ctx.member_id, channel=ctx.incoming.channel, at=min(ctx.incoming.at, ctx.now))
+        member_id=ctx.member_id, channel=ctx.incoming.channel, at=min(ctx.incoming.at, ctx.now),
+        review_on=plan.review if plan is not None else True)
     if ctx.conversation is not None and ctx.conversation.flow == FLOW:
         await ctx.end_flow()
     status = status_label(report.status)

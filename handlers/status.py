@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from handlers.core import READERS, REGISTERED, Context, Router
-from handlers.texts import report_summary, succession_note, with_note
+from handlers.texts import report_summary, review_counts, review_mark, succession_note, with_note
 from locales import N_, _, format_datetime
 from models.callbacks import Button
 from models.chat import Reply
@@ -100,7 +100,7 @@ async def overdue(ctx: Context, args: str) -> list[Reply]:
         for item in unit_items[:LIST_LIMIT - shown]:
             o = item.obligation
             lines.append(f"• {_in_plan(o, plans)}{o.task_code} · {period_of(o)} — "
-                         f"{deadline_phrase(o, ctx.today, calendar)}")
+                         f"{deadline_phrase(o, ctx.today, calendar)}{review_mark(item)}")
             shown += 1
     if shown < len(items):
         lines.append(_("… và {n} báo cáo khác (gõ /xuat để nhận bảng đầy đủ).").format(n=len(items) - shown))
@@ -168,13 +168,15 @@ async def _overall(ctx: Context, plans: Sequence[Plan]) -> list[Reply]:
     if len(ordered) > ROUNDS_SHOWN:
         lines.append(_("… và {n} kỳ báo cáo khác (xem bảng /xuat).").format(n=len(ordered) - ROUNDS_SHOWN))
     everything = [*recent, *current]
-    blocked = [i for i in everything if i.report and i.report.status == ReportStatus.blocked]
+    blocked = [i for i in everything if i.reported and i.report and i.report.status == ReportStatus.blocked]
     if blocked:
         lines.append("")
         lines.append(_("⚠️ Vướng mắc cần xử lý:"))
         for item in blocked[:10]:
             text = item.report.obstacles or item.report.note if item.report else ""
             lines.append(f"• {item.obligation.unit_code} · {item.obligation.task_code}: {short(text, 100)}")
+    if review := review_counts(ctx, [*everything, *overdue]):
+        lines += ["", review]
     if overdue:
         units = sorted({i.obligation.unit_code for i in overdue})
         lines.append("")
@@ -190,7 +192,7 @@ async def _overall(ctx: Context, plans: Sequence[Plan]) -> list[Reply]:
 def _counts(items: Sequence[Item]) -> str:
     counts: dict[str, int] = defaultdict(int)
     for item in items:
-        if item.report:
+        if item.reported and item.report:
             counts[item.report.status] += 1
     if not counts:
         return ""
@@ -230,7 +232,7 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
     if overdue:
         lines.append("")
         lines.append(_("⏰ Quá hạn chưa báo cáo:"))
-        lines += [due_line(item.obligation) for item in overdue[:LIST_LIMIT]]
+        lines += [due_line(item.obligation) + review_mark(item) for item in overdue[:LIST_LIMIT]]
     if current:
         lines.append("")
         lines.append(_("Kỳ đang mở:"))
@@ -271,7 +273,8 @@ async def _task_status(ctx: Context, task_id: int, *, limit_to: tuple[int, ...] 
              + (" · " + _("Phối hợp: {support}").format(support=", ".join(support)) if support else "")]
     for item in overdue[:LIST_LIMIT]:
         o = item.obligation
-        lines.append(f"• {o.unit_code} · {period_of(o)} — ⏰ {deadline_phrase(o, ctx.today, calendar)}")
+        lines.append(f"• {o.unit_code} · {period_of(o)} — ⏰ {deadline_phrase(o, ctx.today, calendar)}"
+                     f"{review_mark(item)}")
     for item in current[:LIST_LIMIT]:
         o = item.obligation
         lines.append(f"• {o.unit_code} · {period_of(o)}: {report_summary(item, ctx.config.tz)}")

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import tzinfo
 
+from handlers.core import Context
 from locales import _, format_date, format_number
 from models.chat import Reply
 from models.registry import Succession
+from models.review import Review, review_note, review_of
 from models.status import Item
 from models.store.tables import ReportStatus
 from models.wording import STATUS_ICON, short, status_label
@@ -29,7 +31,33 @@ def report_summary(item: Item, tz: tzinfo) -> str:
     meta = [format_date(report.submitted_at.astimezone(tz).date()), _("bản {n}").format(n=report.version)]
     if report.late:
         meta.append(_("nộp muộn"))
-    return " · ".join(parts) + f" ({', '.join(meta)})"
+    if item.reported:
+        meta.append(review_note(report))  # "mới" (waiting for review) or "đã tiếp nhận"
+        return " · ".join(parts) + f" ({', '.join(meta)})"
+    # Returned or withdrawn: not reported until a new version; what came back says why first.
+    return f"↩️ {review_note(report)} · " + " · ".join(parts) + f" ({', '.join(meta)})"
+
+
+def review_mark(item: Item) -> str:
+    """" — ↩️ trả lại: <ý kiến>" after an overdue line whose latest version was returned or withdrawn."""
+    if item.report is None or item.reported:
+        return ""
+    return f" — ↩️ {review_note(item.report)}"
+
+def review_counts(ctx: Context, items: Sequence[Item]) -> str:
+    """"📥 Chờ tiếp nhận: 3 báo cáo · trả lại: 1" (plans with review on; nothing when nothing waits)."""
+    states = {}
+    for item in items:
+        plan = ctx.catalog.plans.get(item.obligation.plan_id)
+        if item.report is not None and plan is not None and plan.review:
+            states[(item.obligation.assignment_id, item.obligation.period_id)] = review_of(item.report)
+    waiting = sum(1 for s in states.values() if s is Review.new)
+    returned = sum(1 for s in states.values() if s is Review.returned)
+    if not waiting and not returned:
+        return ""
+    return _("📥 Chờ tiếp nhận: {waiting} báo cáo · trả lại: {returned}. Gõ /tiepnhan hoặc /tralai.").format(
+        waiting=waiting, returned=returned)
+
 
 def succession_note(steps: Sequence[Succession]) -> str:
     """"Sở TT&TT" typed after the merger: say which unit it led to, and since when."""

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from jobs import messages
+from jobs import messages, review_list
 from locales import _, use_locale
 from models.callbacks import ReportNow
 from models.chat import Option, Reply
@@ -46,6 +46,10 @@ class Composer:
                     return await _succession(session, int(payload["grant"]), row["member_id"], today)
                 if kind == DeliveryKind.notice:
                     return [Reply(str(payload.get("text", "")))]
+                if kind == DeliveryKind.returned:
+                    return await review_list.returned(session, int(payload["report"]), row["member_id"])
+                if kind == DeliveryKind.review_list:
+                    return await review_list.review_list(session, row["member_id"])
                 items = [Item.from_json(item) for item in payload.get("items", [])]
                 done = await reported(session, [(i.assignment_id, i.period_id) for i in items])
                 items = [i for i in items if (i.assignment_id, i.period_id) not in done]

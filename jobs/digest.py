@@ -22,6 +22,7 @@ from locales import _, format_date, format_datetime, format_number, ngettext
 from models import year_targets
 from models.obligations import Obligation, plan_calendar
 from models.registry import PendingSuccession, current_of, pending_successions
+from models.review import Review, review_of
 from models.rules.text import clean
 from models.rules.workdays import WorkCalendar
 from models.status import Item, snapshot
@@ -116,9 +117,11 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
                     deadline_phrase(g[0].obligation, today, calendar), sum(1 for i in g if i.reported), len(g))
               for _key, g in sorted(groups.items())]
     week_ago = now - timedelta(days=7)
-    completed = [i for i in items if i.report and i.report.status == ReportStatus.done
+    # A returned or withdrawn version is not reported (models/review.py): neither completed nor an open obstacle.
+    completed = [i for i in items if i.reported and i.report and i.report.status == ReportStatus.done
                  and i.report.submitted_at >= week_ago]
-    obstacles = [i for i in items if i.report and (i.report.status == ReportStatus.blocked or i.report.obstacles)]
+    obstacles = [i for i in items if i.reported and i.report
+                 and (i.report.status == ReportStatus.blocked or i.report.obstacles)]
     targets = await target_figures(session, plan, today.year)
     behind = await year_targets.contributions(session, plan, today.year) if contributions else []
     names = dict((await session.exec(select(Indicator.code, Indicator.name).where(
@@ -201,6 +204,8 @@ def text(d: Digest, *, attachments: bool = True) -> str:
             title=r.title, deadline=r.deadline, reported=r.reported, total=r.total, percent=percent))
     lines.append("")
     lines += _overdue(d)
+    if review := _review(d):
+        lines += ["", review]
     if d.completed:
         lines += ["", _("✅ Hoàn thành trong tuần:")]
         lines += _more([f"• {d.unit_label(i.obligation)} · {i.obligation.task_code} — "
@@ -242,6 +247,18 @@ def _overdue(d: Digest) -> list[str]:
     if len(ranked) > OVERDUE_UNITS:
         lines.append("… " + _("và {n} đơn vị khác (gõ /quahan để xem đủ)").format(n=len(ranked) - OVERDUE_UNITS))
     return lines
+
+
+def _review(d: Digest) -> str:
+    """How many reports wait for the coordinator's review, and how many were returned (plans with review on)."""
+    if not d.plan.review:
+        return ""
+    states = [review_of(i.report) for i in d.items if i.report is not None]
+    waiting, returned = states.count(Review.new), states.count(Review.returned)
+    if not waiting and not returned:
+        return ""
+    return _("📥 Tiếp nhận: {waiting} báo cáo chờ tiếp nhận · {returned} báo cáo bị trả lại, chờ bản mới.").format(
+        waiting=waiting, returned=returned)
 
 
 def _obstacles(d: Digest) -> list[str]:

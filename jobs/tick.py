@@ -31,6 +31,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from jobs import review_list
 from locales import _
 from models.obligations import Obligation, plan_calendar, task_indicator_codes, unreported
 from models.outbox import Action, Item, Queued, Recipients, claim
@@ -52,6 +53,7 @@ class TickConfig:
     escalate_to_leaders: bool = False
     channels: frozenset[str] = frozenset({"telegram"})  # channels that can deliver right now
     default_locale: str = "vi"
+    review_list_time: time | None = None  # the day's list of reports waiting for review; None: not sent
 
 
 @dataclass(kw_only=True)
@@ -81,7 +83,9 @@ async def due_now(session: AsyncSession, config: TickConfig, now: datetime,
     for plan in (await session.exec(select(Plan).where(Plan.retired_at.is_(None)).order_by(Plan.id))).scalars().all():
         await _plan_reminders(session, plan, config, recipients, now, due)
     await _succession_questions(session, config, recipients, now, due)
-    _digests(config, recipients, now, due, await plan_calendar(session))
+    calendar = await plan_calendar(session)
+    _digests(config, recipients, now, due, calendar)
+    due.actions += review_list.due(config.review_list_time, config.tz, recipients, now, calendar)
     return due
 
 

@@ -20,6 +20,7 @@ from jobs.digest import Digest, number
 from jobs.sheets import DATE, DATETIME, MIME, append, for_print, header, title, title_block
 from locales import N_, _, format_date
 from models.chat import Attachment
+from models.review import review_note
 from models.rules.periods import period_label
 from models.rules.text import clean
 from models.status import Item
@@ -77,9 +78,9 @@ def _status_sheet(sheet: Worksheet, digests: list[Digest]) -> None:
     indicators = sorted({d.indicator_names.get(code, code) for d, item in rows for code in item.values})
     columns = [_("Mã đơn vị"), _("Đơn vị"), _("Mã nhiệm vụ"), _("Nhiệm vụ"), _("Kỳ báo cáo"), _("Hạn"),
                _("Quá hạn"), _("Trạng thái"), _("% hoàn thành"), *indicators, _("Ghi chú"), _("Vướng mắc"),
-               _("Đề xuất"), _("Ngày báo cáo"), _("Bản"), _("Nộp muộn"), _("Kế hoạch")]
+               _("Đề xuất"), _("Ngày báo cáo"), _("Bản"), _("Nộp muộn"), _("Kế hoạch"), _("Tiếp nhận")]
     first = header(sheet, columns, [11, 34, 11, 50, 26, 12, 14, 16, 12, *[16] * len(indicators), 40, 40, 30, 17, 6,
-                                    10, 24]) + 1
+                                    10, 24, 30]) + 1
     at = {name: index for index, name in enumerate(columns, start=1)}
     wrap = Alignment(wrap_text=True, vertical="top")
     # Row numbers are counted here: openpyxl's max_row scans every cell, which is quadratic over a
@@ -99,6 +100,7 @@ def _status_sheet(sheet: Worksheet, digests: list[Digest]) -> None:
             _local(report.submitted_at, d) if report else None, report.version if report else None,
             (_("có") if report.late else _("không")) if report else None,
             o.plan_short,
+            review_note(report) if report else None,  # "mới", "đã tiếp nhận", "trả lại: <ý kiến>", "đã rút"
         ])
         sheet.cell(row=row, column=at[_("Hạn")]).number_format = DATE
         sheet.cell(row=row, column=at[_("Ngày báo cáo")]).number_format = DATETIME

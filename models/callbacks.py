@@ -119,3 +119,23 @@ class ConfirmSuccession(Button, prefix="cf"):
 
     grant: int
     answer: Answer
+
+
+class ReviewAct(enum.StrEnum):
+    accept = "a"
+    ret = "r"  # "return" is a keyword
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReviewReport(Button, prefix="rw"):
+    """Accept / Return under a report in the daily list of new reports."""
+
+    report: int
+    act: ReviewAct
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ReviseReport(Button, prefix="rv"):
+    """"Sửa báo cáo" under a returned report's comment: a new version, starting from the returned one."""
+
+    report: int

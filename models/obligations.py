@@ -18,6 +18,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.registry import effective_on
+from models.review import COUNTS
 from models.rules.workdays import WorkCalendar
 from models.store.tables import (
     Assignment,
@@ -136,7 +137,8 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
         query = query.add_columns(Report).outerjoin(
             Report, and_(Report.assignment_id == Assignment.id, Report.period_id == Period.id, Report.is_latest))
     if unreported_only:  # overdue lists: let the database skip the (many) reported ones
-        query = query.where(~exists().where(Report.assignment_id == Assignment.id, Report.period_id == Period.id))
+        query = query.where(~exists().where(Report.assignment_id == Assignment.id, Report.period_id == Period.id,
+                                            COUNTS))
     return query
 
 
@@ -191,7 +193,8 @@ async def with_latest_reports(session: AsyncSession, plan_ids: Sequence[int], *,
 
 async def unreported(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date,
                      as_of: date = FAR_FUTURE, **filters: Sequence[int] | None) -> list[Obligation]:
-    """Followed obligations that nothing has been reported for (the database skips the many reported ones)."""
+    """Followed obligations that nothing counting has been reported for (a returned or withdrawn latest
+    version does not count: models/review.py); the database skips the many reported ones."""
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, unreported_only=True,
                        followed_only=True, **filters)
     return [_obligation(row) for row in rows]

@@ -161,6 +161,18 @@ class Action:
         return cls(kind=DeliveryKind.notice, moment=moment, recipient=recipient, key=f"notice:{key}:{recipient.key}",
                    payload={"text": text})
 
+    @classmethod
+    def returned(cls, report_id: int, recipient: Recipient, moment: datetime, *, stamp: datetime) -> Action:
+        """A coordinator returned a report: its unit's focal points are told (once per return: `stamp`)."""
+        return cls(kind=DeliveryKind.returned, moment=moment, recipient=recipient, payload={"report": report_id},
+                   key=f"returned:{report_id}:{stamp:%Y%m%dT%H%M%S}:{recipient.key}")
+
+    @classmethod
+    def review_list(cls, due: datetime, recipient: Recipient) -> Action:
+        """The day's list of reports waiting for review, to a coordinator (once a day)."""
+        return cls(kind=DeliveryKind.review_list, moment=due, recipient=recipient,
+                   key=f"review_list:{due:%Y%m%d}:{recipient.key}", payload={"moment": due.isoformat()})
+
     def claim_row(self) -> dict[str, Any]:
         r, item = self.recipient, self.item
         return {"key": self.key, "kind": self.kind, "delivery_id": None,

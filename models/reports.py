@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, insert, text, tuple_, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.review import COUNTS, Review
 from models.store.tables import Report, ReportValue
 
 MAX_TEXT = 2000  # per field; longer answers are refused with a request to shorten, never cut
@@ -30,7 +31,7 @@ class ReportInput:
 
 REPORT = Report.__table__  # Core table: these statements bypass the ORM's unit of work
 _FIELDS = ("assignment_id", "period_id", "is_latest", "member_id", "channel", "status", "percent", "note", "obstacles",
-           "proposals", "raw_text", "via", "late", "submitted_at")
+           "proposals", "raw_text", "via", "late", "submitted_at", "review", "reviewed_at")
 # The version is counted inside the INSERT. SQLite runs it under its single write lock; PostgreSQL first
 # takes a transaction lock per (assignment, period). Should two still collide, the unique key refuses
 # one and its message is handled again (handlers/app.py).
@@ -64,12 +65,15 @@ class Filed:
 
 
 async def submit_report(session: AsyncSession, *, assignment_id: int, period_id: int, due: date, tz: tzinfo,
-                        data: ReportInput, member_id: int | None, channel: str, at: datetime) -> Filed:
-    """Add a version; earlier versions stay, no longer marked latest. Commits nothing."""
+                        data: ReportInput, member_id: int | None, channel: str, at: datetime,
+                        review_on: bool = True) -> Filed:
+    """Add a version; earlier versions stay, no longer marked latest. Commits nothing. With review switched
+    off for the plan (`review: false`), the version is accepted on arrival."""
     row = {"assignment_id": assignment_id, "period_id": period_id, "is_latest": True, "member_id": member_id,
            "channel": channel, "status": data.status, "percent": data.percent, "note": data.note,
            "obstacles": data.obstacles, "proposals": data.proposals, "raw_text": data.raw_text, "via": data.via,
-           "late": is_late(at, due, tz), "submitted_at": at}
+           "late": is_late(at, due, tz), "submitted_at": at,
+           "review": Review.new.value if review_on else Review.accepted.value, "reviewed_at": None if review_on else at}
     # Core statements on the session's connection (same transaction): every message files one, and the
     # ORM's per-statement work cost more than SQLite's.
     connection = await session.connection()
@@ -97,5 +101,5 @@ async def reported(session: AsyncSession, pairs: Iterable[tuple[int, int]]) -> s
         chunk = wanted[start:start + 400]
         found |= {(a, p) for a, p in (await session.exec(
             select(Report.assignment_id, Report.period_id).where(
-                Report.is_latest, tuple_(Report.assignment_id, Report.period_id).in_(chunk)))).all()}
+                COUNTS, tuple_(Report.assignment_id, Report.period_id).in_(chunk)))).all()}
     return found

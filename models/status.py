@@ -2,7 +2,8 @@
 
 - current: for each reporting assignment and schedule, the period coming due (open for reports —
   see `opens_on` — and its deadline not passed);
-- overdue: deadline passed since the plan is followed (Plan.track_from), nothing reported;
+- overdue: deadline passed since the plan is followed (Plan.track_from), nothing reported that counts (a
+  returned or withdrawn latest version is carried along, to say so);
 - recent: deadline passed in the last 30 days (reported or not) — the round just closed.
 
 One obligations query and one reports query answer all three (`snapshot`).
@@ -19,6 +20,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.obligations import Obligation, unreported, with_latest_reports
+from models.review import counted
 from models.store.tables import Indicator, Plan, Report, ReportValue
 
 RECENT_DAYS = 30
@@ -33,10 +35,11 @@ class Item:
 
     @property
     def reported(self) -> bool:
-        return self.report is not None
+        """Reported, by the one rule (models/review.py): a returned or withdrawn version does not count."""
+        return counted(self.report)
 
     def overdue(self, today: date) -> bool:
-        return self.report is None and self.obligation.due < today
+        return not self.reported and self.obligation.due < today
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ async def snapshot(session: AsyncSession, plans: Sequence[Plan], today: date, *,
     return Snapshot(
         current=[item(o) for o in current],
         recent=[item(o) for o in found if o.due < today],
-        overdue=[Item(o, None) for o in overdue],
+        overdue=await with_reports(session, overdue),  # a returned or withdrawn version, shown as such
     )
 
 

@@ -39,6 +39,3 @@ submitted
 
 # SQLAlchemy session events, registered by their decorator (models/store/revisions.py).
 _people_flushed, _people_bulk_changed
-
-# Read by the review, extension and evidence commands (issue 14), landing next.
-read_period, words_used

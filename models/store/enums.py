@@ -43,6 +43,8 @@ class DeliveryKind(StrEnum):
     nudge = "nudge"  # a coordinator's /nhacnho
     notice = "notice"  # a text composed when it was queued
     succession = "succession"  # "do you carry on for the unit your unit merged into?"
+    returned = "returned"  # a coordinator returned a report: the comment, to the unit's focal points
+    review_list = "review_list"  # the day's reports waiting for review, to coordinators
 
 
 class ClaimStatus(StrEnum):

@@ -277,8 +277,9 @@ class Invite(SQLModel, table=True):
 
 
 class Report(SQLModel, table=True):
-    """One version of a unit's progress report for a task and period. Rows are never edited,
-    except `is_latest`, which marks the version that counts."""
+    """One version of a unit's progress report for a task and period. Rows are never edited, except
+    `is_latest`, which marks the version that counts, and the version's review and withdrawal (models/review.py;
+    each review action is also in the audit log)."""
 
     __table_args__ = (
         UniqueConstraint("assignment_id", "period_id", "version"),
@@ -300,6 +301,13 @@ class Report(SQLModel, table=True):
     via: str = ""  # guided | oneline | reply | cli
     late: bool = False
     submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The coordinator's review of this version (issue 14): new | accepted | returned, by whom, when, why.
+    review: str = "new"
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reviewed_by: str = ""  # actor, as in the audit log ("telegram:300", "cli")
+    reviewer_id: int | None = Field(default=None, foreign_key="member.id")
+    review_comment: str = ""
+    withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # /rut: kept, no longer counts
 
 
 class ReportValue(SQLModel, table=True):

@@ -18,7 +18,8 @@ async def test_focal_point_registers_and_is_greeted_with_tasks_and_next_deadline
                             "/baocao"]),
     ])
     assert an.menu is not None and [name for name, _ in an.menu] == [
-        "start", "baocao", "bc", "tinhhinh", "web", "lienket", "kenh", "thanhvien", "trogiup", "ngonngu", "huy"]
+        "start", "baocao", "bc", "tinhhinh", "web", "lienket", "kenh", "thanhvien", "rut", "trogiup", "ngonngu",
+        "huy"]
     assert dict(an.menu)["baocao"] == "Báo cáo tiến độ, hướng dẫn từng bước"
     await verify_dialog(an, [("/start", "Anh/chị đang là: đầu mối.")])
     assert "Dữ liệu cá nhân" not in an.text  # said once, at registration

@@ -24,7 +24,7 @@ async def test_status_of_a_unit_and_of_a_task(coordinator, focal):
     await focal.say("/bc IV.2.a 60% dn=3 tập huấn")
     answer = await coordinator.say("/tinhhinh so cong thuong")
     assert "🏢 Sở Công Thương (SCT)" in answer
-    assert "🔵 Đang thực hiện 60% · dn=3 · “tập huấn” (01/12/2025, bản 1)" in answer
+    assert "🔵 Đang thực hiện 60% · dn=3 · “tập huấn” (01/12/2025, bản 1, mới)" in answer
     answer = await coordinator.say("/tinhhinh IV.2.a")
     assert "📌 IV.2.a" in answer and "Chủ trì: SCT, SNNPTNT" in answer
     assert "• SCT · năm 2025: 🔵 Đang thực hiện 60%" in answer and "• SYT · năm 2025: ⭕ chưa báo cáo" in answer

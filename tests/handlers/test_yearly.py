@@ -63,7 +63,7 @@ async def test_xuat_2025_in_january_2026_gives_the_whole_of_2025(person, invite,
     assert workbook_rows(coordinator) == named
     sct_row = named[("SCT", "IV.2.a", "năm 2025")]
     assert (sct_row["Trạng thái"], sct_row["Ghi chú"], sct_row["Tình trạng hạn"], sct_row["Tiếp nhận"]) == (
-        "Hoàn thành", "Hỗ trợ 5 doanh nghiệp", "Đúng hạn", "—")
+        "Hoàn thành", "Hỗ trợ 5 doanh nghiệp", "Đúng hạn", "mới")
     assert named[("SXD", "IV.2.a", "năm 2025")]["Tình trạng hạn"] == "Quá hạn"
     assert {key[2] for key in named} >= {"năm 2025", "giai đoạn 2021–2025"}
     assert not [key for key in named if key[2] == "năm 2026"]  # (the 2026 budget is drawn up in 2025: a 2025 item)

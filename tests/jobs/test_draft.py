@@ -114,7 +114,7 @@ async def test_appendices_list_every_unit_and_task_and_the_targets(sessions, pla
     doc = await drafted(sessions, plan)
     rows = {(r[1], r[2]): r for r in table(doc, STATUS_HEADER)}
     assert rows[("Sở Công Thương", "IV.2.a")][3:] == ["năm 2026 (hạn 16/12/2026)", "Đang thực hiện, 80%", "18/12/2026",
-                                                      "Muộn", "—"]
+                                                      "Muộn", "đã tiếp nhận"]
     assert rows[("Sở Y tế", "IV.2.a")][4:7] == ["Đang thực hiện, 50%", "15/12/2026", "Đúng hạn"]
     assert rows[("Sở Xây dựng", "IV.2.a")][4:] == ["Chưa báo cáo", "—", "Quá hạn", "—"]
     targets = table(doc, ("TT", "Mục tiêu", "Đơn vị tính", "Năm 2025", "Năm 2026", "Lũy kế, bình quân hoặc số mới nhất",
@@ -163,7 +163,7 @@ async def test_a_report_nobody_has_accepted_is_quoted_and_marked(sessions, plan,
     assert quotes and all(q.mark == "chưa tiếp nhận" for q in quotes)
     off = dataclasses.replace(reviewed, plan=dataclasses.replace(data.plan, review=False))
     assert all(not b.mark for b in draft.build(off, today=DRAFTED.date()).body if isinstance(b, Quote))
-    # today's reports carry no review state: nothing is marked
+    # the story's reports, all accepted by the coordinator: nothing is marked
     assert all(not b.mark for b in draft.build(data, today=DRAFTED.date()).body if isinstance(b, Quote))
 
 

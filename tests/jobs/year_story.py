@@ -1,7 +1,8 @@
 """A year as it happens in chat, for the tests of the yearly data, the draft and the export.
 
 Sở Công Thương reports 2025, then 2026 twice (the second version after the deadline, with an obstacle and a
-proposal); Sở Y tế reports 2026 only; Sở Xây dựng never reports. Everything goes through the bot as people
+proposal); Sở Y tế reports 2026 only; Sở Xây dựng never reports. The coordinator accepts every report (/tiepnhan)
+before drafting. Everything goes through the bot as people
 type it (tests/handlers/dialog.py), so the draft is made from what a real conversation stores.
 """
 
@@ -45,3 +46,7 @@ async def file_year(person, invite, clock) -> None:
     clock.now = at("2026-12-18 15:00")  # after the deadline (16/12/2026): the second version is late
     await tell(sct, f"/bc IV.2.a 80% dn=6 {SCT_2026} vướng mắc: {SCT_OBSTACLE} đề xuất: {SCT_PROPOSAL}", "năm 2026")
     clock.now = DRAFTED
+    coordinator = person("300", "Lê Văn Cường")
+    await coordinator.say(f"/start {await invite(None, 'coordinator')}")
+    for command in ("/tiepnhan SCT IV.2.a năm 2025", "/tiepnhan SCT IV.2.a năm 2026", "/tiepnhan SYT IV.2.a 2026"):
+        assert "Đã tiếp nhận" in await coordinator.say(command), coordinator.text
