@@ -36,7 +36,17 @@ class Item:
         return self.report is not None
 
     def overdue(self, today: date) -> bool:
-        return self.report is None and self.obligation.due < today
+        return self.report is None and self.obligation.due < today and not self.exempt
+
+    @property
+    def exempt(self) -> bool:
+        """Not reported and not owed (an exemption, or the unit's end: models/exceptions.py)."""
+        return self.report is None and bool(self.obligation.exemption)
+
+    @property
+    def missing(self) -> bool:
+        """Owed and not reported."""
+        return self.report is None and not self.obligation.exemption
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,17 @@ async def snapshot(session: AsyncSession, plans: Sequence[Plan], today: date, *,
         recent=[item(o) for o in found if o.due < today],
         overdue=[Item(o, None) for o in overdue],
     )
+
+
+async def closed(session: AsyncSession, plans: Sequence[Plan], today: date, *, unit_ids: list[int]) -> list[Item]:
+    """Past periods the units did not report and no longer owe (exempted, or the unit ended), with why
+    (`Item.obligation.exemption`): they left the overdue list, and a unit's status still shows them."""
+    if not plans:
+        return []
+    pairs = await with_latest_reports(session, [p.id for p in plans], due_from=min(p.track_from for p in plans),
+                                      due_to=today - timedelta(days=1), as_of=today, followed_only=True,
+                                      unit_ids=unit_ids)
+    return [Item(o, None) for o, report in pairs if report is None and o.exemption]
 
 
 async def current_items(session: AsyncSession, plans: Sequence[Plan], today: date, *,

@@ -440,3 +440,8 @@ class WebSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # signed out
+
+
+
+# --- exceptions to what a unit owes: in their own module (this one is at its length limit) ------------
+from models.store.exception_table import ObligationException  # noqa: E402, F401
