@@ -33,8 +33,8 @@ from models.store.base import utcnow
 from models.store.tables import ObligationException, Plan, Unit
 
 OPEN_AHEAD = timedelta(days=366)  # how far ahead a period may lie to be extended or exempted
-FROM_NOW = ("tu nay", "tu nay ve sau", "from now", "from now on")
-UNDO = ("huy", "undo", "thu hoi", "bo")
+FROM_NOW = frozenset({"tunay", "fromnow"})  # the two words "từ nay", folded (models.rules.text.fold)
+UNDO = frozenset({"huy", "undo", "thuhoi", "bo"})  # "huỷ", "hủy", "thu hồi", "bỏ"
 
 
 class Kind(StrEnum):
