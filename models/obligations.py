@@ -130,8 +130,18 @@ _EXEMPTED = (
                and_(_EXEMPTION.c.period_id.is_(None), _EXEMPTION.c.from_day <= _DUE)))
     .order_by(_EXEMPTION.c.id.desc()).limit(1).scalar_subquery()
 )
-# The owner ended before the day asked about: its unreported debts are closed by its end (see `Obligation.exemption`).
-_ENDED = and_(Unit.valid_to.is_not(None), Unit.valid_to < bindparam("as_of"))
+# The owner ended before the day asked about: its unreported debts are closed by its end (see `Obligation.exemption`),
+# or, when its reorganisation event says `debts: successor`, owed by its successor (shown as the successor's).
+_SUCCESSOR = aliased(Unit, name="successor")
+_DEBTS = UnitEvent.detail["debts"].as_string()
+_MOVES_DEBTS = exists().where(UnitEvent.unit_id == Unit.id, UnitEvent.kind.in_(("merge", "retire")),
+                              _DEBTS == "successor")
+_CLOSES_DEBTS = exists().where(UnitEvent.unit_id == Unit.id, or_(
+    and_(UnitEvent.kind == "retire", _DEBTS.is_(None)),
+    and_(UnitEvent.kind.in_(("merge", "retire")), _DEBTS == "close")))
+_GONE = and_(Unit.valid_to.is_not(None), Unit.valid_to < bindparam("as_of"))
+_MOVED = and_(_GONE, Unit.successor_id.is_not(None), _MOVES_DEBTS)
+_ENDED = and_(_GONE, _CLOSES_DEBTS)
 _END_KIND = case((_ENDED, select(UnitEvent.kind).where(UnitEvent.unit_id == Unit.id, UnitEvent.kind.in_(
     ("merge", "retire"))).order_by(UnitEvent.day.desc()).limit(1).scalar_subquery()), else_=None)
 
@@ -141,6 +151,7 @@ _COLUMNS = (
     Schedule.code, Schedule.name, Schedule.every, Period.id, Period.key, Period.window_start, Period.window_end,
     _DUE, Schedule.reminders_before, Schedule.escalate_after,
     Period.due, _EXTENSION.reason, _EXEMPTED, case((_ENDED, Unit.valid_to), else_=None), _END_KIND,
+    case((_MOVED, _SUCCESSOR.id), else_=None), _SUCCESSOR.code, _SUCCESSOR.name,
 )
 
 
@@ -168,6 +179,7 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
         .outerjoin(_EXTENSION, and_(_EXTENSION.kind == "extension", _EXTENSION.revoked_at.is_(None),
                                     _EXTENSION.unit_id == Unit.id, _EXTENSION.task_id == Task.id,
                                     _EXTENSION.period_id == Period.id))
+        .outerjoin(_SUCCESSOR, _SUCCESSOR.id == Unit.successor_id)
         .where(
             Schedule.plan_id.in_(bindparam("plan_ids", expanding=True)),
             Period.active, Schedule.active, Task.active, Assignment.active, Unit.active,
@@ -182,6 +194,10 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
     if followed_only:  # deadlines before a plan was first followed are history, not owed
         query = query.where(Period.due >= Plan.track_from)
     for name in sorted(filters):
+        if name == "unit_ids":  # a unit owes its own reports and the debts passed on to it
+            query = query.where(or_(Unit.id.in_(bindparam(name, expanding=True)),
+                                    and_(_MOVED, Unit.successor_id.in_(bindparam(name, expanding=True)))))
+            continue
         query = query.where(_FILTERS[name].in_(bindparam(name, expanding=True)))
     if with_report:
         query = query.add_columns(Report).outerjoin(
@@ -207,7 +223,9 @@ def _obligation(row: Sequence) -> Obligation:
     (plan_id, plan_code, plan_short, plan_before, plan_after, assignment_id, task_id, task_code, task_title,
      task_short_title, unit_id, unit_code, unit_name, schedule_id, schedule_code, schedule_name, every, period_id,
      period_key, window_start, window_end, due, before, after, original_due, extension_reason, exemption_reason,
-     unit_ended, unit_end_kind) = row[:len(_COLUMNS)]
+     unit_ended, unit_end_kind, debtor_id, debtor_code, debtor_name) = row[:len(_COLUMNS)]
+    if debtor_id is not None:  # the debt passed to the successor (`debts: successor`)
+        unit_id, unit_code, unit_name = debtor_id, debtor_code, debtor_name
     before = before if before is not None else plan_before
     after = after if after is not None else plan_after
     return Obligation(plan_id=plan_id, plan_code=plan_code, plan_short=plan_short or plan_code,
