@@ -30,7 +30,7 @@ from models.year_targets import TargetFigures
 OVERDUE, NOT_DUE, RECEIVED, EXEMPT = "overdue", "not_due", "received", "exempt"
 STATE = {OVERDUE: N_("quá hạn"), NOT_DUE: N_("chưa đến hạn"), RECEIVED: N_("đã nhận"), EXEMPT: N_("miễn nộp")}
 FILL = {OVERDUE: PatternFill("solid", fgColor="F8CBAD"), NOT_DUE: PatternFill("solid", fgColor="EDEDED"),
-        RECEIVED: PatternFill("solid", fgColor="C6EFCE"), EXEMPT: PatternFill("solid", fgColor="DDEBF7")}
+        RECEIVED: PatternFill("solid", fgColor="C6EFCE"), EXEMPT: PatternFill("solid", fgColor="FFF2CC")}
 WIDTHS = [34, 14, 22, 14, 14, 17, 16]  # a target sheet's two tables share its columns
 READERS = N_("Gửi lãnh đạo UBND tỉnh, cán bộ điều phối và tổ tổng hợp theo dõi kế hoạch")
 

@@ -1,16 +1,20 @@
 """A coordinator extends a deadline (/giahan) or exempts a unit from a report (/miennop): every view and the
 reminders count from the new deadline, an exempted period is owed by nobody, each is audited and revocable."""
 
+import io
 import re
 from datetime import datetime
 
+from openpyxl import load_workbook
 from sqlmodel import select
 
+from jobs import digest, workbook
 from jobs.preview import preview
 from jobs.tick import TickConfig, due_now
 from models.store.tables import AuditLog, ClaimStatus, ObligationException, Report
 from tests.handlers.conftest import VN
 from tests.handlers.dialog import Person
+from tests.sheets import cells
 
 
 def at(text: str) -> datetime:
@@ -148,3 +152,29 @@ async def test_bad_input_is_answered_with_how_to_write_it(coordinator, focal, se
     assert "Đã miễn rồi (lý do: lý do)" in await coordinator.say("/miennop SCT IV.2.a năm 2025 lần nữa")
     async with sessions() as session:
         assert len((await session.exec(select(ObligationException))).all()) == 1
+
+
+async def test_the_digest_and_both_workbooks_show_exceptions(coordinator, focal, leader, sessions, plan, clock):
+    await coordinator.say("/giahan SCT IV.2.a 31/12/2025 chờ số liệu quý IV")
+    await coordinator.say("/miennop SYT IV.2.a năm 2025 đã báo cáo chung với IV.2.b")
+    async with sessions() as session:
+        data = await digest.build(session, plan, at("2025-12-08 07:30"), VN)
+    text = digest.text(data)
+    assert "📝 Gia hạn, miễn nộp (2):" in text
+    assert "IV.2.a · năm 2025 — gia hạn đến 31/12/2025 (hạn gốc 16/12/2025): chờ số liệu quý IV" in text
+    assert "IV.2.a · năm 2025 — miễn nộp: đã báo cáo chung với IV.2.b" in text
+    table = cells(workbook.render(data))
+    (syt,) = table.where(**{"Mã đơn vị": "SYT", "Mã nhiệm vụ": "IV.2.a"})
+    assert syt[table.column("Quá hạn")] == "miễn nộp"
+    assert syt[table.column("Ghi chú")] == "miễn nộp: đã báo cáo chung với IV.2.b"
+    (sct,) = table.where(**{"Mã đơn vị": "SCT", "Mã nhiệm vụ": "IV.2.a"})
+    assert sct[table.column("Hạn")].date().isoformat() == "2025-12-31"
+    # The year's workbook (/xuat): "Miễn nộp" is a state of its own, not counted as owed.
+    clock.now = at("2025-12-20 09:00")
+    await leader.say("/xuat")
+    book = load_workbook(io.BytesIO(leader.last[0].attachment.content))
+    rows = {(r[0].value, r[2].value): [c.value for c in r] for r in book["Tình hình"].iter_rows(min_row=2)}
+    header = [c.value for c in book["Tình hình"][1]]
+    assert rows[("SYT", "IV.2.a")][header.index("Tình trạng hạn")] == "Miễn nộp"
+    assert rows[("SYT", "IV.2.a")][header.index("Ghi chú")] == "miễn nộp: đã báo cáo chung với IV.2.b"
+    assert rows[("SCT", "IV.2.a")][header.index("Tình trạng hạn")] == "Chưa đến hạn"
