@@ -1,6 +1,6 @@
 """A coordinator changes what a unit owes: /giahan (a new deadline for one period) and /miennop (a period,
 or every period from today on, not owed). Each takes a reason, is audited, and is revoked by the same
-command ending in "huỷ". The rules are in models/exceptions.py; every view reads them through the
+command ending in "hủy". The rules are in models/exceptions.py; every view reads them through the
 obligations (models/obligations.py), so nothing else changes here."""
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from models.wording import period_of
 router = Router()
 
 EXTEND_USAGE = N_("Cách ghi: /giahan <đơn vị> <nhiệm vụ> [kỳ] <ngày dd/mm/yyyy> <lý do>, ví dụ: /giahan SCT IV.2.a "
-                  "31/12/2025 chờ số liệu quý IV. Để huỷ: /giahan SCT IV.2.a huỷ")
+                  "31/12/2025 chờ số liệu quý IV. Để hủy: /giahan SCT IV.2.a hủy")
 EXEMPT_USAGE = N_("Cách ghi: /miennop <đơn vị> <nhiệm vụ> [kỳ | từ nay] <lý do>, ví dụ: /miennop SCT IV.2.a năm 2025 "
-                  "đơn vị không còn nhiệm vụ này. Để huỷ: /miennop SCT IV.2.a năm 2025 huỷ")
+                  "đơn vị không còn nhiệm vụ này. Để hủy: /miennop SCT IV.2.a năm 2025 hủy")
 
 
 def _split(ctx: Context, args: str, usage: str) -> tuple[Target, PeriodRef | None, list[str]]:
@@ -53,7 +53,7 @@ async def extend_deadline(ctx: Context, args: str) -> list[Reply]:
         if is_undo(rest):
             o = await find_period(ctx.session, ctx.plans, where, ctx.today, period) if period else None
             await revoke(ctx.session, Kind.extension, where, o, actor=ctx.actor, member_id=ctx.member_id)
-            return [Reply(_("Đã huỷ gia hạn báo cáo {task} của {unit}; nhắc việc tính lại theo hạn gốc.").format(
+            return [Reply(_("Đã hủy gia hạn báo cáo {task} của {unit}; nhắc việc tính lại theo hạn gốc.").format(
                 task=where.task.code, unit=where.unit.name))]
         day = read_day(rest[0]) if rest else None
         if day is None:
@@ -67,7 +67,7 @@ async def extend_deadline(ctx: Context, args: str) -> list[Reply]:
     except Refused as refused:
         return [Reply(str(refused))]
     return [Reply(_("✅ Đã gia hạn báo cáo {task} · {period} của {unit} đến {day} (hạn gốc {due}).\nLý do: {reason}\n"
-                    "Nhắc việc và cảnh báo quá hạn tính theo hạn mới. Để huỷ: /giahan {code} {task}{words} huỷ").format(
+                    "Nhắc việc và cảnh báo quá hạn tính theo hạn mới. Để hủy: /giahan {code} {task}{words} hủy").format(
         task=where.task.code, period=period_of(o), unit=where.unit.name, day=format_date(day),
         due=format_date(o.original_due or o.due), reason=reason, code=where.unit.code, words=_period_words(o)))]
 
@@ -86,7 +86,7 @@ async def exempt_report(ctx: Context, args: str) -> list[Reply]:
             o = await find_period(ctx.session, ctx.plans, where, ctx.today, period) if period else None
             await revoke(ctx.session, Kind.exemption, where, o, from_now=from_now, actor=ctx.actor,
                          member_id=ctx.member_id)
-            return [Reply(_("Đã huỷ miễn nộp báo cáo {task} của {unit}; đơn vị lại phải báo cáo như kế hoạch.").format(
+            return [Reply(_("Đã hủy miễn nộp báo cáo {task} của {unit}; đơn vị lại phải báo cáo như kế hoạch.").format(
                 task=where.task.code, unit=where.unit.name))]
         reason = " ".join(rest)
         if not reason:
@@ -94,7 +94,7 @@ async def exempt_report(ctx: Context, args: str) -> list[Reply]:
         if from_now:
             await exempt(ctx.session, where, None, reason, actor=ctx.actor, member_id=ctx.member_id, today=ctx.today)
             return [Reply(_("✅ Từ nay ({day}) {unit} không phải nộp báo cáo {task}.\nLý do: {reason}\n"
-                            "Để huỷ: /miennop {code} {task} từ nay huỷ").format(
+                            "Để hủy: /miennop {code} {task} từ nay hủy").format(
                 day=format_date(ctx.today), unit=where.unit.name, task=where.task.code, reason=reason,
                 code=where.unit.code))]
         o = await find_period(ctx.session, ctx.plans, where, ctx.today, period)
@@ -102,6 +102,6 @@ async def exempt_report(ctx: Context, args: str) -> list[Reply]:
     except Refused as refused:
         return [Reply(str(refused))]
     return [Reply(_("✅ Đã miễn nộp báo cáo {task} · {period} cho {unit}.\nLý do: {reason}\n"
-                    "Để huỷ: /miennop {code} {task}{words} huỷ").format(
+                    "Để hủy: /miennop {code} {task}{words} hủy").format(
         task=where.task.code, period=period_of(o), unit=where.unit.name, reason=reason, code=where.unit.code,
         words=_period_words(o)))]

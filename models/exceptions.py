@@ -34,7 +34,7 @@ from models.store.tables import ObligationException, Plan, Unit
 
 OPEN_AHEAD = timedelta(days=366)  # how far ahead a period may lie to be extended or exempted
 FROM_NOW = frozenset({"tunay", "fromnow"})  # the two words "từ nay", folded (models.rules.text.fold)
-UNDO = frozenset({"huy", "undo", "thuhoi", "bo"})  # "huỷ", "hủy", "thu hồi", "bỏ"
+UNDO = frozenset({"huy", "undo", "thuhoi", "bo"})  # "hủy", "hủy", "thu hồi", "bỏ"
 
 
 class Kind(StrEnum):
@@ -141,7 +141,7 @@ async def exempt(session: AsyncSession, where: Target, o: Obligation | None, rea
     else:
         previous = await _active(session, Kind.exemption, where, period_id=period_id)
     if previous:
-        raise Refused(_("Đã miễn rồi (lý do: {reason}). Để đổi, huỷ trước rồi ghi lại.").format(
+        raise Refused(_("Đã miễn rồi (lý do: {reason}). Để đổi, hủy trước rồi ghi lại.").format(
             reason=previous[0].reason))
     row = ObligationException(kind=Kind.exemption, unit_id=where.unit.id, task_id=where.task.id, period_id=period_id,
                               from_day=today if o is None else None, reason=reason, created_by=actor,
@@ -164,7 +164,7 @@ async def revoke(session: AsyncSession, kind: Kind, where: Target, o: Obligation
         rows = await _active(session, kind, where, from_now=from_now or None)
     if not rows:
         what = _("gia hạn") if kind == Kind.extension else _("miễn nộp")
-        raise Refused(_("Không có {what} nào đang có hiệu lực cho {unit} · {task} để huỷ.").format(
+        raise Refused(_("Không có {what} nào đang có hiệu lực cho {unit} · {task} để hủy.").format(
             what=what, unit=where.unit.name, task=where.task.code))
     for row in rows:
         row.revoked_at = _now()

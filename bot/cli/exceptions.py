@@ -25,7 +25,7 @@ TaskArgument = Annotated[str, typer.Argument(help=_("Mã nhiệm vụ, ví dụ 
 ReasonOption = Annotated[str | None, typer.Option("--reason", help=_("Lý do (bắt buộc, trừ khi --undo)."))]
 PeriodOption = Annotated[str | None, typer.Option("--period", help=_(
     "Kỳ báo cáo như bot ghi: \"năm 2025\", \"quý IV/2026\", \"tháng 12/2026\" (mặc định: kỳ đang mở cũ nhất)."))]
-UndoOption = Annotated[bool, typer.Option("--undo", help=_("Huỷ (thu hồi) thay vì ghi mới."))]
+UndoOption = Annotated[bool, typer.Option("--undo", help=_("Hủy (thu hồi) thay vì ghi mới."))]
 
 
 def _period(text: str | None) -> PeriodRef | None:
@@ -46,7 +46,7 @@ def _reason(reason: str | None, undo: bool) -> str:
     return reason.strip()
 
 
-@deadline_app.command("extend", help=_("Gia hạn báo cáo của một đơn vị cho một kỳ (hoặc huỷ gia hạn với --undo)."))
+@deadline_app.command("extend", help=_("Gia hạn báo cáo của một đơn vị cho một kỳ (hoặc hủy gia hạn với --undo)."))
 def deadline_extend(
     unit: UnitArgument,
     task: TaskArgument,
@@ -71,7 +71,7 @@ def deadline_extend(
                 if undo:
                     o = await find_period(session, catalog.followed(), where, today, ref) if ref else None
                     revoked = await revoke(session, Kind.extension, where, o, actor=ACTOR, member_id=None)
-                    message = _("Đã huỷ {n} gia hạn của {unit} · {task}.").format(
+                    message = _("Đã hủy {n} gia hạn của {unit} · {task}.").format(
                         n=len(revoked), unit=where.unit.code, task=where.task.code)
                 else:
                     assert new_due is not None
@@ -88,7 +88,7 @@ def deadline_extend(
     execute(work, settings)
 
 
-@app.command("exempt", help=_("Miễn nộp báo cáo cho một đơn vị: một kỳ, hoặc từ nay (--from-now); --undo để huỷ."))
+@app.command("exempt", help=_("Miễn nộp báo cáo cho một đơn vị: một kỳ, hoặc từ nay (--from-now); --undo để hủy."))
 def exempt_command(
     unit: UnitArgument,
     task: TaskArgument,
@@ -112,7 +112,7 @@ def exempt_command(
                     o = await find_period(session, catalog.followed(), where, today, ref) if ref else None
                     revoked = await revoke(session, Kind.exemption, where, o, from_now=from_now, actor=ACTOR,
                                            member_id=None)
-                    message = _("Đã huỷ {n} miễn nộp của {unit} · {task}.").format(
+                    message = _("Đã hủy {n} miễn nộp của {unit} · {task}.").format(
                         n=len(revoked), unit=where.unit.code, task=where.task.code)
                 elif from_now:
                     await exempt(session, where, None, why, actor=ACTOR, member_id=None, today=today)

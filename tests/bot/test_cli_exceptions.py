@@ -53,7 +53,7 @@ def test_extend_shows_in_the_schedule_and_undo_restores_it(loaded):
     assert f"IV.2.a (gia hạn đến {new_due} (hạn gốc 16/12/{YEAR}): chờ số liệu)" in out
     assert f"29/01/{YEAR + 1} — Báo cáo hằng năm, năm {YEAR}" in out
     undo = nhacviec("deadline", "extend", "SCT", "IV.2.a", "--undo", env=loaded)
-    assert undo.exit_code == 0 and "Đã huỷ 1 gia hạn của SCT · IV.2.a." in undo.output
+    assert undo.exit_code == 0 and "Đã hủy 1 gia hạn của SCT · IV.2.a." in undo.output
     assert "gia hạn đến" not in schedule(loaded)
     assert audited(loaded["NHACVIEC_DATABASE_URL"]) == ["deadline.extend", "deadline.extend.revoke"]
 
@@ -68,7 +68,7 @@ def test_exempt_one_period_or_from_now_and_undo(loaded):
     result = nhacviec("exempt", "SCT", "IV.2.a", "--reason", "chuyển chức năng", "--from-now", env=loaded)
     assert result.exit_code == 0 and "không phải nộp báo cáo IV.2.a" in result.output
     assert "IV.2.a (miễn nộp: chuyển chức năng)" in schedule(loaded)
-    assert "Đã huỷ 1 miễn nộp" in nhacviec("exempt", "SCT", "IV.2.a", "--from-now", "--undo", env=loaded).output
+    assert "Đã hủy 1 miễn nộp" in nhacviec("exempt", "SCT", "IV.2.a", "--from-now", "--undo", env=loaded).output
 
 
 def test_bad_input_is_one_line_and_changes_nothing(loaded):

@@ -47,7 +47,7 @@ async def test_an_extension_moves_the_reminders_the_late_flag_and_shows_in_statu
     assert await sct_items(sessions, "2025-12-17 08:00") == [(1, "2025-12-16")]
     answer = await coordinator.say("/giahan Sở Công Thương IV.2.a 31/12/2025 chờ số liệu quý IV")
     assert "Đã gia hạn báo cáo IV.2.a · năm 2025 của Sở Công Thương đến 31/12/2025 (hạn gốc 16/12/2025)" in answer
-    assert "Lý do: chờ số liệu quý IV" in answer and "/giahan SCT IV.2.a năm 2025 huỷ" in answer
+    assert "Lý do: chờ số liệu quý IV" in answer and "/giahan SCT IV.2.a năm 2025 hủy" in answer
     # Reminders count from the new deadline: on 17/12 nothing is overdue, the steps before 31/12 come.
     assert await sct_items(sessions, "2025-12-17 08:00") == []
     assert await sct_items(sessions, "2025-12-24 08:00") == [(-5, "2025-12-31")]
@@ -72,14 +72,14 @@ async def test_an_extension_moves_the_reminders_the_late_flag_and_shows_in_statu
 async def test_revoking_an_extension_restores_the_deadline(coordinator, focal, sessions):
     await coordinator.say("/giahan SCT IV.2.a năm 2025 31/12/2025 chờ số liệu")
     assert await sct_items(sessions, "2025-12-17 08:00") == []
-    assert "Đã huỷ gia hạn báo cáo IV.2.a của Sở Công Thương" in await coordinator.say("/giahan SCT IV.2.a huỷ")
+    assert "Đã hủy gia hạn báo cáo IV.2.a của Sở Công Thương" in await coordinator.say("/giahan SCT IV.2.a hủy")
     assert await sct_items(sessions, "2025-12-17 08:00") == [(1, "2025-12-16")]
     assert "hạn Thứ Ba, 16/12/2025" in await focal.say("/tinhhinh")
     assert len(await audit(sessions, "deadline.extend.revoke")) == 1
     async with sessions() as session:
         (row,) = (await session.exec(select(ObligationException))).all()
     assert row.revoked_at is not None  # kept, marked revoked
-    assert "Không có gia hạn nào đang có hiệu lực" in await coordinator.say("/giahan SCT IV.2.a huỷ")
+    assert "Không có gia hạn nào đang có hiệu lực" in await coordinator.say("/giahan SCT IV.2.a hủy")
 
 
 async def test_a_second_extension_replaces_the_first(coordinator, focal, sessions):
@@ -97,7 +97,7 @@ async def test_an_exempted_period_leaves_the_overdue_list_and_shows_why(coordina
     assert "IV.2.a · năm 2025" in await leader.say("/tinhhinh SCT")
     answer = await coordinator.say("/miennop SCT IV.2.a năm 2025 đơn vị không còn nhiệm vụ này")
     assert "Đã miễn nộp báo cáo IV.2.a · năm 2025 cho Sở Công Thương" in answer
-    assert "/miennop SCT IV.2.a năm 2025 huỷ" in answer
+    assert "/miennop SCT IV.2.a năm 2025 hủy" in answer
     assert fewer(overdue, await leader.say("/quahan"))
     status = await leader.say("/tinhhinh SCT")
     assert "Không còn phải nộp:" in status and "IV.2.a · năm 2025 — đơn vị không còn nhiệm vụ này" in status
@@ -106,7 +106,7 @@ async def test_an_exempted_period_leaves_the_overdue_list_and_shows_why(coordina
     (row,) = await audit(sessions, "exemption.grant")
     assert row.entity_id == "SCT:IV.2.a:2025" and row.detail == {"reason": "đơn vị không còn nhiệm vụ này"}
     # Revoked: overdue again.
-    assert "Đã huỷ miễn nộp" in await coordinator.say("/miennop SCT IV.2.a năm 2025 huỷ")
+    assert "Đã hủy miễn nộp" in await coordinator.say("/miennop SCT IV.2.a năm 2025 hủy")
     assert await leader.say("/quahan") == overdue
     assert len(await audit(sessions, "exemption.grant.revoke")) == 1
 
@@ -121,7 +121,7 @@ async def test_an_exemption_from_now_on_stops_future_periods(coordinator, focal,
     # Next year's period too: no reminder in December 2026.
     assert await sct_items(sessions, "2025-12-09 08:00") == []
     assert await sct_items(sessions, "2026-12-09 08:00") == []
-    assert "Đã huỷ miễn nộp" in await coordinator.say("/miennop SCT IV.2.a từ nay huỷ")
+    assert "Đã hủy miễn nộp" in await coordinator.say("/miennop SCT IV.2.a từ nay hủy")
     assert await sct_items(sessions, "2026-12-09 08:00") == [(-5, "2026-12-16")]
     assert "SCT" in await leader.say("/chuabaocao")
 
