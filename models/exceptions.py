@@ -30,7 +30,7 @@ from models.rules.text import fold
 from models.status import opens_on
 from models.store.audit import record
 from models.store.base import utcnow
-from models.store.tables import ObligationException, Plan, Unit
+from models.store.tables import ObligationException, Period, Plan, Unit
 
 OPEN_AHEAD = timedelta(days=366)  # how far ahead a period may lie to be extended or exempted
 FROM_NOW = frozenset({"tunay", "fromnow"})  # the two words "từ nay", folded (models.rules.text.fold)
@@ -166,11 +166,14 @@ async def revoke(session: AsyncSession, kind: Kind, where: Target, o: Obligation
         what = _("gia hạn") if kind == Kind.extension else _("miễn nộp")
         raise Refused(_("Không có {what} nào đang có hiệu lực cho {unit} · {task} để hủy.").format(
             what=what, unit=where.unit.name, task=where.task.code))
+    keys = dict((await session.exec(select(Period.id, Period.key).where(
+        Period.id.in_([r.period_id for r in rows if r.period_id is not None])))).all())
     for row in rows:
         row.revoked_at = _now()
+        period = keys[row.period_id] if row.period_id is not None else f"from:{row.from_day}"
         await record(session, actor, f"{'deadline.extend' if kind == Kind.extension else 'exemption.grant'}.revoke",
-                     "obligation", _label(where, str(row.period_id or f"from:{row.from_day}")),
-                     {"exception": row.id, "reason": row.reason}, member_id=member_id)
+                     "obligation", _label(where, period), {"exception": row.id, "reason": row.reason},
+                     member_id=member_id)
     await session.flush()
     return list(rows)
 

@@ -76,7 +76,8 @@ async def test_revoking_an_extension_restores_the_deadline(coordinator, focal, s
     assert "Đã hủy gia hạn báo cáo IV.2.a của Sở Công Thương" in await coordinator.say("/giahan SCT IV.2.a hủy")
     assert await sct_items(sessions, "2025-12-17 08:00") == [(1, "2025-12-16")]
     assert "hạn Thứ Ba, 16/12/2025" in await focal.say("/tinhhinh")
-    assert len(await audit(sessions, "deadline.extend.revoke")) == 1
+    (revoked,) = await audit(sessions, "deadline.extend.revoke")
+    assert revoked.entity_id == "SCT:IV.2.a:2025" and revoked.detail["reason"] == "chờ số liệu"
     async with sessions() as session:
         (row,) = (await session.exec(select(ObligationException))).all()
     assert row.revoked_at is not None  # kept, marked revoked
