@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, exists, func, or_
+from sqlalchemy import and_, bindparam, case, exists, func, or_, union
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -194,9 +194,15 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
     if followed_only:  # deadlines before a plan was first followed are history, not owed
         query = query.where(Period.due >= Plan.track_from)
     for name in sorted(filters):
-        if name == "unit_ids":  # a unit owes its own reports and the debts passed on to it
-            query = query.where(or_(Unit.id.in_(bindparam(name, expanding=True)),
-                                    and_(_MOVED, Unit.successor_id.in_(bindparam(name, expanding=True)))))
+        if name == "unit_ids":  # a unit owes its own reports and the debts passed on to it (`debts: successor`)
+            # The units and their predecessors (one IN the planner can start from), and of the predecessors'
+            # rows only the debts that passed on.
+            ids = bindparam(name, expanding=True)
+            itself, predecessor = aliased(Unit, name="itself"), aliased(Unit, name="predecessor")
+            query = query.where(
+                Unit.id.in_(union(select(itself.id).where(itself.id.in_(ids)),
+                                  select(predecessor.id).where(predecessor.successor_id.in_(ids)))),
+                or_(Unit.id.in_(ids), _MOVED))
             continue
         query = query.where(_FILTERS[name].in_(bindparam(name, expanding=True)))
     if with_report:
