@@ -5,10 +5,25 @@ obligations (models/obligations.py), so nothing else changes here."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from handlers.core import STAFF, Context, Router
 from locales import N_, _, format_date
+from models.callbacks import Button
 from models.chat import Reply
-from models.exceptions import FROM_NOW, Kind, Refused, Target, exempt, extend, find_period, is_undo, read_day, revoke
+from models.exceptions import (
+    FROM_NOW,
+    Kind,
+    Refused,
+    Target,
+    exempt,
+    extend,
+    find_period,
+    is_undo,
+    read_day,
+    revoke,
+    revoke_by_id,
+)
 from models.exceptions import target as find_target
 from models.obligations import Obligation
 from models.rules.period_words import PeriodRef, read_period
@@ -38,6 +53,31 @@ def _split(ctx: Context, args: str, usage: str) -> tuple[Target, PeriodRef | Non
     return where, read.period, rest[read.words_used:]
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RevokeException(Button, prefix="xc"):
+    """"Hủy" under a confirmation: revokes that one extension or exemption."""
+
+    exception: int
+
+
+def _confirm(ctx: Context, text: str, exception_id: int) -> list[Reply]:
+    return [Reply(text, (ctx.button(_("Hủy"), RevokeException(exception=exception_id)),))]
+
+
+@router.button(RevokeException, roles=STAFF)
+async def revoke_pressed(ctx: Context, button: RevokeException) -> list[Reply]:
+    try:
+        row, where = await revoke_by_id(ctx.session, ctx.catalog, button.exception, actor=ctx.actor,
+                                        member_id=ctx.member_id)
+    except Refused as refused:
+        return [Reply(str(refused))]
+    if row.kind == Kind.extension:
+        return [Reply(_("Đã hủy gia hạn báo cáo {task} của {unit}; nhắc việc tính lại theo hạn gốc.").format(
+            task=where.task.code, unit=where.unit.name))]
+    return [Reply(_("Đã hủy miễn nộp báo cáo {task} của {unit}; đơn vị lại phải báo cáo như kế hoạch.").format(
+        task=where.task.code, unit=where.unit.name))]
+
+
 def _period_words(o: Obligation) -> str:
     """The period as the command takes it back (a one-off round has no words: it is the only one)."""
     return "" if o.every == Every.once else f" {period_of(o)}"
@@ -63,13 +103,16 @@ async def extend_deadline(ctx: Context, args: str) -> list[Reply]:
         if not reason:
             raise Refused(_("Vui lòng ghi lý do gia hạn sau ngày.") + " " + _(EXTEND_USAGE))
         o = await find_period(ctx.session, ctx.plans, where, ctx.today, period)
-        await extend(ctx.session, where, o, day, reason, actor=ctx.actor, member_id=ctx.member_id, today=ctx.today)
+        row = await extend(ctx.session, where, o, day, reason, actor=ctx.actor, member_id=ctx.member_id,
+                           today=ctx.today)
     except Refused as refused:
         return [Reply(str(refused))]
-    return [Reply(_("✅ Đã gia hạn báo cáo {task} · {period} của {unit} đến {day} (hạn gốc {due}).\nLý do: {reason}\n"
-                    "Nhắc việc và cảnh báo quá hạn tính theo hạn mới. Để hủy: /giahan {code} {task}{words} hủy").format(
+    return _confirm(ctx, _(
+        "✅ Đã gia hạn báo cáo {task} · {period} của {unit} đến {day} (hạn gốc {due}).\nLý do: {reason}\n"
+        "Nhắc việc và cảnh báo quá hạn tính theo hạn mới. Để hủy: /giahan {code} {task}{words} hủy").format(
         task=where.task.code, period=period_of(o), unit=where.unit.name, day=format_date(day),
-        due=format_date(o.original_due or o.due), reason=reason, code=where.unit.code, words=_period_words(o)))]
+        due=format_date(o.original_due or o.due), reason=reason, code=where.unit.code, words=_period_words(o)),
+        row.id)
 
 
 @router.command("miennop", "exempt", roles=STAFF,
@@ -92,16 +135,17 @@ async def exempt_report(ctx: Context, args: str) -> list[Reply]:
         if not reason:
             raise Refused(_("Vui lòng ghi lý do miễn nộp.") + " " + _(EXEMPT_USAGE))
         if from_now:
-            await exempt(ctx.session, where, None, reason, actor=ctx.actor, member_id=ctx.member_id, today=ctx.today)
-            return [Reply(_("✅ Từ nay ({day}) {unit} không phải nộp báo cáo {task}.\nLý do: {reason}\n"
+            row = await exempt(ctx.session, where, None, reason, actor=ctx.actor, member_id=ctx.member_id,
+                               today=ctx.today)
+            return _confirm(ctx, _("✅ Từ nay ({day}) {unit} không phải nộp báo cáo {task}.\nLý do: {reason}\n"
                             "Để hủy: /miennop {code} {task} từ nay hủy").format(
                 day=format_date(ctx.today), unit=where.unit.name, task=where.task.code, reason=reason,
-                code=where.unit.code))]
+                code=where.unit.code), row.id)
         o = await find_period(ctx.session, ctx.plans, where, ctx.today, period)
-        await exempt(ctx.session, where, o, reason, actor=ctx.actor, member_id=ctx.member_id, today=ctx.today)
+        row = await exempt(ctx.session, where, o, reason, actor=ctx.actor, member_id=ctx.member_id, today=ctx.today)
     except Refused as refused:
         return [Reply(str(refused))]
-    return [Reply(_("✅ Đã miễn nộp báo cáo {task} · {period} cho {unit}.\nLý do: {reason}\n"
+    return _confirm(ctx, _("✅ Đã miễn nộp báo cáo {task} · {period} cho {unit}.\nLý do: {reason}\n"
                     "Để hủy: /miennop {code} {task}{words} hủy").format(
         task=where.task.code, period=period_of(o), unit=where.unit.name, reason=reason, code=where.unit.code,
-        words=_period_words(o)))]
+        words=_period_words(o)), row.id)

@@ -166,6 +166,23 @@ async def revoke(session: AsyncSession, kind: Kind, where: Target, o: Obligation
         what = _("gia hạn") if kind == Kind.extension else _("miễn nộp")
         raise Refused(_("Không có {what} nào đang có hiệu lực cho {unit} · {task} để hủy.").format(
             what=what, unit=where.unit.name, task=where.task.code))
+    return await _revoke_rows(session, kind, where, rows, actor=actor, member_id=member_id)
+
+
+async def revoke_by_id(session: AsyncSession, catalog: Catalog, exception_id: int, *, actor: str,
+                       member_id: int | None) -> tuple[ObligationException, Target]:
+    """The one exception a confirmation's "Hủy" button names."""
+    row = await session.get(ObligationException, exception_id)
+    if row is None or row.revoked_at is not None or row.unit_id not in catalog.units \
+            or row.task_id not in catalog.tasks:
+        raise Refused(_("Gia hạn hoặc miễn nộp này đã được hủy, hoặc không còn nữa."))
+    where = Target(catalog.units[row.unit_id], catalog.tasks[row.task_id])
+    await _revoke_rows(session, Kind(row.kind), where, [row], actor=actor, member_id=member_id)
+    return row, where
+
+
+async def _revoke_rows(session: AsyncSession, kind: Kind, where: Target, rows: Sequence[ObligationException], *,
+                       actor: str, member_id: int | None) -> list[ObligationException]:
     keys = dict((await session.exec(select(Period.id, Period.key).where(
         Period.id.in_([r.period_id for r in rows if r.period_id is not None])))).all())
     for row in rows:

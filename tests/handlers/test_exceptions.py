@@ -182,3 +182,18 @@ async def test_the_digest_and_both_workbooks_show_exceptions(coordinator, focal,
     assert rows[("SYT", "IV.2.a")][header.index("Tình trạng hạn")] == "Miễn nộp"
     assert rows[("SYT", "IV.2.a")][header.index("Ghi chú")] == "miễn nộp: đã báo cáo chung với IV.2.b"
     assert rows[("SCT", "IV.2.a")][header.index("Tình trạng hạn")] == "Chưa đến hạn"
+
+
+async def test_the_confirmations_button_revokes_it(coordinator, focal, leader, sessions):
+    await coordinator.say("/miennop SCT IV.2.a năm 2025 lý do")
+    button = next(o.value for r in coordinator.last for o in r.options)
+    assert "Đã hủy miễn nộp báo cáo IV.2.a của Sở Công Thương" in await coordinator.press("Hủy")
+    assert "đã được hủy" in await coordinator.press_value(button)  # pressed twice: said, nothing more
+    await coordinator.say("/giahan SCT IV.2.a 31/12/2025 chờ số liệu")
+    prefix, _owner, exception = next(o.value for r in coordinator.last for o in r.options).split(":")
+    # A leader sending the button's data as anyone's (owner 0) is still refused: only coordinators revoke.
+    assert "cán bộ điều phối" in await leader.press_value(f"{prefix}:0:{exception}")
+    assert await sct_items(sessions, "2025-12-17 08:00") == []  # still extended
+    assert "Đã hủy gia hạn" in await coordinator.press("Hủy")
+    assert await sct_items(sessions, "2025-12-17 08:00") == [(1, "2025-12-16")]
+    assert [r.action for r in await audit(sessions, "exemption.grant.revoke")] == ["exemption.grant.revoke"]
