@@ -34,6 +34,7 @@ from handlers import (  # issue 14: the review of reports
     succession,
     yearly,
 )
+from handlers import exceptions as exception_handlers
 from handlers import help as help_handlers
 from handlers import members as member_handlers
 from handlers import notices as notice_handlers
@@ -98,7 +99,8 @@ def local_today(settings: Settings) -> date:
 ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, web_handlers.router,
                                coordination.router, yearly.router, plan_choice.router, accounts.router,
                                member_handlers.router, notice_handlers.router,
-                               succession.router, review.router, revision.router, help_handlers.router)
+                               succession.router, review.router, revision.router, exception_handlers.router,
+                               help_handlers.router)
 
 
 def handler_config(settings: Settings) -> HandlerConfig:

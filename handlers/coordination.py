@@ -37,7 +37,7 @@ async def nudge(ctx: Context, args: str) -> list[Reply]:
 
 async def _nudge(ctx: Context, unit: Unit) -> list[Reply]:
     state = await snapshot(ctx.session, ctx.plans, ctx.today, unit_ids=[unit.id], values=False)
-    waiting = [i.obligation for i in [*state.overdue, *state.current] if not i.reported]
+    waiting = [i.obligation for i in [*state.overdue, *state.current] if i.missing]
     if not waiting:
         return [Reply(_("{unit} đã báo cáo đủ các kỳ đang mở; không cần nhắc.").format(unit=unit.name))]
     recipients = await Recipients(channels=ctx.config.channels, default_locale=ctx.config.default_locale

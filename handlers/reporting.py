@@ -191,7 +191,7 @@ async def _submit(ctx: Context, draft: Draft) -> list[Reply]:
         lines.append(_("Bản trước vẫn được lưu trong lịch sử."))
     this = (draft.assignment_id, draft.period_id)
     assert draft.unit_id is not None
-    remaining = sorted({i.obligation.task_code for i in await unit_items(ctx, draft.unit_id) if not i.reported
+    remaining = sorted({i.obligation.task_code for i in await unit_items(ctx, draft.unit_id) if i.missing
                         and (i.obligation.assignment_id, i.obligation.period_id) != this})
     if remaining:
         shown = remaining[:10]

@@ -13,7 +13,7 @@ from models.callbacks import Button
 from models.chat import Reply
 from models.obligations import Obligation
 from models.registry import current_of, focal_points, succession
-from models.status import Item, snapshot
+from models.status import Item, closed, snapshot
 from models.store.audit import record
 from models.store.tables import GrantStatus, Plan, ReportStatus, Unit
 from models.wording import deadline_phrase, period_of, plans_named, round_title, short, status_label
@@ -113,7 +113,7 @@ async def missing(ctx: Context, args: str) -> list[Reply]:
     if not ctx.plans:
         return [Reply(_("Chưa có kế hoạch nào được nạp."))]
     plans, _rest = ctx.catalog.split_plan(args)
-    items = [i for i in (await snapshot(ctx.session, plans, ctx.today, values=False)).current if not i.reported]
+    items = [i for i in (await snapshot(ctx.session, plans, ctx.today, values=False)).current if i.missing]
     if not items:
         return [Reply(_("Mọi đơn vị đã báo cáo cho các kỳ đang mở. 👍"))]
     calendar = ctx.calendar
@@ -182,7 +182,7 @@ async def _overall(ctx: Context, plans: Sequence[Plan]) -> list[Reply]:
         lines.append("")
         lines.append(_("⏰ Quá hạn chưa báo cáo: {n} ({units}). Gõ /quahan để xem chi tiết.").format(
             n=len(overdue), units=", ".join(units[:12]) + (" …" if len(units) > 12 else "")))
-    waiting = sorted({i.obligation.unit_code for i in current if not i.reported})
+    waiting = sorted({i.obligation.unit_code for i in current if i.missing})
     if waiting:
         lines.append(_("Chưa báo cáo kỳ đang mở: {units}. Gõ /chuabaocao để xem chi tiết.").format(
             units=", ".join(waiting[:15]) + (" …" if len(waiting) > 15 else "")))
@@ -233,6 +233,12 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
         lines.append("")
         lines.append(_("⏰ Quá hạn chưa báo cáo:"))
         lines += [due_line(item.obligation) + review_mark(item) for item in overdue[:LIST_LIMIT]]
+    gone = await closed(ctx.session, plans, ctx.today, unit_ids=[unit_id, *former])
+    if gone:
+        lines.append("")
+        lines.append(_("Không còn phải nộp:"))
+        lines += [f"• {o.task_code} · {period_of(o)}{was(o)} — {o.exemption}" for o in (i.obligation for i in gone)
+                  ][:LIST_LIMIT]
     if current:
         lines.append("")
         lines.append(_("Kỳ đang mở:"))

@@ -21,6 +21,8 @@ def report_summary(item: Item, tz: tzinfo) -> str:
     """'🔵 Đang thực hiện 80% · dn=5 · “Đã hỗ trợ…” (20/11/2025, bản 2, nộp muộn)'."""
     report = item.report
     if report is None:
+        if item.obligation.exemption:
+            return "⚪ " + _("miễn nộp: {reason}").format(reason=item.obligation.exemption)
         return "⭕ " + _("chưa báo cáo")
     parts = [f"{STATUS_ICON.get(report.status, '')} {status_label(report.status)}".strip()]
     if report.percent is not None and report.status != ReportStatus.done:

@@ -49,6 +49,8 @@ def unit_shares(d: Digest) -> list[UnitShare]:
     """Per unit in force today, its items in the digest's rounds and overdue, lowest rate first."""
     shares: dict[str, UnitShare] = {}
     for item in d.items:
+        if item.exempt:  # not owed (models/exceptions.py): neither received nor missing
+            continue
         name = clean(d.unit_today(item.obligation))
         share = shares.setdefault(name, UnitShare(name))
         if item.reported:

@@ -27,7 +27,7 @@ from models.rules.text import clean
 from models.rules.workdays import WorkCalendar
 from models.status import Item, snapshot
 from models.store.tables import Assignment, Indicator, Plan, ReportStatus, Task, Unit
-from models.wording import MILESTONE_OP, deadline_phrase, period_of, round_title, short, status_label
+from models.wording import MILESTONE_OP, deadline_phrase, exception_note, period_of, round_title, short, status_label
 from models.year_targets import Contribution, MilestoneState, TargetFigures, milestones_on, target_figures
 
 OVERDUE_UNITS = 20  # units listed by name in the text; the rest are counted
@@ -114,7 +114,8 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
         o = item.obligation
         groups[(o.due, o.schedule_code, o.period_key)].append(item)
     rounds = [Round(round_title(g[0].obligation), g[0].obligation.due,
-                    deadline_phrase(g[0].obligation, today, calendar), sum(1 for i in g if i.reported), len(g))
+                    deadline_phrase(g[0].obligation, today, calendar), sum(1 for i in g if i.reported),
+                    sum(1 for i in g if not i.exempt))
               for _key, g in sorted(groups.items())]
     week_ago = now - timedelta(days=7)
     # A returned or withdrawn version is not reported (models/review.py): neither completed nor an open obstacle.
@@ -214,6 +215,12 @@ def text(d: Digest, *, attachments: bool = True) -> str:
     if d.obstacles:
         lines += ["", _("⚠️ Vướng mắc đang mở ({n}):").format(n=len(d.obstacles))]
         lines += _obstacles(d)
+    excepted = [i for i in d.items if (i.exempt or (not i.reported and i.obligation.extended))]
+    if excepted:
+        lines += ["", _("📝 Gia hạn, miễn nộp ({n}):").format(n=len(excepted))]
+        lines += _more([f"• {d.unit_label(i.obligation)} · {i.obligation.task_code} · {period_of(i.obligation)} — "
+                        f"{exception_note(i.obligation)}" for i in excepted[:LISTED]],
+                       LISTED, len(excepted), _("và {n} báo cáo khác"))
     if d.unconfirmed:
         lines += ["", _("🕓 Đầu mối chưa xác nhận sau sắp xếp ({n}):").format(n=len(d.unconfirmed))]
         lines += _more([_("• {name}: {former} → {current}").format(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import groupby
 
-from locales import _, format_day, ngettext
+from locales import _, format_date, format_day, ngettext
 from models.outbox import Item
 from models.rules.periods import period_label
 from models.rules.workdays import WorkCalendar
@@ -23,6 +23,13 @@ TITLE = 90  # characters of a task's title in a list: a phone line and a half
 
 def _overdue(item: Item, today: date) -> bool:
     return item.due < today
+
+
+def _extended(item: Item) -> str:
+    """" (đã gia hạn, hạn gốc 16/12/2025)" after an extended deadline."""
+    if item.original_due is None:
+        return ""
+    return " " + _("(đã gia hạn, hạn gốc {due})").format(due=format_date(item.original_due))
 
 
 def _example(items: Sequence[Item]) -> str:
@@ -55,7 +62,8 @@ def _lines(items: Sequence[Item], today: date, calendar: WorkCalendar, *, plans:
             unit = f"{item.unit} · " if units else ""
             lines.append(f"• {unit}{item.task} · {period_label(item.every, item.period, item.schedule)} — "
                          f"{short(item.title, TITLE)}")
-            lines.append("  " + _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar)))
+            lines.append("  " + _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar))
+                         + _extended(item))
     return lines
 
 
@@ -78,7 +86,7 @@ def reminder(items: Sequence[Item], today: date, calendar: WorkCalendar, *, can_
                 note=deadline_note(item.due, today, calendar))
         # A unit may owe reports under several plans: the reminder always says which one this is.
         lines = [head, _("Kế hoạch: {plan}").format(plan=item.plan), short(item.title, 160),
-                 _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar))]
+                 _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar)) + _extended(item)]
     else:
         plans = list(dict.fromkeys(i.plan for i in items))
         lines = [ngettext("⏰ Nhắc việc: {units} có {n} báo cáo cần gửi.",

@@ -24,14 +24,14 @@ from models.review import review_note
 from models.rules.periods import period_label
 from models.rules.text import clean
 from models.status import Item
-from models.wording import MILESTONE_OP, period_of, status_label
+from models.wording import MILESTONE_OP, exception_note, period_of, status_label
 from models.year_targets import TargetFigures
 
 # The three states a leader looks for, in words and in colour (light fills: the text stays readable).
-OVERDUE, NOT_DUE, RECEIVED = "overdue", "not_due", "received"
-STATE = {OVERDUE: N_("quá hạn"), NOT_DUE: N_("chưa đến hạn"), RECEIVED: N_("đã nhận")}
+OVERDUE, NOT_DUE, RECEIVED, EXEMPT = "overdue", "not_due", "received", "exempt"
+STATE = {OVERDUE: N_("quá hạn"), NOT_DUE: N_("chưa đến hạn"), RECEIVED: N_("đã nhận"), EXEMPT: N_("miễn nộp")}
 FILL = {OVERDUE: PatternFill("solid", fgColor="F8CBAD"), NOT_DUE: PatternFill("solid", fgColor="EDEDED"),
-        RECEIVED: PatternFill("solid", fgColor="C6EFCE")}
+        RECEIVED: PatternFill("solid", fgColor="C6EFCE"), EXEMPT: PatternFill("solid", fgColor="FFF2CC")}
 WIDTHS = [34, 14, 22, 14, 14, 17, 16]  # a target sheet's two tables share its columns
 READERS = N_("Gửi lãnh đạo UBND tỉnh, cán bộ điều phối và tổ tổng hợp theo dõi kế hoạch")
 
@@ -43,6 +43,8 @@ def _local(moment: datetime, d: Digest) -> datetime:
 def state_of(item: Item, d: Digest) -> str:
     if item.reported:
         return RECEIVED
+    if item.exempt:
+        return EXEMPT
     return OVERDUE if item.obligation.due < d.today else NOT_DUE
 
 
@@ -95,7 +97,7 @@ def _status_sheet(sheet: Worksheet, digests: list[Digest]) -> None:
             status_label(report.status) if report else _("Chưa báo cáo"),
             report.percent if report else None,
             *[float(by_name[name]) if name in by_name else None for name in indicators],
-            report.note if report else None, report.obstacles if report else None,
+            report.note if report else exception_note(o), report.obstacles if report else None,
             report.proposals if report else None,
             _local(report.submitted_at, d) if report else None, report.version if report else None,
             (_("có") if report.late else _("không")) if report else None,

@@ -20,12 +20,13 @@ from jobs.sheets import DATE, DATETIME, MIME, append, header, title
 from locales import N_, _
 from models.annual import Entry, Rate, State, Year, rate_of
 from models.review import review_label
-from models.wording import MILESTONE_OP, period_of, status_label
+from models.wording import MILESTONE_OP, exception_note, period_of, status_label
 
 __all__ = ["MIME", "render"]
 
 TIMELINESS = {State.on_time: N_("Đúng hạn"), State.late: N_("Nộp muộn"), State.overdue: N_("Quá hạn"),
-              State.not_due: N_("Chưa đến hạn"), State.not_followed: N_("Không theo dõi")}
+              State.not_due: N_("Chưa đến hạn"), State.not_followed: N_("Không theo dõi"),
+              State.exempt: N_("Miễn nộp")}
 
 
 def _number(value) -> float | None:
@@ -48,7 +49,7 @@ def _entries_sheet(sheet: Worksheet, data: Year) -> None:
             status_label(report.status) if report else _("Chưa báo cáo"),
             report.percent if report else None,
             *[_number(entry.values.get(code)) for code in codes],
-            report.note if report else None, report.obstacles if report else None,
+            report.note if report else exception_note(o), report.obstacles if report else None,
             report.proposals if report else None,
             report.submitted_at.astimezone(ZoneInfo(data.plan.timezone)).replace(tzinfo=None) if report else None,
             report.version if report else None,

@@ -43,6 +43,7 @@ class State(StrEnum):
     overdue = "overdue"  # deadline passed, nothing that counts reported
     not_due = "not_due"  # deadline still ahead, nothing reported yet
     not_followed = "not_followed"  # deadline before the plan was followed (Plan.track_from), nothing reported
+    exempt = "exempt"  # not owed: exempted, or the unit ended (models/exceptions.py), nothing reported
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,6 +170,8 @@ class Year:
 def _state(o: Obligation, report: Latest | None, as_of: date, track_from: date) -> State:
     if report is not None and counts(report.review):
         return State.late if report.late else State.on_time
+    if o.exemption:
+        return State.exempt
     if o.due >= as_of:
         return State.not_due
     return State.overdue if o.due >= track_from else State.not_followed

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, exists, or_
+from sqlalchemy import and_, bindparam, case, exists, func, or_, union
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from locales import _, format_date
 from models.registry import effective_on
 from models.review import COUNTS
 from models.rules.workdays import WorkCalendar
@@ -24,6 +26,7 @@ from models.store.tables import (
     Assignment,
     CalendarOverride,
     Indicator,
+    ObligationException,
     Period,
     Plan,
     Report,
@@ -32,6 +35,7 @@ from models.store.tables import (
     TaskIndicator,
     TaskSchedule,
     Unit,
+    UnitEvent,
 )
 
 
@@ -65,6 +69,29 @@ class Obligation:
     due: date
     before: tuple[int, ...]  # reminder steps (working days, <= 0)
     after: tuple[int, ...]  # escalation steps (> 0)
+    # Exceptions (models/exceptions.py): `due` above is already the extended deadline, if any.
+    original_due: date | None = None  # the period's own deadline (None: the same as `due`)
+    extension_reason: str = ""
+    exemption_reason: str = ""  # a coordinator's exemption ("miễn nộp")
+    unit_ended: date | None = None  # the owner's last day, when it ended before the day asked about
+    unit_end_kind: str = ""  # merge | retire
+
+    @property
+    def extended(self) -> bool:
+        return self.original_due is not None and self.original_due != self.due
+
+    @property
+    def exemption(self) -> str:
+        """Why the unit does not owe this period ("" when it does): a coordinator's exemption, or the unit's end
+        (a retired or merged unit's unreported debts can never be filed: they are closed, with that reason)."""
+        if self.exemption_reason:
+            return self.exemption_reason
+        if self.unit_ended is not None:
+            day = format_date(self.unit_ended + timedelta(days=1))
+            if self.unit_end_kind == "merge":
+                return _("đơn vị đã hợp nhất từ {day}").format(day=day)
+            return _("đơn vị đã giải thể từ {day}").format(day=day)
+        return ""
 
     def steps(self, calendar: WorkCalendar) -> tuple[Step, ...]:
         """The days this obligation is reminded on (computed on demand: it costs calendar lookups)."""
@@ -90,11 +117,42 @@ def steps_for(due: date, before: list[int], after: list[int], calendar: WorkCale
     return tuple(Step(offset=offset, day=calendar.step_date(due, offset)) for offset in offsets)
 
 
+# The extension in force for the row's unit, task and period (at most one: models/exceptions.py revokes the
+# previous one). `_DUE` is the deadline every rule counts from: the extended one, else the period's own.
+_EXTENSION = aliased(ObligationException, name="extension")
+_DUE = func.coalesce(_EXTENSION.new_due, Period.due)
+_EXEMPTION = ObligationException.__table__.alias("exemption")
+# A coordinator's exemption of the row: for its period, or from a day on (the newest if several).
+_EXEMPTED = (
+    select(_EXEMPTION.c.reason)
+    .where(_EXEMPTION.c.kind == "exemption", _EXEMPTION.c.revoked_at.is_(None), _EXEMPTION.c.unit_id == Unit.id,
+           _EXEMPTION.c.task_id == Task.id,
+           or_(_EXEMPTION.c.period_id == Period.id,
+               and_(_EXEMPTION.c.period_id.is_(None), _EXEMPTION.c.from_day <= _DUE)))
+    .order_by(_EXEMPTION.c.id.desc()).limit(1).scalar_subquery()
+)
+# The owner ended before the day asked about: its unreported debts are closed by its end (see `Obligation.exemption`),
+# or, when its reorganisation event says `debts: successor`, owed by its successor (shown as the successor's).
+_SUCCESSOR = aliased(Unit, name="successor")
+_DEBTS = UnitEvent.detail["debts"].as_string()
+_MOVES_DEBTS = exists().where(UnitEvent.unit_id == Unit.id, UnitEvent.kind.in_(("merge", "retire")),
+                              _DEBTS == "successor")
+_CLOSES_DEBTS = exists().where(UnitEvent.unit_id == Unit.id, or_(
+    and_(UnitEvent.kind == "retire", _DEBTS.is_(None)),
+    and_(UnitEvent.kind.in_(("merge", "retire")), _DEBTS == "close")))
+_GONE = and_(Unit.valid_to.is_not(None), Unit.valid_to < bindparam("as_of"))
+_MOVED = and_(_GONE, Unit.successor_id.is_not(None), _MOVES_DEBTS)
+_ENDED = and_(_GONE, _CLOSES_DEBTS)
+_END_KIND = case((_ENDED, select(UnitEvent.kind).where(UnitEvent.unit_id == Unit.id, UnitEvent.kind.in_(
+    ("merge", "retire"))).order_by(UnitEvent.day.desc()).limit(1).scalar_subquery()), else_=None)
+
 _COLUMNS = (
     Plan.id, Plan.code, Plan.short, Plan.reminders_before, Plan.escalate_after,
     Assignment.id, Task.id, Task.code, Task.title, Task.short_title, Unit.id, Unit.code, Unit.name, Schedule.id,
     Schedule.code, Schedule.name, Schedule.every, Period.id, Period.key, Period.window_start, Period.window_end,
-    Period.due, Schedule.reminders_before, Schedule.escalate_after,
+    _DUE, Schedule.reminders_before, Schedule.escalate_after,
+    Period.due, _EXTENSION.reason, _EXEMPTED, case((_ENDED, Unit.valid_to), else_=None), _END_KIND,
+    case((_MOVED, _SUCCESSOR.id), else_=None), _SUCCESSOR.code, _SUCCESSOR.name,
 )
 
 
@@ -119,26 +177,42 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
         .join(Task, Task.id == TaskSchedule.task_id)
         .join(Assignment, Assignment.task_id == Task.id)
         .join(Unit, Unit.id == Assignment.unit_id)
+        .outerjoin(_EXTENSION, and_(_EXTENSION.kind == "extension", _EXTENSION.revoked_at.is_(None),
+                                    _EXTENSION.unit_id == Unit.id, _EXTENSION.task_id == Task.id,
+                                    _EXTENSION.period_id == Period.id))
+        .outerjoin(_SUCCESSOR, _SUCCESSOR.id == Unit.successor_id)
         .where(
             Schedule.plan_id.in_(bindparam("plan_ids", expanding=True)),
             Period.active, Schedule.active, Task.active, Assignment.active, Unit.active,
-            Period.due >= bindparam("due_from"), Period.due <= bindparam("due_to"),
+            # An extension only moves a deadline later: the period's own one bounds it from above.
+            _DUE.between(bindparam("due_from"), bindparam("due_to")), Period.due <= bindparam("due_to"),
             or_(Assignment.role == "lead", Task.report_by == "all"), Task.report_by != "none",
             effective_on(Assignment.valid_from, Assignment.valid_to, _OWNED_ON),
             effective_on(Unit.valid_from, Unit.valid_to, _OWNED_ON),
         )
-        .order_by(Period.due, Plan.code, Schedule.code, Period.key, Unit.code, Task.code)
+        .order_by(_DUE, Plan.code, Schedule.code, Period.key, Unit.code, Task.code)
     )
     if followed_only:  # deadlines before a plan was first followed are history, not owed
         query = query.where(Period.due >= Plan.track_from)
     for name in sorted(filters):
+        if name == "unit_ids":  # a unit owes its own reports and the debts passed on to it (`debts: successor`)
+            # The units and their predecessors (one IN the planner can start from), and of the predecessors'
+            # rows only the debts that passed on.
+            ids = bindparam(name, expanding=True)
+            itself, predecessor = aliased(Unit, name="itself"), aliased(Unit, name="predecessor")
+            query = query.where(
+                Unit.id.in_(union(select(itself.id).where(itself.id.in_(ids)),
+                                  select(predecessor.id).where(predecessor.successor_id.in_(ids)))),
+                or_(Unit.id.in_(ids), _MOVED))
+            continue
         query = query.where(_FILTERS[name].in_(bindparam(name, expanding=True)))
     if with_report:
         query = query.add_columns(Report).outerjoin(
             Report, and_(Report.assignment_id == Assignment.id, Report.period_id == Period.id, Report.is_latest))
-    if unreported_only:  # overdue lists: let the database skip the (many) reported ones
+    if unreported_only:  # overdue lists: let the database skip the (many) reported ones, and what is not owed
         query = query.where(~exists().where(Report.assignment_id == Assignment.id, Report.period_id == Period.id,
-                                            COUNTS))
+                                            COUNTS),
+                            _EXEMPTED.is_(None), ~_ENDED)
     return query
 
 
@@ -156,7 +230,10 @@ async def _rows(session: AsyncSession, plan_ids: Sequence[int], *, due_from: dat
 def _obligation(row: Sequence) -> Obligation:
     (plan_id, plan_code, plan_short, plan_before, plan_after, assignment_id, task_id, task_code, task_title,
      task_short_title, unit_id, unit_code, unit_name, schedule_id, schedule_code, schedule_name, every, period_id,
-     period_key, window_start, window_end, due, before, after) = row[:len(_COLUMNS)]
+     period_key, window_start, window_end, due, before, after, original_due, extension_reason, exemption_reason,
+     unit_ended, unit_end_kind, debtor_id, debtor_code, debtor_name) = row[:len(_COLUMNS)]
+    if debtor_id is not None:  # the debt passed to the successor (`debts: successor`)
+        unit_id, unit_code, unit_name = debtor_id, debtor_code, debtor_name
     before = before if before is not None else plan_before
     after = after if after is not None else plan_after
     return Obligation(plan_id=plan_id, plan_code=plan_code, plan_short=plan_short or plan_code,
@@ -165,7 +242,8 @@ def _obligation(row: Sequence) -> Obligation:
                       unit_name=unit_name, schedule_id=schedule_id, schedule_code=schedule_code,
                       schedule_name=schedule_name, every=every, period_id=period_id, period_key=period_key,
                       window_start=window_start, window_end=window_end, due=due, before=tuple(sorted(before)),
-                      after=tuple(sorted(after)))
+                      after=tuple(sorted(after)), original_due=original_due, extension_reason=extension_reason or "",
+                      exemption_reason=exemption_reason or "", unit_ended=unit_ended, unit_end_kind=unit_end_kind or "")
 
 
 async def obligations(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date,

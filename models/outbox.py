@@ -88,18 +88,26 @@ class Item:
     schedule: str
     due: date
     indicators: tuple[str, ...] = ()
+    original_due: date | None = None  # set when `due` is an extension (models/exceptions.py)
+
+    @property
+    def deadline_key(self) -> str:
+        """Part of a claim key: an extended deadline's steps are new steps, counted from the new date."""
+        return f"@{self.due.isoformat()}" if self.original_due is not None else ""
 
     @classmethod
     def of(cls, o: Obligation, step: int, *, plan: str, indicators: Sequence[str] = ()) -> Item:
         return cls(assignment_id=o.assignment_id, period_id=o.period_id, step=step, plan=plan, task=o.task_code,
                    title=o.task_title, unit=o.unit_code, unit_name=o.unit_name, every=o.every, period=o.period_key,
-                   schedule=o.schedule_name, due=o.due, indicators=tuple(indicators))
+                   schedule=o.schedule_name, due=o.due, indicators=tuple(indicators),
+                   original_due=o.original_due if o.extended else None)
 
     def to_json(self) -> dict[str, Any]:
         return {"a": self.assignment_id, "p": self.period_id, "step": self.step, "plan": self.plan, "task": self.task,
                 "title": self.title, "unit": self.unit, "unit_name": self.unit_name, "every": self.every,
                 "period": self.period, "schedule": self.schedule, "due": self.due.isoformat(),
-                "indicators": list(self.indicators)}
+                "indicators": list(self.indicators),
+                **({"original_due": self.original_due.isoformat()} if self.original_due else {})}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Item:
@@ -107,7 +115,8 @@ class Item:
                    plan=str(data.get("plan", "")), task=str(data["task"]), title=str(data["title"]),
                    unit=str(data["unit"]), unit_name=str(data["unit_name"]), every=str(data["every"]),
                    period=str(data["period"]), schedule=str(data.get("schedule", "")),
-                   due=date.fromisoformat(data["due"]), indicators=tuple(data.get("indicators", ())))
+                   due=date.fromisoformat(data["due"]), indicators=tuple(data.get("indicators", ())),
+                   original_due=date.fromisoformat(data["original_due"]) if data.get("original_due") else None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,7 +135,7 @@ class Action:
     @classmethod
     def reminder(cls, item: Item, recipient: Recipient, moment: datetime, *, stale: str = "") -> Action:
         return cls(kind=DeliveryKind.reminder, moment=moment, recipient=recipient, item=item,
-                   key=f"reminder:{item.assignment_id}:{item.period_id}:{item.step}:{recipient.key}",
+                   key=f"reminder:{item.assignment_id}:{item.period_id}:{item.step}{item.deadline_key}:{recipient.key}",
                    status=ClaimStatus.stale if stale else ClaimStatus.claimed, reason=stale)
 
     @classmethod
@@ -134,7 +143,7 @@ class Action:
                    without_focal: Sequence[str] = ()) -> Action:
         """`without_focal`: units with overdue items and nobody registered to remind (said in the message)."""
         return cls(kind=DeliveryKind.escalation, moment=moment, recipient=recipient, item=item,
-                   key=f"escalation:{item.assignment_id}:{item.period_id}:{item.step}:{recipient.key}",
+                   key=f"escalation:{item.assignment_id}:{item.period_id}:{item.step}{item.deadline_key}:{recipient.key}",
                    payload={"without_focal": list(without_focal)})
 
     @classmethod

@@ -39,7 +39,17 @@ class Item:
         return counted(self.report)
 
     def overdue(self, today: date) -> bool:
-        return not self.reported and self.obligation.due < today
+        return not self.reported and self.obligation.due < today and not self.exempt
+
+    @property
+    def exempt(self) -> bool:
+        """Not reported and not owed (an exemption, or the unit's end: models/exceptions.py)."""
+        return not self.reported and bool(self.obligation.exemption)
+
+    @property
+    def missing(self) -> bool:
+        """Owed and not reported (by the one rule: a returned or withdrawn version does not count)."""
+        return not self.reported and not self.obligation.exemption
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,17 @@ async def snapshot(session: AsyncSession, plans: Sequence[Plan], today: date, *,
         recent=[item(o) for o in found if o.due < today],
         overdue=await with_reports(session, overdue),  # a returned or withdrawn version, shown as such
     )
+
+
+async def closed(session: AsyncSession, plans: Sequence[Plan], today: date, *, unit_ids: list[int]) -> list[Item]:
+    """Past periods the units did not report and no longer owe (exempted, or the unit ended), with why
+    (`Item.obligation.exemption`): they left the overdue list, and a unit's status still shows them."""
+    if not plans:
+        return []
+    pairs = await with_latest_reports(session, [p.id for p in plans], due_from=min(p.track_from for p in plans),
+                                      due_to=today - timedelta(days=1), as_of=today, followed_only=True,
+                                      unit_ids=unit_ids)
+    return [Item(o, None) for o, report in pairs if not counted(report) and o.exemption]
 
 
 async def current_items(session: AsyncSession, plans: Sequence[Plan], today: date, *,

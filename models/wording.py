@@ -92,8 +92,21 @@ def deadline(due: date, today: date, calendar: WorkCalendar) -> str:
 
 
 def deadline_phrase(o: Obligation, today: date, calendar: WorkCalendar) -> str:
-    """'hạn Thứ Ba, 16/12/2025 (còn 5 ngày làm việc)', inside a sentence."""
+    """'hạn Thứ Ba, 16/12/2025 (còn 5 ngày làm việc)', inside a sentence; an extended one says so, with why."""
+    if o.extended and o.original_due is not None:
+        return _("gia hạn đến {deadline}, hạn gốc {due}: {reason}").format(
+            deadline=deadline(o.due, today, calendar), due=format_date(o.original_due), reason=o.extension_reason)
     return _("hạn {deadline}").format(deadline=deadline(o.due, today, calendar))
+
+
+def exception_note(o: Obligation) -> str | None:
+    """Why a period is not owed, or owed later (models/exceptions.py), for a list's note column; None: neither."""
+    if o.exemption:
+        return _("miễn nộp: {reason}").format(reason=o.exemption)
+    if o.extended and o.original_due is not None:
+        return _("gia hạn đến {day} (hạn gốc {due}): {reason}").format(
+            day=format_date(o.due), due=format_date(o.original_due), reason=o.extension_reason)
+    return None
 
 
 MILESTONE_OP = {">=": "≥", ">": ">", "~": "≈"}  # how a target's comparison is written next to its figure

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from bot.cli import database, member, plans, reorg, reports, review, run, schedule, units, version, web  # noqa: F401  (each registers its commands)
+from bot.cli import (  # noqa: F401  (each registers its commands)
+    database,
+    exceptions,
+    member,
+    plans,
+    reorg,
+    reports,
+    review,
+    run,
+    schedule,
+    units,
+    version,
+    web,
+)
 from bot.cli.common import app
 
 

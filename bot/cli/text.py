@@ -19,7 +19,7 @@ from models.store.tables import (
     Schedule,
     Unit,
 )
-from models.wording import MILESTONE_OP, role_label, short
+from models.wording import MILESTONE_OP, exception_note, role_label, short
 
 EVERY = {
     Every.month: N_("hằng tháng"), Every.quarter: N_("hằng quý"), Every.half_year: N_("6 tháng một lần"),
@@ -212,9 +212,16 @@ def schedule_listing(obligations: Sequence[Obligation], start: date, end: date, 
         by_unit: dict[str, list[Obligation]] = defaultdict(list)
         for o in items:
             by_unit[o.unit_code].append(o)
-        rows = [[code, units[0].unit_name, ", ".join(o.task_code for o in units)] for code, units in by_unit.items()]
+        rows = [[code, units[0].unit_name, ", ".join(_with_exception(o) for o in units)]
+                for code, units in by_unit.items()]
         out += ["  " + line for line in table(rows, [_("Mã"), _("Đơn vị"), _("Nhiệm vụ")]).splitlines()]
     return "\n".join(out)
+
+
+def _with_exception(o: Obligation) -> str:
+    """A task in the schedule, with its extension or exemption if it has one (models/exceptions.py)."""
+    note = exception_note(o)
+    return f"{o.task_code} ({note})" if note else o.task_code
 
 
 def change_listing(changes: Sequence[Change], *, dry_run: bool) -> str:

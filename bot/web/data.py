@@ -174,7 +174,7 @@ async def overview(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInf
     rates: dict[int, UnitRate] = {}
     for item in open_items:
         o = item.obligation
-        if not shown(o):
+        if not shown(o) or item.exempt:  # an exempted period is not owed (models/exceptions.py)
             continue
         rate = rates.setdefault(o.unit_id, UnitRate(o.unit_id, d.unit_code_label(o), o.unit_name))
         if item.reported:

@@ -116,6 +116,8 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
         moved, decided, dropped = await _move_tasks(session, unit, event.kind, target, units, day, origin, moves,
                                                     plans_of)
         detail = {"tasks": moved, "decision": decided, "dropped": dropped, "moves": moves}
+        if event.debts:  # read by models/obligations.py: its unreported debts are closed, or pass on
+            detail["debts"] = event.debts
         for task_code, role, new_owner in moved:
             changes.append(Change("move", "assignment", f"{task_code} ({role})",
                                   {"owner": (unit.code, new_owner), "from": (None, day.isoformat())}))

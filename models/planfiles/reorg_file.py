@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -65,6 +65,10 @@ class EventSpec(Strict):
     retire: Code | None = None
     tasks: dict[str, Code] = Field(default_factory=dict)
     tasks_to: Code | None = None
+    # What becomes of the unit's unreported reports that fell due before it ended (models/obligations.py):
+    # closed by its end ("đơn vị đã giải thể từ …"; the default for `retire`), or owed by the unit that takes its
+    # tasks. Not given for a merge: they stay the merged unit's, shown under its successor.
+    debts: Literal["close", "successor"] | None = None
     source: Text
 
     @model_validator(mode="after")
@@ -80,6 +84,8 @@ class EventSpec(Strict):
             raise ValueError(_("split cần `tasks`: nhiệm vụ nào chuyển sang đơn vị nào"))
         if self.retire is not None and not self.tasks_to:
             raise ValueError(_("retire cần `tasks_to`: đơn vị nhận nhiệm vụ, hoặc `decision`"))
+        if self.debts == "successor" and (self.kind not in ("merge", "retire") or self.tasks_to == DECISION):
+            raise ValueError(_("`debts: successor` chỉ dùng cho merge hoặc retire có đơn vị nhận nhiệm vụ"))
         return self
 
     @property

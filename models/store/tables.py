@@ -416,35 +416,6 @@ class KeyValue(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-# --- the web view ----------------------------------------------------------------------------
-
-
-class WebLink(SQLModel, table=True):
-    """A one-time sign-in link to the web view (models/web_access.py): valid minutes, used once."""
-
-    id: int = Field(default=None, primary_key=True)
-    token_hash: str = Field(unique=True)  # sha256 of the token: a leaked database opens no session
-    role: str  # coordinator | leader | admin | focal
-    unit_id: int | None = Field(default=None, foreign_key="unit.id")  # the focal point's unit
-    member_id: int | None = Field(default=None, foreign_key="member.id")  # None: made by the IT officer (CLI)
-    locale: str = "vi"
-    created_by: str
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
-    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-
-class WebSession(SQLModel, table=True):
-    """A signed-in browser. The cookie holds the token; the database only its hash."""
-
-    id: int = Field(default=None, primary_key=True)
-    token_hash: str = Field(unique=True)
-    csrf_token: str  # bound to the session: every form posted in it must carry this value
-    link_id: int | None = Field(default=None, foreign_key="weblink.id")
-    role: str
-    unit_id: int | None = Field(default=None, foreign_key="unit.id")
-    member_id: int | None = Field(default=None, foreign_key="member.id")
-    locale: str = "vi"
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
-    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # signed out
+# --- tables kept in modules of their own (each re-exported here, so that `tables` names every table) --
+from models.store.exception_table import ObligationException  # noqa: E402, F401
+from models.store.web_tables import WebLink, WebSession  # noqa: E402, F401
