@@ -326,21 +326,28 @@ def reorg_listing(changes: Sequence[Change], *, dry_run: bool) -> str:
                 task=task, role=part_name(role.rstrip(")")), old=old, new=new,
                 day=format_date(date.fromisoformat(change.fields["from"][1]))))
         elif _is_dropped(change):
-            out.append("    " + _("nhiệm vụ {what}: bỏ phần chủ trì — đơn vị điều phối không báo cáo cho chính mình"
-                                  ).format(what=change.key))
+            out.append("    " + _(DROPPED[change.fields["reason"][1]]).format(what=change.key))
         else:
             out.append("    " + _("nhiệm vụ {what}: chờ cán bộ điều phối quyết định").format(what=change.key))
     moved = sum(1 for c in changes if c.action == "move")
     dropped = sum(1 for c in changes if _is_dropped(c))
     decided = sum(1 for c in changes if c.entity == "assignment" and c.action == "retire") - dropped
     out.append(_("Tổng: {moved} phần việc đổi đơn vị, {decided} chờ quyết định.").format(moved=moved, decided=decided)
-               + (" " + _("Bỏ {dropped} phần chủ trì rơi vào đơn vị điều phối.").format(dropped=dropped)
-                  if dropped else ""))
+               + (" " + _("Bỏ {dropped} phần việc: không ai báo cáo cho chính mình, không ai phối hợp với chính "
+                          "mình.").format(dropped=dropped) if dropped else ""))
     return "\n".join(out)
 
 
+# Why a part was dropped rather than passed on (models.planfiles.load_reorg._dropped_because).
+DROPPED = {
+    "coordinator": N_("nhiệm vụ {what}: bỏ phần chủ trì — đơn vị điều phối không báo cáo cho chính mình"),
+    "lead": N_("nhiệm vụ {what}: bỏ — đơn vị nhận đã chủ trì nhiệm vụ này"),
+    "became_lead": N_("nhiệm vụ {what}: đơn vị nhận thôi phần phối hợp, vì từ nay chủ trì"),
+}
+
+
 def _is_dropped(change) -> bool:
-    """A lead part that would have landed on the plan's coordinator (models.planfiles.load_reorg)."""
+    """A part that would have landed on the plan's coordinator or on the task's lead (models.planfiles.load_reorg)."""
     return change.entity == "assignment" and change.action == "retire" and "reason" in change.fields
 
 
@@ -372,8 +379,11 @@ def history_listing(unit: Unit, entries: Sequence) -> str:
         for task in e.detail.get("decision", []):
             out.append("      " + _("nhiệm vụ {task} → chờ quyết định").format(task=task))
         for task in e.detail.get("dropped", []):
-            out.append("      " + _("nhiệm vụ {task}: bỏ phần chủ trì (đơn vị điều phối không tự báo cáo)").format(
-                task=task))
+            if e.detail.get("dropped_because", {}).get(task) in ("lead", "became_lead"):
+                out.append("      " + _("nhiệm vụ {task}: bỏ (đơn vị nhận đã chủ trì nhiệm vụ này)").format(task=task))
+            else:
+                out.append("      " + _("nhiệm vụ {task}: bỏ phần chủ trì (đơn vị điều phối không tự báo cáo)").format(
+                    task=task))
         if e.source:
             out.append("      " + _("Căn cứ: {source}").format(source=e.source))
     if len(out) == 1:

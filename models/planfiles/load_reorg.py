@@ -115,15 +115,14 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
     else:
         moved, decided, dropped = await _move_tasks(session, unit, event.kind, target, units, day, origin, moves,
                                                     plans_of)
-        detail = {"tasks": moved, "decision": decided, "dropped": dropped, "moves": moves}
+        detail = {"tasks": moved, "decision": decided, "dropped": [label for label, _owner, _why in dropped],
+                  "dropped_because": {label: why for label, _owner, why in dropped}, "moves": moves}
         for task_code, role, new_owner in moved:
             changes.append(Change("move", "assignment", f"{task_code} ({role})",
                                   {"owner": (unit.code, new_owner), "from": (None, day.isoformat())}))
         for task_code in decided:
             changes.append(Change("retire", "assignment", f"{task_code}: {unit.code} → {DECISION}"))
-        for task_code in dropped:
-            changes.append(Change("retire", "assignment", f"{task_code}: {unit.code} → {target.code if target else ''}",
-                                  {"reason": (None, "coordinator")}))
+        changes += _dropped_changes(unit, dropped)
         if event.kind in ("merge", "retire"):
             changes.append(Change("update", "unit", unit.code, {"valid_to": (unit.valid_to, end),
                                                                "successor": (None, target.code if target else None)}))
@@ -140,10 +139,10 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
 async def _move_tasks(session: AsyncSession, unit: Unit, kind: str, target: Unit | None,
                       units: dict[str, Unit], day: date, origin: str, moves: dict[str, str],
                       plans_of: dict[str, list[str]], *, plan_id: int | None = None
-                      ) -> tuple[list[tuple[str, str, str]], list[str], list[str]]:
+                      ) -> tuple[list[tuple[str, str, str]], list[str], list[tuple[str, str, str]]]:
     """The unit's parts in every plan's tasks (or one plan's) pass on (`moves`: "PLAN:TASK" → the unit that
-    takes it). Returns what moved, what went to the coordinators' decision, and what was dropped: a lead part
-    that would land on the plan's coordinator, which cannot owe the reports that are sent to itself."""
+    takes it). Returns what moved, what went to the coordinators' decision, and what was dropped (the part,
+    the unit it would have landed on, and why: `_dropped_because`)."""
     end = day - timedelta(days=1)
     query = (select(Assignment, Task, Plan.code, Plan.coordinator_code).join(Task, Task.id == Assignment.task_id)
              .join(Plan, Plan.id == Task.plan_id).where(Assignment.unit_id == unit.id, Assignment.active))
@@ -152,7 +151,7 @@ async def _move_tasks(session: AsyncSession, unit: Unit, kind: str, target: Unit
     rows = (await session.exec(query)).all()
     moved: list[tuple[str, str, str]] = []
     decided: list[str] = []
-    dropped: list[str] = []
+    dropped: list[tuple[str, str, str]] = []
     for assignment, task, plan_code, coordinator in rows:
         if not valid_on(assignment.valid_from, assignment.valid_to, day):
             continue
@@ -167,18 +166,44 @@ async def _move_tasks(session: AsyncSession, unit: Unit, kind: str, target: Unit
             decided.append(label)
             continue
         owner = units[owner_code.upper()]
-        if assignment.role == "lead" and owner.code == coordinator and key not in moves:
-            dropped.append(label)  # e.g. IV.2.a of Sở TT&TT merged into Sở KH&CN: "gửi về Sở KH&CN"
-            continue
         already = (await session.exec(select(Assignment).where(
             Assignment.task_id == task.id, Assignment.unit_id == owner.id, Assignment.active))).all()
         in_force = [a for a in already if a.valid_to is None or a.valid_to >= day]
+        reason = _dropped_because(assignment.role, owner.code, coordinator, key in moves,
+                                  any(a.role == "lead" for a in in_force))
+        if reason:
+            dropped.append((label, owner.code, reason))
+            continue
         # A unit already leading the task does not also become its supporter; a lead is never downgraded.
         if not any(a.role == assignment.role or a.role == "lead" for a in in_force):
             session.add(Assignment(task_id=task.id, unit_id=owner.id, role=assignment.role, valid_from=day,
                                    origin=origin))
         moved.append((label, assignment.role, owner.code))
+        if assignment.role == "lead":  # a supporter that becomes the lead no longer supports itself (IV.3: STC)
+            for support in (a for a in in_force if a.role == "support" and valid_on(a.valid_from, end, end)):
+                support.valid_to = end
+                dropped.append((label, owner.code, "became_lead"))
     return moved, decided, dropped
+
+
+def _dropped_because(role: str, owner: str, coordinator: str, named: bool, owner_leads: bool) -> str:
+    """Why a part does not pass to `owner`, or "" when it does. Nobody reports to himself and nobody supports
+    his own lead: a part landing on a unit that already leads the task is absorbed by that lead ("lead"), and
+    a lead part landing on the plan's coordinator is dropped, because the coordinator cannot owe the reports
+    that are sent to itself ("coordinator"; e.g. IV.2.a of Sở TT&TT merged into Sở KH&CN: "gửi về Sở KH&CN").
+    A part the file moves by name (`tasks:`) is the file's decision, except that it never lands on a lead."""
+    if owner_leads and role == "support":
+        return "lead"
+    if owner_leads and owner == coordinator and not named:
+        return "lead"
+    if role == "lead" and owner == coordinator and not named:
+        return "coordinator"
+    return ""
+
+
+def _dropped_changes(unit: Unit, dropped: list[tuple[str, str, str]]) -> list[Change]:
+    return [Change("retire", "assignment", f"{label}: {unit.code} → {owner}", {"reason": (None, why)})
+            for label, owner, why in dropped]
 
 
 async def replay(session: AsyncSession, plan_id: int) -> list[Change]:
@@ -200,8 +225,7 @@ async def replay(session: AsyncSession, plan_id: int) -> list[Change]:
             changes.append(Change("move", "assignment", f"{task_code} ({role})",
                                   {"owner": (unit.code, new_owner), "from": (None, event.day.isoformat())}))
         changes += [Change("retire", "assignment", f"{task_code}: {unit.code} → {DECISION}") for task_code in decided]
-        changes += [Change("retire", "assignment", f"{task_code}: {unit.code} → {target.code if target else ''}",
-                           {"reason": (None, "coordinator")}) for task_code in dropped]
+        changes += _dropped_changes(unit, dropped)
     await session.flush()
     return changes
 

@@ -66,9 +66,14 @@ def test_reorganisation_check_dry_run_and_load(db_url, tmp_path):
     dry = nhacviec("reorg", "load", shipped, "--dry-run", env=env).output
     assert "Sẽ thay đổi (chạy thử, chưa ghi gì):" in dry
     assert "nhiệm vụ IV.8.a (chủ trì): UBND-LH → UBND-CAPXA từ 01/07/2025" in dry
-    assert "Tổng: 52 phần việc đổi đơn vị, 0 chờ quyết định. Bỏ 3 phần chủ trì rơi vào đơn vị điều phối." in dry
-    # Issue 15 §9: Sở TT&TT's reports "gửi về Sở KH&CN" do not become Sở KH&CN's reports to itself.
-    assert "nhiệm vụ IV.2.a: STTTT → SKHCN: bỏ phần chủ trì" in dry
+    assert "Tổng: 50 phần việc đổi đơn vị, 0 chờ quyết định. Bỏ 6 phần việc: không ai báo cáo cho chính mình, " \
+           "không ai phối hợp với chính mình." in dry
+    # Issue 15 §9: Sở TT&TT's reports "gửi về Sở KH&CN" do not become Sở KH&CN's reports to itself, its support
+    # of IV.1.a does not land on IV.1.a's lead, and its press work goes with the press function.
+    assert "nhiệm vụ IV.2.a: STTTT → SKHCN: bỏ phần chủ trì — đơn vị điều phối không báo cáo cho chính mình" in dry
+    assert "nhiệm vụ IV.1.a: STTTT → SKHCN: bỏ — đơn vị nhận đã chủ trì nhiệm vụ này" in dry
+    assert "nhiệm vụ II.4 (phối hợp): STTTT → SVHTTDL từ 01/03/2025" in dry
+    assert "nhiệm vụ IV.3: SKHDT → STC: đơn vị nhận thôi phần phối hợp, vì từ nay chủ trì" in dry
     assert "27 đơn vị" in nhacviec("units", env=env).output  # the dry run wrote nothing
     assert "Đã thay đổi:" in nhacviec("reorg", "load", shipped, env=env).output
     assert "đã được nạp" in nhacviec("reorg", "load", shipped, env=env).output
