@@ -53,7 +53,8 @@ async def status(ctx: Context, args: str) -> list[Reply]:
     if len(units) == 1:
         return with_note(succession_note(steps), [await _unit_status(ctx, units[0].id, plans)])
     if len(units) > 1:
-        options = tuple(ctx.button(f"{u.code} — {short(u.name, 40)}", StatusOfUnit(unit=u.id)) for u in units[:30])
+        options = tuple(ctx.button(f"{u.code} — {short(ctx.name_of(u), 40)}", StatusOfUnit(unit=u.id))
+                        for u in units[:30])
         return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=short(args, 60)), options)]
     return [Reply(_("Không tìm thấy đơn vị hay nhiệm vụ “{text}”. Ví dụ: /tinhhinh SCT hoặc /tinhhinh II.3").format(
         text=short(args, 60)))]
@@ -217,7 +218,7 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
         plan = f"{o.plan_short} · " if several else ""
         return f"• {plan}{o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{was(o)}"
 
-    lines = [f"🏢 {unit.name} ({unit.code})"]
+    lines = [f"🏢 {ctx.name_of(unit)} ({unit.code})"]
     if unit.valid_to is not None and unit.valid_to < ctx.today:
         successor = current_of(ctx.catalog.units, unit, ctx.today)
         if successor is not None:

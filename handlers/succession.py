@@ -36,7 +36,7 @@ async def answer(ctx: Context, button: ConfirmSuccession) -> list[Reply]:
     if grant is None or grant.member_id != ctx.member_id:
         return [Reply(_("Lựa chọn không hợp lệ. Gõ /xacnhan để xem các phân công chờ xác nhận."))]
     unit = await ctx.session.get(Unit, grant.unit_id) if grant.unit_id else None
-    name = unit.name if unit else "?"
+    name = ctx.name_of(unit)
     if grant.status != GrantStatus.pending:
         done = _("đã xác nhận") if grant.status == GrantStatus.active else _("đã từ chối")
         return [Reply(_("Phân công đầu mối {unit} {done} trước đó; không thay đổi gì.").format(unit=name, done=done))]

@@ -45,6 +45,27 @@ def in_force(unit: Unit, day: date | None) -> bool:
     return day is None or valid_on(unit.valid_from, unit.valid_to, day)
 
 
+def unit_name(unit: Unit, day: date | None) -> str:
+    """The unit's name on `day` (None: its latest). A rename applies from its date only: before it the unit
+    is shown by the name it had then. Every place that shows a unit's name asks here."""
+    return named_on(unit.name, unit.former_names, day)
+
+
+def unit_kind(unit: Unit, day: date | None) -> str:
+    """The unit's kind (Sở, Cục, …) on `day`: a rename may change it too."""
+    return named_on(unit.kind, unit.former_names, day, "kind")
+
+
+def named_on(latest: str, former_names: Sequence[Mapping[str, str]] | None, day: date | None, key: str = "name"
+             ) -> str:
+    """`unit_name` from the columns themselves (for queries that select them rather than the unit)."""
+    if day is not None:
+        for former in former_names or ():  # oldest first
+            if day <= date.fromisoformat(former["until"]):
+                return former[key]
+    return latest
+
+
 def current_of(units: Mapping[int, Unit], unit: Unit, day: date) -> Unit | None:
     """The unit that carries `unit`'s work on `day`: itself, or the end of its successor chain."""
     seen: set[int] = set()
@@ -82,6 +103,15 @@ class Succession:
     current: Unit
     since: date
     kind: str  # merge | retire
+
+    @property
+    def former_name(self) -> str:
+        """The old unit as it was called on its last day."""
+        return unit_name(self.former, self.since - timedelta(days=1))
+
+    @property
+    def current_name(self) -> str:
+        return unit_name(self.current, self.since)
 
 
 def succession(former: Unit, current: Unit, kinds: Mapping[int, str]) -> Succession:
@@ -146,6 +176,14 @@ class PendingSuccession:
     former: Unit
     current: Unit
     event: UnitEvent
+
+    @property
+    def former_name(self) -> str:
+        return unit_name(self.former, self.event.day - timedelta(days=1))
+
+    @property
+    def current_name(self) -> str:
+        return unit_name(self.current, self.event.day)
 
 
 async def pending_successions(session: AsyncSession, today: date, *, member_id: int | None = None

@@ -36,3 +36,4 @@ EXAMPLE_PLAN
 
 # Fields the web view's Jinja2 templates read (bot/web/templates).
 submitted
+successor_name  # unit.html: the successor named as it is called today (issue 15 §10)

@@ -52,7 +52,8 @@ def units(
                 typer.echo(_("Kế hoạch {code}: {n} đơn vị hoạt động ngày {day}").format(
                     code=names, n=len(rows), day=format_date(day)))
             leads = await lead_counts(s, ids, day or local_today(services.settings))
-            typer.echo(text.units_table(rows, aliases, leads, focals, successor, pending))
+            typer.echo(text.units_table(rows, aliases, leads, focals, successor, pending,
+                                        day=day or local_today(services.settings)))
 
     execute(work)
 

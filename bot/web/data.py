@@ -24,7 +24,7 @@ from jobs.digest import Digest
 from locales import _, format_datetime
 from models.catalog import Catalog
 from models.obligations import Obligation
-from models.registry import current_of, focal_points
+from models.registry import current_of, focal_points, unit_name
 from models.rules.periods import period_label
 from models.rules.workdays import WorkCalendar
 from models.status import Item, snapshot
@@ -231,7 +231,7 @@ def _line(item: Item, d: Digest | None, today: date, *, calendar: WorkCalendar |
     o = item.obligation
     unit = d.unit_code_label(o) if d else o.unit_code
     if former and o.unit_id in former:
-        unit += " " + _("(trước đây: {name})").format(name=former[o.unit_id].name)
+        unit += " " + _("(trước đây: {name})").format(name=unit_name(former[o.unit_id], today))
     calendar = d.calendar if d else calendar
     assert calendar is not None
     report = report_view(item.report, item.values, d.tz if d else tz) if item.report else None  # type: ignore[arg-type]
@@ -257,6 +257,8 @@ class UnitPage:
     overdue: list[Line]
     current: list[Line]
     reports: list[Latest]
+    name: str = ""  # the unit's name today (models.registry.unit_name)
+    successor_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -284,7 +286,8 @@ async def unit_page(session: AsyncSession, plans: list[Plan], catalog: Catalog, 
               await focal_points(session, [unit.id])]
     successor = current_of(catalog.units, unit, today) if unit.valid_to and unit.valid_to < today else None
     return UnitPage(plans, unit, successor, people, [line(i) for i in state.overdue],
-                    [line(i) for i in state.current], await latest_reports(session, ids, tz))
+                    [line(i) for i in state.current], await latest_reports(session, ids, tz),
+                    name=unit_name(unit, today), successor_name=unit_name(successor, today) if successor else "")
 
 
 async def latest_reports(session: AsyncSession, unit_ids: Iterable[int], tz: ZoneInfo) -> list[Latest]:

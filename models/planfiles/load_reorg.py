@@ -108,7 +108,13 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
     if event.kind == "rename":
         detail = {"old": unit.name, "new": event.name}
         changes.append(Change("update", "unit", unit.code, {"name": (unit.name, event.name)}))
+        # The old name stays the unit's name up to the day before (models.registry.unit_name).
+        unit.former_names = [*(unit.former_names or []), {"name": unit.name, "kind": unit.kind,
+                                                          "until": end.isoformat()}]
         unit.name = event.name
+        if event.new_kind is not None:
+            detail["kind"] = [unit.kind, event.new_kind]
+            unit.kind = event.new_kind
         known = set((await session.exec(select(UnitAlias.norm).where(UnitAlias.unit_id == unit.id))).all())
         if fold(event.name) not in known:  # found by its new name; the old one stays an alias
             session.add(UnitAlias(unit_id=unit.id, alias=event.name, norm=fold(event.name)))

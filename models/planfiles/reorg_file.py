@@ -11,7 +11,7 @@ units:                      # units that appear with the reorganisation
 events:
   - {date: 2025-03-01, merge: [SNNPTNT], into: SNNMT, source: "…"}
   - {date: 2025-03-01, merge: [STTTT], into: SKHCN, tasks: {IV.5.a: SVHTTDL}, source: "…"}  # a function moves
-  - {date: 2025-03-01, rename: CTK, name: "Thống kê tỉnh Vĩnh Long", source: "…"}
+  - {date: 2025-03-01, rename: CTK, name: "Thống kê tỉnh Vĩnh Long", new_kind: khac, source: "…"}  # from that day
   - {date: 2025-03-01, split: SLDTBXH, tasks: {IV.2.b: SNV}, source: "…"}  # the unit stays, a task moves
   - {date: 2025-07-01, retire: UBND-LH, tasks_to: UBND-CAPXA, source: "…"}  # or tasks_to: decision
 ```
@@ -61,6 +61,7 @@ class EventSpec(Strict):
     into: Code | None = None
     rename: Code | None = None
     name: Text | None = None
+    new_kind: UnitKind | None = None  # rename: the kind from that day, when it changes too
     split: Code | None = None
     retire: Code | None = None
     tasks: dict[str, Code] = Field(default_factory=dict)
@@ -76,6 +77,8 @@ class EventSpec(Strict):
             raise ValueError(_("merge cần `into`: đơn vị nhận sau hợp nhất"))
         if self.rename is not None and not self.name:
             raise ValueError(_("rename cần `name`: tên mới"))
+        if self.new_kind is not None and self.rename is None:
+            raise ValueError(_("`new_kind` chỉ dùng với rename"))
         if self.split is not None and not self.tasks:
             raise ValueError(_("split cần `tasks`: nhiệm vụ nào chuyển sang đơn vị nào"))
         if self.retire is not None and not self.tasks_to:

@@ -13,6 +13,7 @@ from jobs import digest, workbook
 from jobs.compose import Composer
 from jobs.runner import DigestReplies
 from jobs.tick import TickConfig, tick
+from models.obligations import obligations
 from models.planfiles.load_plan import load_plan
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
@@ -206,3 +207,31 @@ async def test_an_invite_for_a_unit_ended_without_successor_is_refused_naming_wh
     assert await grants_of(sessions, "512") == []
     async with sessions() as session:
         assert (await session.exec(select(Invite.used_at))).one() is None  # not spent
+
+
+# --- names are effective-dated (issue 15 §10) -----------------------------------------------------------
+
+
+async def test_the_statistics_office_is_greeted_by_the_name_it_had_that_day(person, invite, clock, reorganise):
+    await reorganise()  # loaded ahead: the rename of 01/03/2025 must not reach back
+    clock.now = datetime(2024, 1, 15, 9, 0, tzinfo=VN)
+    january = await person("520", "Ngô Văn Toàn").say(f"/start {await invite('CTK')}")
+    assert "Anh/chị đã được đăng ký là đầu mối — Cục Thống kê tỉnh Vĩnh Long." in january
+    clock.now = datetime(2025, 3, 3, 9, 0, tzinfo=VN)
+    march = await person("521", "Đỗ Thị Lan").say(f"/start {await invite('CTK')}")
+    assert "Anh/chị đã được đăng ký là đầu mối — Thống kê tỉnh Vĩnh Long." in march and "Cục Thống kê" not in march
+
+
+async def test_reminders_and_status_name_the_statistics_office_as_it_was_called_then(person, invite, clock, reorganise,
+                                                                                    coordinator, sessions, plan):
+    await reorganise()
+    clock.now = datetime(2025, 1, 13, 9, 0, tzinfo=VN)  # the 2024 assessment (IV.6) is due 20/01/2025
+    answer = await coordinator.say("/tinhhinh CTK")
+    assert answer.startswith("🏢 Cục Thống kê tỉnh Vĩnh Long (CTK)")
+    async with sessions() as session:
+        found = await obligations(session, [plan.id], due_from=date(2025, 1, 20), due_to=date(2025, 1, 20),
+                                  as_of=clock().date())
+        assert {o.unit_name for o in found if o.unit_code == "CTK"} == {"Cục Thống kê tỉnh Vĩnh Long"}
+    clock.now = datetime(2025, 6, 2, 9, 0, tzinfo=VN)
+    answer = await coordinator.say("/tinhhinh Cục Thống kê")  # the old name still finds it
+    assert answer.startswith("🏢 Thống kê tỉnh Vĩnh Long (CTK)")
