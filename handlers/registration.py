@@ -21,7 +21,7 @@ from models.people import (
     parse_role,
     redeem_invite,
 )
-from models.registry import Succession, unit_name
+from models.registry import Succession, pending_successions, unit_name
 from models.status import current_items
 from models.store.tables import Role, Unit
 from models.wording import deadline_phrase, period_of, role_label, short
@@ -144,7 +144,7 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
     elif ctx.identity.roles & {Role.coordinator, Role.leader, Role.admin}:
         lines.append("")
         lines.append(_("Gõ /tinhhinh để xem tình hình thực hiện, /trogiup để xem các lệnh."))
-    if welcome_back and ctx.identity.pending_units:
+    if welcome_back and await pending_successions(ctx.session, ctx.today, member_id=ctx.member_id):
         lines.append(_("Có phân công đang chờ anh/chị xác nhận: gõ /xacnhan."))
     if role is not None:  # just registered: say what is kept about them (Nghị định 13/2023/NĐ-CP)
         lines.append("")

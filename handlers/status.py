@@ -223,7 +223,7 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
         successor = current_of(ctx.catalog.units, unit, ctx.today)
         if successor is not None:
             lines.append(succession_note([succession(unit, successor, ctx.catalog.ended_by)]))
-    people = await focal_points(ctx.session, [unit_id])
+    people = await focal_points(ctx.session, [unit_id], ctx.today)
     if people:
         names = [m.display_name + (" " + _("(chờ xác nhận)") if grant_status == GrantStatus.pending else "")
                  for _unit, m, grant_status in people]

@@ -50,7 +50,6 @@ class Identity:
     coordinator: bool = False
     leader: bool = False
     admin: bool = False
-    pending_units: tuple[int, ...] = ()
 
     @property
     def registered(self) -> bool:
@@ -98,7 +97,6 @@ async def identify(session: AsyncSession, channel: str, user_id: str, *, admins:
         coordinator=any(g.role == Role.coordinator for g in active),
         leader=any(g.role == Role.leader for g in active),
         admin=admin or any(g.role == Role.admin for g in active),
-        pending_units=tuple(sorted({g.unit_id for g in grants if g.status == GrantStatus.pending and g.unit_id})),
     )
 
 

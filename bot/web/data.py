@@ -283,7 +283,7 @@ async def unit_page(session: AsyncSession, plans: list[Plan], catalog: Catalog, 
         return _line(item, None, today, calendar=catalog.calendar, tz=tz, former=former)
 
     people = [Person(m.display_name, status == GrantStatus.pending) for _u, m, status in
-              await focal_points(session, [unit.id])]
+              await focal_points(session, [unit.id], today)]
     successor = current_of(catalog.units, unit, today) if unit.valid_to and unit.valid_to < today else None
     return UnitPage(plans, unit, successor, people, [line(i) for i in state.overdue],
                     [line(i) for i in state.current], await latest_reports(session, ids, tz),

@@ -3,8 +3,9 @@
 A merged or retired unit gets its last day (`valid_to`) and a successor; each of its assignments in
 force ends the day before the event, and the receiving unit gets the same part in the task from the
 event day (origin: the file). Reports filed by the old unit stay attached to it, so its history reads
-as it was. Its focal points are offered the successor: a pending grant they confirm (or decline) in
-chat; until then coordinators see them as "chờ xác nhận". Loading a file twice changes nothing.
+as it was. Its focal points are asked, from the event's day, whether they carry on for the successor
+(models.registry.pending_successions derives the question from the data, whenever they registered).
+Loading a file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from models.planfiles.reorg_file import (
 from models.planfiles.source import SourceError
 from models.registry import valid_on
 from models.rules.text import fold
-from models.store.tables import Assignment, GrantStatus, Plan, Role, RoleGrant, Task, Unit, UnitAlias, UnitEvent
+from models.store.tables import Assignment, Plan, Task, Unit, UnitAlias, UnitEvent
 
 
 async def province_state(session: AsyncSession) -> ProvinceState:
@@ -134,8 +135,6 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
                                                                "successor": (None, target.code if target else None)}))
             unit.valid_to = end
             unit.successor_id = target.id if target else None
-            if target is not None:
-                await _offer_successor(session, unit, target, day)
     session.add(UnitEvent(day=day, kind=event.kind, unit_id=unit.id,
                           target_id=target.id if target else None, detail=detail, source=event.source, origin=code))
     await session.flush()
@@ -234,16 +233,3 @@ async def replay(session: AsyncSession, plan_id: int) -> list[Change]:
         changes += _dropped_changes(unit, dropped)
     await session.flush()
     return changes
-
-
-async def _offer_successor(session: AsyncSession, unit: Unit, target: Unit, day: date) -> None:
-    """The old unit's focal points may now speak for the successor: they are asked (models.people)."""
-    grants = (await session.exec(select(RoleGrant).where(
-        RoleGrant.unit_id == unit.id, RoleGrant.role == Role.focal, RoleGrant.status == GrantStatus.active))).all()
-    for grant in grants:
-        exists = (await session.exec(select(RoleGrant.id).where(
-            RoleGrant.member_id == grant.member_id, RoleGrant.unit_id == target.id, RoleGrant.role == Role.focal,
-            RoleGrant.status != GrantStatus.revoked))).first()
-        if exists is None:
-            session.add(RoleGrant(member_id=grant.member_id, role=Role.focal, unit_id=target.id,
-                                  status=GrantStatus.pending, granted_by=f"reorg:{unit.code}→{target.code}:{day}"))

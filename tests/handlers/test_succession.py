@@ -235,3 +235,34 @@ async def test_reminders_and_status_name_the_statistics_office_as_it_was_called_
     clock.now = datetime(2025, 6, 2, 9, 0, tzinfo=VN)
     answer = await coordinator.say("/tinhhinh Cục Thống kê")  # the old name still finds it
     assert answer.startswith("🏢 Thống kê tỉnh Vĩnh Long (CTK)")
+
+
+# --- focal points are never stranded by a merger (issue 15 §11) ------------------------------------------
+
+
+async def test_a_focal_point_registered_after_the_load_is_asked_on_the_merger_day(person, invite, clock, reorganise,
+                                                                                   coordinator, sessions):
+    await reorganise()  # the 2025 file is loaded first (as `nhacviec run` does) …
+    clock.now = datetime(2025, 2, 10, 9, 0, tzinfo=VN)  # … and a focal point of Sở NN&PTNT registers afterwards
+    farmer = person("530", "Huỳnh Văn Phúc")
+    assert "đầu mối — Sở Nông nghiệp và Phát triển nông thôn" in await farmer.say(f"/start {await invite('SNNPTNT')}")
+    config = TickConfig(tz=VN, channels=frozenset({"telegram"}))
+
+    async def asked_at(moment: datetime) -> list:
+        clock.now = moment
+        async with sessions() as session:
+            return [q for q in (await tick(session, config, clock())).queued if q.kind == "succession"]
+
+    assert await asked_at(datetime(2025, 2, 28, 9, 0, tzinfo=VN)) == []  # not before the merger
+    (question,) = await asked_at(datetime(2025, 3, 3, 9, 0, tzinfo=VN))  # Monday after Saturday 01/03/2025
+    assert question.recipient.chat_id == "530"
+    answer = await coordinator.say("/tinhhinh SNNMT")
+    assert "Đầu mối: Huỳnh Văn Phúc (chờ xác nhận)" in answer
+    assert "Sở Nông nghiệp và Phát triển nông thôn đã hợp nhất vào Sở Nông nghiệp và Môi trường" in \
+        await farmer.say("/xacnhan")
+    assert "Đã xác nhận: anh/chị là đầu mối báo cáo của Sở Nông nghiệp và Môi trường." in \
+        await farmer.press("Có, tôi tiếp tục")
+    assert await asked_at(datetime(2025, 3, 4, 9, 0, tzinfo=VN)) == []
+    assert await grants_of(sessions, "530") == [("SNNPTNT", "active"), ("SNNMT", "active")]
+    answer = await coordinator.say("/tinhhinh SNNMT")
+    assert "Đầu mối: Huỳnh Văn Phúc" in answer and "chờ xác nhận" not in answer
