@@ -12,7 +12,7 @@ from locales import N_, _, format_datetime
 from models.callbacks import Button
 from models.chat import Reply
 from models.obligations import Obligation
-from models.registry import current_of, focal_points, succession
+from models.registry import current_of, focal_points, succession, unit_name
 from models.status import Item, snapshot
 from models.store.audit import record
 from models.store.tables import GrantStatus, Plan, ReportStatus, Unit
@@ -42,6 +42,9 @@ async def status(ctx: Context, args: str) -> list[Reply]:
         return [await _task_status(ctx, task.id, limit_to=None if reader else ctx.identity.focal_units)
                 for task in tasks[:3]]
     units, steps = ctx.catalog.resolve_units(args, on=ctx.today)
+    if len(steps) == 1 and len(units) == 1:
+        # One unit that has ended is named ("Long Hồ"): its own history, which says who carries its work now.
+        units, steps = [steps[0].former], []
     if not reader:
         mine = [u for u in units if u.id in ctx.identity.focal_units]
         if units and not mine:
@@ -200,16 +203,31 @@ def _counts(items: Sequence[Item]) -> str:
 
 
 async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Reply:
-    """A unit's open and overdue reports, its predecessors' marked "(trước đây: …)", and who reports."""
+    """A unit's own open and overdue reports, and what it inherited: the reports still owed by units merged
+    into it for tasks it now reports on, marked "(trước đây: …)", and the tasks it took over, marked
+    "(nhận từ …)". A unit that has ended shows its own history only."""
     unit = await ctx.session.get(Unit, unit_id)
     assert unit is not None
-    former = {u.id: u for u in ctx.catalog.predecessors(unit_id)}
+    inherited = ctx.catalog.inherited(unit_id)
+    former = {u.id: u for u in ctx.catalog.predecessors(unit_id) if u.id in inherited}
     state = await snapshot(ctx.session, plans, ctx.today, unit_ids=[unit_id, *former])
-    current, overdue = state.current, state.overdue
+
+    def own(item: Item) -> bool:
+        o = item.obligation
+        return o.unit_id == unit_id or o.task_id in inherited.get(o.unit_id, ())
+
+    current, overdue = [i for i in state.current if own(i)], [i for i in state.overdue if own(i)]
     calendar = ctx.calendar
 
     def was(o) -> str:
-        return " " + _("(trước đây: {name})").format(name=former[o.unit_id].name) if o.unit_id in former else ""
+        if o.unit_id in former:
+            old = former[o.unit_id]
+            return " " + _("(trước đây: {name})").format(name=unit_name(old, old.valid_to))
+        came = ctx.catalog.taken_over(o.task_id, o.assignment_id)
+        if not came:
+            return ""
+        names = [unit_name(u, u.valid_to) for u in came] if len(came) <= 2 else [u.code for u in came]
+        return " " + _("(nhận từ {names})").format(names=", ".join(names))
 
     # A unit owing reports in several plans: each line says which plan (task codes repeat across plans).
     several = len({i.obligation.plan_id for i in (*current, *overdue)}) > 1
@@ -240,7 +258,7 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
             lines.append(due_line(o))
             lines.append(f"  {short(o.task_title, 90)}")
             lines.append(f"  {report_summary(item, ctx.config.tz)}")
-    recent = [i for i in state.recent if i.reported and i.obligation.unit_id in former]
+    recent = [i for i in state.recent if i.reported and i.obligation.unit_id in former and own(i)]
     if recent:
         lines.append("")
         lines.append(_("Đã báo cáo gần đây (đơn vị trước đây):"))

@@ -272,12 +272,18 @@ class Latest:
 
 async def unit_page(session: AsyncSession, plans: list[Plan], catalog: Catalog, unit: Unit, now: datetime,
                     tz: ZoneInfo) -> UnitPage:
-    """What `/tinhhinh <unit>` says, and the unit's latest reports (its former units' included)."""
+    """What `/tinhhinh <unit>` says: its own reports and what it inherited from units merged into it (the
+    reports they still owe on tasks it reports on), and the latest reports (its former units' included)."""
     today = now.astimezone(tz).date()
-    former = {u.id: u for u in catalog.predecessors(unit.id)}
+    inherited = catalog.inherited(unit.id)
+    former = {u.id: u for u in catalog.predecessors(unit.id) if u.id in inherited}
     assert unit.id is not None
     ids = [unit.id, *former]
     state = await snapshot(session, plans, today, unit_ids=ids)
+
+    def own(item: Item) -> bool:
+        o = item.obligation
+        return o.unit_id == unit.id or o.task_id in inherited.get(o.unit_id, ())
 
     def line(item: Item) -> Line:
         return _line(item, None, today, calendar=catalog.calendar, tz=tz, former=former)
@@ -285,8 +291,8 @@ async def unit_page(session: AsyncSession, plans: list[Plan], catalog: Catalog, 
     people = [Person(m.display_name, status == GrantStatus.pending) for _u, m, status in
               await focal_points(session, [unit.id], today)]
     successor = current_of(catalog.units, unit, today) if unit.valid_to and unit.valid_to < today else None
-    return UnitPage(plans, unit, successor, people, [line(i) for i in state.overdue],
-                    [line(i) for i in state.current], await latest_reports(session, ids, tz),
+    return UnitPage(plans, unit, successor, people, [line(i) for i in state.overdue if own(i)],
+                    [line(i) for i in state.current if own(i)], await latest_reports(session, ids, tz),
                     name=unit_name(unit, today), successor_name=unit_name(successor, today) if successor else "")
 
 

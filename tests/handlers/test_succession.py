@@ -63,17 +63,45 @@ async def press_officer(person, invite, clock, reorganise):
 
 
 async def test_old_names_lead_to_the_successor_and_say_so(press_officer, coordinator):
+    # A unit that has ended, named: its own history, saying who carries its work now (issue 15 §12).
     answer = await coordinator.say("/tinhhinh Sở TT&TT")
-    assert "Sở Thông tin và Truyền thông đã hợp nhất vào Sở Khoa học và Công nghệ từ 01/03/2025." in answer
-    assert "🏢 Sở Khoa học và Công nghệ (SKHCN)" in answer
-    # The old unit's unreported 2024 report is still owed, shown under the successor with its origin.
-    assert "• IV.2.a · năm 2024 — hạn" in answer and "(trước đây: Sở Thông tin và Truyền thông)" in answer
+    assert answer.startswith("🏢 Sở Thông tin và Truyền thông (STTTT)\n"
+                             "Sở Thông tin và Truyền thông đã hợp nhất vào Sở Khoa học và Công nghệ từ 01/03/2025.")
+    assert "• IV.2.a · năm 2024 — hạn" in answer and "Đầu mối: Võ Thị Hạnh" in answer
+    # Its 2024 IV.2.a is a report "gửi về Sở KH&CN": not one Sở KH&CN owes itself (§9, §12).
+    answer = await coordinator.say("/tinhhinh SKHCN")
+    assert "🏢 Sở Khoa học và Công nghệ (SKHCN)" in answer and "IV.2.a" not in answer
     assert "Đầu mối: Võ Thị Hạnh (chờ xác nhận)" in answer
     answer = await coordinator.say("/nhacnho UBND huyện Long Hồ")
     assert "UBND huyện Long Hồ đã kết thúc hoạt động từ 01/07/2025; nhiệm vụ chuyển về UBND các xã, phường." in answer
     assert "UBND các xã, phường chưa có đầu mối đăng ký" in answer
     answer = await coordinator.say("/tinhhinh Sở Nông nghiệp")
-    assert "đã hợp nhất vào Sở Nông nghiệp và Môi trường" in answer and "(SNNMT)" in answer
+    assert "(SNNPTNT)" in answer and "đã hợp nhất vào Sở Nông nghiệp và Môi trường" in answer
+
+
+async def test_a_retired_district_shows_its_own_history_and_the_communes_theirs(press_officer, coordinator):
+    """Issue 15 §12: the districts' 2024 debts are their own, not lumped under "UBND các xã, phường"."""
+    answer = await coordinator.say("/tinhhinh Long Hồ")
+    assert answer.startswith("🏢 UBND huyện Long Hồ (UBND-LH)\nUBND huyện Long Hồ đã kết thúc hoạt động từ "
+                             "01/07/2025; nhiệm vụ chuyển về UBND các xã, phường.")
+    overdue = answer.split("⏰ Quá hạn chưa báo cáo:")[1]
+    assert "IV.8.a · năm 2024" in overdue and "trước đây" not in overdue
+    assert overdue.count("• IV.8.a · năm 2024") == 1  # Long Hồ's own, not the eight districts'
+    answer = await coordinator.say("/tinhhinh UBND các xã, phường")
+    assert answer.startswith("🏢 UBND các xã, phường (UBND-CAPXA)")
+    assert "năm 2024" not in answer and "trước đây" not in answer
+    # What it took over is marked with where it came from.
+    assert "• IV.8.a · năm 2025 — hạn" in answer
+    assert "(nhận từ UBND-TPVL, UBND-TXBM, UBND-LH, UBND-MT, UBND-VLI, UBND-TB, UBND-TO, UBND-BT)" in answer
+
+
+async def test_a_merged_department_s_debts_are_inherited_marked_with_their_origin(press_officer, coordinator):
+    answer = await coordinator.say("/tinhhinh SNNMT")
+    assert answer.startswith("🏢 Sở Nông nghiệp và Môi trường (SNNMT)")
+    # Sở NN&PTNT's unreported 2024 report: the merged department reports on IV.2.a, so it carries it.
+    assert "• IV.2.a · năm 2024 — hạn Thứ Ba, 17/12/2024 (quá hạn từ 18/12/2024) " \
+           "(trước đây: Sở Nông nghiệp và Phát triển nông thôn)" in answer
+    assert "(nhận từ Sở Nông nghiệp và Phát triển nông thôn)" in answer  # its 2025 reports, on tasks it took over
 
 
 async def test_before_the_merger_the_old_unit_is_itself(person, invite, clock, coordinator, reorganise):
