@@ -117,6 +117,9 @@ async def test_upgrade_of_a_database_made_by_the_previous_release_keeps_every_ro
         listed = (await session.exec(select(PlanUnit))).all()
         assert len(listed) == 27 and units["UBND-CAPXA"].id not in {p.unit_id for p in listed}
         assert units["STTTT"].successor_id == units["SKHCN"].id
+        # The rename applied by that release reads from its date only (issue 15 §10, migration 0011).
+        assert units["CTK"].former_names == [{"name": "Cục Thống kê tỉnh Vĩnh Long", "kind": "cuc",
+                                              "until": "2025-02-28"}]
         aliases = (await session.exec(select(UnitAlias))).all()
         assert all(a.plan_id is not None for a in aliases if units_by_id(units)[a.unit_id].origin == "plan")
         plan = (await session.exec(select(Plan))).one()
