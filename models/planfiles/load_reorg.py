@@ -46,7 +46,8 @@ async def province_state(session: AsyncSession) -> ProvinceState:
         leads[f"{plan_code}:{task_code}"].append((code_of[assignment.unit_id], assignment.role,
                                                    assignment.valid_from, assignment.valid_to))
     return ProvinceState(plans, {u.code: (u.valid_from, u.valid_to) for u in units if u.active},
-                         {u.code: code_of[u.successor_id] for u in units if u.successor_id}, names, dict(leads))
+                         {u.code: code_of[u.successor_id] for u in units if u.successor_id}, names, dict(leads),
+                         coordinators={p.code: p.coordinator_code for p in followed})
 
 
 async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, dry_run: bool = False) -> LoadResult:

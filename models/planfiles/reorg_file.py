@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -134,6 +134,7 @@ class ProvinceState:
     successors: dict[str, str]  # code → successor code
     names: dict[str, str]  # folded name or alias → unit code
     leads: dict[str, list[tuple[str, str, date | None, date | None]]]  # PLAN:TASK → [(unit, role, from, to)]
+    coordinators: dict[str, str] = field(default_factory=dict)  # plan code → its coordinator's unit code
 
     def plans_of(self) -> dict[str, list[str]]:
         """Task code → the plans that have such a task."""
@@ -264,10 +265,13 @@ def check_against(loaded: LoadedReorg, state: ProvinceState, *, applied: frozens
             for task in moving:
                 rows = tasks[task]
                 new_owner = moves.get(task, target).upper() if (moves.get(task) or target) else ""
+                # As the loader does: a lead part landing on the coordinator is dropped (it cannot owe the
+                # reports sent to itself), which may leave the task without a lead (_orphans says so).
+                dropped = (new_owner == state.coordinators.get(task.partition(":")[0]) and task not in moves)
                 for position, (unit, role, start, stop) in enumerate(list(rows)):
                     if unit == code and _open(start, stop, day):
                         rows[position] = (unit, role, start, end)
-                        if new_owner:
+                        if new_owner and not (dropped and role == "lead"):
                             rows.append((new_owner, role, day, None))
                 if not new_owner:
                     decision.add(task)

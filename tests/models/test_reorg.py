@@ -166,6 +166,9 @@ def write(tmp_path: Path, events: str, units: str = "") -> Path:
      "sẽ không còn đơn vị chủ trì"),
     ("  - {date: 2025-03-01, split: STTTT, tasks: {IV.9: SCT}, source: x}\n", "",
      "nhiệm vụ 'IV.9' không có"),
+    # Sở TT&TT alone leads IV.5.a: merged into the coordinator with no `tasks:` for it, IV.5.a would have no lead.
+    ("  - {date: 2025-03-01, merge: [STTTT], into: SKHCN, source: x}\n", "",
+     "nhiệm vụ IV.5.a (VL-3064-2023) không còn đơn vị chủ trì từ ngày 2025-03-01"),
     ("  - {date: 2025-03-01, retire: SKHDT, tasks_to: SNEW, source: x}\n",
      "units:\n  - {code: SNEW, name: Sở Mới, valid_from: 2025-06-01, source: x}\n",
      "không hoạt động vào ngày"),
