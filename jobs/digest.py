@@ -212,7 +212,7 @@ def text(d: Digest, *, attachments: bool = True) -> str:
     if d.unconfirmed:
         lines += ["", _("🕓 Đầu mối chưa xác nhận sau sắp xếp ({n}):").format(n=len(d.unconfirmed))]
         lines += _more([_("• {name}: {former} → {current}").format(
-            name=p.member.display_name, former=p.former.name, current=p.current.name) for p in d.unconfirmed[:LISTED]],
+            name=p.member.display_name, former=p.former_name, current=p.current_name) for p in d.unconfirmed[:LISTED]],
             LISTED, len(d.unconfirmed), _("và {n} người khác"))
     if d.targets:
         lines += ["", _("🎯 Mục tiêu:")]
