@@ -316,7 +316,14 @@ def reorg_listing(changes: Sequence[Change], *, dry_run: bool) -> str:
                 code=change.key, day=format_date(change.fields["valid_from"][1])))
         elif change.entity == "unit" and "name" in change.fields:
             old, new = change.fields["name"]
-            out.append("  ~ " + _("{code}: đổi tên “{old}” → “{new}”").format(code=change.key, old=old, new=new))
+            out.append("  ~ " + _("{code}: đổi tên “{old}” → “{new}”").format(code=change.key, old=old, new=new)
+                       + (", " + _("loại “{old}” → “{new}”").format(
+                           old=_(KIND.get(change.fields["kind"][0], "")), new=_(KIND.get(change.fields["kind"][1], "")))
+                          if "kind" in change.fields else ""))
+        elif change.entity == "unit" and "kind" in change.fields:
+            old, new = change.fields["kind"]
+            out.append("  ~ " + _("{code}: loại “{old}” → “{new}”").format(
+                code=change.key, old=_(KIND.get(old, old)), new=_(KIND.get(new, new))))
         elif change.entity == "unit":
             end = change.fields["valid_to"][1]
             successor = change.fields["successor"][1]

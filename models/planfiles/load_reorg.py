@@ -84,6 +84,7 @@ async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, 
             for code in event.subjects:
                 unit = units[code]
                 if (unit.id, event.date) in done:
+                    changes += _kind_since(unit, event)
                     continue
                 changes += await _apply(session, event, unit, units, origin, spec.reorganisation.code,
                                         moves[index], plans_of)
@@ -94,6 +95,15 @@ async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, 
         await session.rollback()
         raise
     return LoadResult(spec.reorganisation.code, changes, dry_run, "reorg", loaded.path)
+
+
+def _kind_since(unit: Unit, event: EventSpec) -> list[Change]:
+    """A rename applied by an earlier release, before rename events could change the kind: the kind now too."""
+    if event.kind != "rename" or event.new_kind is None or unit.kind == event.new_kind:
+        return []
+    change = Change("update", "unit", unit.code, {"kind": (unit.kind, event.new_kind)})
+    unit.kind = event.new_kind
+    return [change]
 
 
 async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dict[str, Unit], origin: str,
@@ -109,7 +119,10 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
     detail: dict = {}
     if event.kind == "rename":
         detail = {"old": unit.name, "new": event.name}
-        changes.append(Change("update", "unit", unit.code, {"name": (unit.name, event.name)}))
+        renamed = {"name": (unit.name, event.name)}
+        if event.new_kind is not None and event.new_kind != unit.kind:
+            renamed["kind"] = (unit.kind, event.new_kind)
+        changes.append(Change("update", "unit", unit.code, renamed))
         # The old name stays the unit's name up to the day before (models.registry.unit_name).
         unit.former_names = [*(unit.former_names or []), {"name": unit.name, "kind": unit.kind,
                                                           "until": end.isoformat()}]
