@@ -39,13 +39,13 @@ async def _nudge(ctx: Context, unit: Unit) -> list[Reply]:
     state = await snapshot(ctx.session, ctx.plans, ctx.today, unit_ids=[unit.id], values=False)
     waiting = [i.obligation for i in [*state.overdue, *state.current] if i.missing]
     if not waiting:
-        return [Reply(_("{unit} đã báo cáo đủ các kỳ đang mở; không cần nhắc.").format(unit=unit.name))]
+        return [Reply(_("{unit} đã báo cáo đủ các kỳ đang mở; không cần nhắc.").format(unit=ctx.name_of(unit)))]
     recipients = await Recipients(channels=ctx.config.channels, default_locale=ctx.config.default_locale
                                   ).load(ctx.session)
     members = recipients.focal.get(unit.id, [])
     if not members:
         return [Reply(_("{unit} chưa có đầu mối đăng ký nên bot không nhắc được. Gõ /moi {code} để tạo mã mời.")
-                      .format(unit=unit.name, code=unit.code))]
+                      .format(unit=ctx.name_of(unit), code=unit.code))]
     who = ctx.identity.member.display_name if ctx.identity.member else ctx.actor
     items = [Item.of(o, 1 if o.due < ctx.today else 0, plan=o.plan_short,
                      indicators=[i.code for i in ctx.catalog.tasks[o.task_id].indicators]
@@ -57,13 +57,13 @@ async def _nudge(ctx: Context, unit: Unit) -> list[Reply]:
                  member_id=ctx.member_id)
     if not actions:
         return [Reply(_("Không gửi được: các đầu mối của {unit} không còn liên lạc được qua bot.").format(
-            unit=unit.name))]
+            unit=ctx.name_of(unit)))]
     if not queued:
         return [Reply(_("Hôm nay {unit} đã được nhắc rồi; bot không nhắc lại trong cùng ngày.").format(
-            unit=unit.name))]
+            unit=ctx.name_of(unit)))]
     tasks = ", ".join(sorted({f"{o.task_code} · {period_of(o)}" for o in waiting}))
     return [Reply(_("Đã gửi nhắc tới {n} đầu mối của {unit}: {tasks}.").format(
-        n=len(queued), unit=unit.name, tasks=tasks))]
+        n=len(queued), unit=ctx.name_of(unit), tasks=tasks))]
 
 
 @router.command("nhomtonghop", "digestgroup", roles=STAFF, in_groups=True,

@@ -22,9 +22,10 @@ from models.callbacks import Button
 from models.catalog import Catalog
 from models.chat import Attachment, Incoming, Option, Reply
 from models.people import Identity
+from models.registry import unit_name
 from models.rules.workdays import WorkCalendar
 from models.store import kv
-from models.store.tables import Conversation, Plan, Role
+from models.store.tables import Conversation, Plan, Role, Unit
 
 ANYONE = "anyone"
 REGISTERED = frozenset({Role.focal, Role.coordinator, Role.leader, Role.admin})
@@ -96,6 +97,10 @@ class Context:
     def actor(self) -> str:
         return f"{self.incoming.channel}:{self.incoming.user_id}"
 
+    def name_of(self, unit: Unit | None) -> str:
+        """The unit as it is called today (models.registry.unit_name: a rename applies from its date only)."""
+        return unit_name(unit, self.today) if unit is not None else "?"
+
     @property
     def member_id(self) -> int | None:
         return self.identity.member.id if self.identity.member else None
@@ -119,7 +124,7 @@ class Context:
 
     async def who_to_ask(self) -> str:
         unit = self.catalog.coordinator
-        return unit.name if unit else _("đơn vị điều phối kế hoạch")
+        return self.name_of(unit) if unit else _("đơn vị điều phối kế hoạch")
 
     # -- conversations -----------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from models.people import (
     parse_role,
     redeem_invite,
 )
-from models.registry import Succession
+from models.registry import Succession, pending_successions, unit_name
 from models.status import current_items
 from models.store.tables import Role, Unit
 from models.wording import deadline_phrase, period_of, role_label, short
@@ -87,10 +87,10 @@ def _successor_note(step: Succession) -> str:
     if step.kind == "retire":
         return _("Mã mời được tạo cho {former}; đơn vị này đã kết thúc hoạt động từ {day}, nhiệm vụ chuyển về "
                  "{current}, nên anh/chị được đăng ký làm đầu mối của {current}.").format(
-            former=step.former.name, day=format_date(step.since), current=step.current.name)
+            former=step.former_name, day=format_date(step.since), current=step.current_name)
     return _("Mã mời được tạo cho {former}; đơn vị này đã hợp nhất vào {current} từ {day}, nên anh/chị được "
              "đăng ký làm đầu mối của {current}.").format(
-        former=step.former.name, current=step.current.name, day=format_date(step.since))
+        former=step.former_name, current=step.current_name, day=format_date(step.since))
 
 
 def _ended_unit(unit: Unit, who: str) -> str:
@@ -101,7 +101,8 @@ def _ended_unit(unit: Unit, who: str) -> str:
     else:
         what = _("đơn vị này không còn trong kế hoạch")
     return _("Mã mời được tạo cho {unit}; {what}, nên mã không dùng được nữa. Vui lòng liên hệ {who} để được "
-             "cấp mã mời cho đơn vị anh/chị đang công tác.").format(unit=unit.name, what=what, who=who)
+             "cấp mã mời cho đơn vị anh/chị đang công tác.").format(unit=unit_name(unit, unit.valid_to), what=what,
+                                                                   who=who)
 
 
 async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None = None,
@@ -110,7 +111,7 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
     name = (member.display_name if member else "") or ctx.incoming.display_name
     lines = [_salutation(ctx, name, role)]
     if role is not None:
-        what = role_label(role) + (f" — {unit.name}" if unit else "")
+        what = role_label(role) + (f" — {ctx.name_of(unit)}" if unit else "")
         lines.append(_("Anh/chị đã được đăng ký là {what}.").format(what=what))
     else:
         roles = ", ".join(role_label(r) for r in sorted(ctx.identity.roles))
@@ -143,7 +144,7 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
     elif ctx.identity.roles & {Role.coordinator, Role.leader, Role.admin}:
         lines.append("")
         lines.append(_("Gõ /tinhhinh để xem tình hình thực hiện, /trogiup để xem các lệnh."))
-    if welcome_back and ctx.identity.pending_units:
+    if welcome_back and await pending_successions(ctx.session, ctx.today, member_id=ctx.member_id):
         lines.append(_("Có phân công đang chờ anh/chị xác nhận: gõ /xacnhan."))
     if role is not None:  # just registered: say what is kept about them (Nghị định 13/2023/NĐ-CP)
         lines.append("")
@@ -198,7 +199,7 @@ async def invite(ctx: Context, args: str) -> list[Reply]:
                             "{example}").format(text=unit_text[:80], example=example))]
         if len(units) > 1:
             return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=unit_text[:80]),
-                          tuple(ctx.button(f"{u.code} — {u.name}", InviteFor(unit=u.id, role=Role(role)))
+                          tuple(ctx.button(f"{u.code} — {ctx.name_of(u)}", InviteFor(unit=u.id, role=Role(role)))
                                 for u in units[:30]))]
         return with_note(succession_note(steps), await _make_invite(ctx, role, units[0]))
     return await _make_invite(ctx, role, None)
@@ -223,7 +224,7 @@ async def _make_invite(ctx: Context, role: str, unit: Unit | None) -> list[Reply
                                        else None, created_by=ctx.actor, now=ctx.now, days=ctx.config.invite_days,
                                        member_id=ctx.member_id)
     expires = format_day(invite.expires_at.astimezone(ctx.config.tz).date())
-    what = role_label(role) + (f" — {unit.name}" if unit and role == Role.focal else "")
+    what = role_label(role) + (f" — {ctx.name_of(unit)}" if unit and role == Role.focal else "")
     lines = [_("Mã mời {what}:").format(what=what), code,
              _("Hết hạn: {day}. Mỗi mã dùng một lần.").format(day=expires)]
     if link := await ctx.bot_link(start=code):

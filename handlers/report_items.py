@@ -75,8 +75,8 @@ async def refuse_other_unit(ctx: Context, unit_id: int, task_id: int | None) -> 
     task = ctx.catalog.tasks.get(task_id) if task_id else None
     await record(ctx.session, ctx.actor, "access.denied", "report", task.code if task else "",
                  {"unit": unit.code if unit else None}, member_id=ctx.member_id)
-    mine = ", ".join(u.name for u in reporter_units(ctx)) or "?"
+    mine = ", ".join(ctx.name_of(u) for u in reporter_units(ctx)) or "?"
     who = await ctx.who_to_ask()
     return [Reply(_("Nhiệm vụ {task} của {unit} không thuộc đơn vị anh/chị phụ trách ({mine}), nên không báo cáo "
                     "thay được. Nếu cần, vui lòng liên hệ {who}.").format(
-        task=task.code if task else "", unit=unit.name if unit else "?", mine=mine, who=who))]
+        task=task.code if task else "", unit=ctx.name_of(unit), mine=mine, who=who))]

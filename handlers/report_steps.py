@@ -147,7 +147,7 @@ def _simple(typed: str) -> str:
 
 async def _ask_unit(ctx: Context, draft: Draft) -> list[Reply]:
     units = [ctx.catalog.units[i] for i in draft.choices if i in ctx.catalog.units]
-    options = [ctx.option(f"{u.code} — {short(u.name, 40)}", f"u:{n}") for n, u in enumerate(units)]
+    options = [ctx.option(f"{u.code} — {short(ctx.name_of(u), 40)}", f"u:{n}") for n, u in enumerate(units)]
     return [Reply(_("Báo cáo cho đơn vị nào? Chọn, hoặc gõ tên/mã đơn vị."), tuple(options))]
 
 

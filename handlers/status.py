@@ -12,7 +12,7 @@ from locales import N_, _, format_datetime
 from models.callbacks import Button
 from models.chat import Reply
 from models.obligations import Obligation
-from models.registry import current_of, focal_points, succession
+from models.registry import current_of, focal_points, succession, unit_name
 from models.status import Item, closed, snapshot
 from models.store.audit import record
 from models.store.tables import GrantStatus, Plan, ReportStatus, Unit
@@ -42,6 +42,9 @@ async def status(ctx: Context, args: str) -> list[Reply]:
         return [await _task_status(ctx, task.id, limit_to=None if reader else ctx.identity.focal_units)
                 for task in tasks[:3]]
     units, steps = ctx.catalog.resolve_units(args, on=ctx.today)
+    if len(steps) == 1 and len(units) == 1:
+        # One unit that has ended is named ("Long Hồ"): its own history, which says who carries its work now.
+        units, steps = [steps[0].former], []
     if not reader:
         mine = [u for u in units if u.id in ctx.identity.focal_units]
         if units and not mine:
@@ -53,7 +56,8 @@ async def status(ctx: Context, args: str) -> list[Reply]:
     if len(units) == 1:
         return with_note(succession_note(steps), [await _unit_status(ctx, units[0].id, plans)])
     if len(units) > 1:
-        options = tuple(ctx.button(f"{u.code} — {short(u.name, 40)}", StatusOfUnit(unit=u.id)) for u in units[:30])
+        options = tuple(ctx.button(f"{u.code} — {short(ctx.name_of(u), 40)}", StatusOfUnit(unit=u.id))
+                        for u in units[:30])
         return [Reply(_("“{text}” khớp với nhiều đơn vị; chọn một:").format(text=short(args, 60)), options)]
     return [Reply(_("Không tìm thấy đơn vị hay nhiệm vụ “{text}”. Ví dụ: /tinhhinh SCT hoặc /tinhhinh II.3").format(
         text=short(args, 60)))]
@@ -201,16 +205,31 @@ def _counts(items: Sequence[Item]) -> str:
 
 
 async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Reply:
-    """A unit's open and overdue reports, its predecessors' marked "(trước đây: …)", and who reports."""
+    """A unit's own open and overdue reports, and what it inherited: the reports still owed by units merged
+    into it for tasks it now reports on, marked "(trước đây: …)", and the tasks it took over, marked
+    "(nhận từ …)". A unit that has ended shows its own history only."""
     unit = await ctx.session.get(Unit, unit_id)
     assert unit is not None
-    former = {u.id: u for u in ctx.catalog.predecessors(unit_id)}
+    inherited = ctx.catalog.inherited(unit_id)
+    former = {u.id: u for u in ctx.catalog.predecessors(unit_id) if u.id in inherited}
     state = await snapshot(ctx.session, plans, ctx.today, unit_ids=[unit_id, *former])
-    current, overdue = state.current, state.overdue
+
+    def own(item: Item) -> bool:
+        o = item.obligation
+        return o.unit_id == unit_id or o.task_id in inherited.get(o.unit_id, ())
+
+    current, overdue = [i for i in state.current if own(i)], [i for i in state.overdue if own(i)]
     calendar = ctx.calendar
 
     def was(o) -> str:
-        return " " + _("(trước đây: {name})").format(name=former[o.unit_id].name) if o.unit_id in former else ""
+        if o.unit_id in former:
+            old = former[o.unit_id]
+            return " " + _("(trước đây: {name})").format(name=unit_name(old, old.valid_to))
+        came = ctx.catalog.taken_over(o.task_id, o.assignment_id)
+        if not came:
+            return ""
+        names = [unit_name(u, u.valid_to) for u in came] if len(came) <= 2 else [u.code for u in came]
+        return " " + _("(nhận từ {names})").format(names=", ".join(names))
 
     # A unit owing reports in several plans: each line says which plan (task codes repeat across plans).
     several = len({i.obligation.plan_id for i in (*current, *overdue)}) > 1
@@ -219,12 +238,12 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
         plan = f"{o.plan_short} · " if several else ""
         return f"• {plan}{o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, calendar)}{was(o)}"
 
-    lines = [f"🏢 {unit.name} ({unit.code})"]
+    lines = [f"🏢 {ctx.name_of(unit)} ({unit.code})"]
     if unit.valid_to is not None and unit.valid_to < ctx.today:
         successor = current_of(ctx.catalog.units, unit, ctx.today)
         if successor is not None:
             lines.append(succession_note([succession(unit, successor, ctx.catalog.ended_by)]))
-    people = await focal_points(ctx.session, [unit_id])
+    people = await focal_points(ctx.session, [unit_id], ctx.today)
     if people:
         names = [m.display_name + (" " + _("(chờ xác nhận)") if grant_status == GrantStatus.pending else "")
                  for _unit, m, grant_status in people]
@@ -247,7 +266,7 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
             lines.append(due_line(o))
             lines.append(f"  {short(o.task_title, 90)}")
             lines.append(f"  {report_summary(item, ctx.config.tz)}")
-    recent = [i for i in state.recent if i.reported and i.obligation.unit_id in former]
+    recent = [i for i in state.recent if i.reported and i.obligation.unit_id in former and own(i)]
     if recent:
         lines.append("")
         lines.append(_("Đã báo cáo gần đây (đơn vị trước đây):"))

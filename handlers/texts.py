@@ -67,10 +67,10 @@ def succession_note(steps: Sequence[Succession]) -> str:
     for step in steps:
         if step.kind == "retire":
             lines.append(_("{former} đã kết thúc hoạt động từ {day}; nhiệm vụ chuyển về {current}.").format(
-                former=step.former.name, day=format_date(step.since), current=step.current.name))
+                former=step.former_name, day=format_date(step.since), current=step.current_name))
         else:
             lines.append(_("{former} đã hợp nhất vào {current} từ {day}.").format(
-                former=step.former.name, current=step.current.name, day=format_date(step.since)))
+                former=step.former_name, current=step.current_name, day=format_date(step.since)))
     return "\n".join(lines)
 
 def with_note(note: str, replies: list[Reply]) -> list[Reply]:

@@ -39,7 +39,7 @@ async def web(ctx: Context, args: str) -> list[Reply]:
             token = await _link(ctx, Role.focal, unit_id)
             unit = ctx.catalog.units.get(unit_id) if ctx.catalog else None
             url = login_url(base, token)
-            lines.append(f"{unit.name}: {url}" if unit and len(ctx.identity.focal_units) > 1 else url)
+            lines.append(f"{ctx.name_of(unit)}: {url}" if unit and len(ctx.identity.focal_units) > 1 else url)
     lines.append(_("Dùng một lần, trong {minutes} phút: mở đường dẫn rồi bấm “Tiếp tục”. Đừng chuyển đường dẫn "
                    "này cho người khác.").format(minutes=LINK_MINUTES))
     if urlsplit(base).hostname in LOCAL_HOSTS:

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from locales import _, format_date, format_datetime, format_number, ngettext
 from models import year_targets
 from models.obligations import Obligation, plan_calendar
-from models.registry import PendingSuccession, current_of, pending_successions
+from models.registry import PendingSuccession, current_of, pending_successions, unit_name
 from models.review import Review, review_of
 from models.rules.text import clean
 from models.rules.workdays import WorkCalendar
@@ -80,7 +80,7 @@ class Digest:
         """"Sở Công Thương", or "Sở Thông tin và Truyền thông (nay: Sở Khoa học và Công nghệ)" for a unit
         that has merged since."""
         current = self.now_part_of.get(o.unit_id)
-        return o.unit_name + (" " + _("(nay: {name})").format(name=current.name) if current else "")
+        return o.unit_name + (" " + _("(nay: {name})").format(name=unit_name(current, self.today)) if current else "")
 
     def unit_code_label(self, o: Obligation) -> str:
         """"SKHCN", or "STTTT (nay: SKHCN)": for tables that show the name beside it (the web view)."""
@@ -90,7 +90,7 @@ class Digest:
     def unit_today(self, o: Obligation) -> str:
         """The unit in force today that carries `o`: its successor when it has ended."""
         current = self.now_part_of.get(o.unit_id)
-        return current.name if current else o.unit_name
+        return unit_name(current, self.today) if current else o.unit_name
 
     def milestones(self, t: TargetFigures) -> list[MilestoneState]:
         return milestones_on(t, self.today.year, self.plan.start.year)
@@ -224,7 +224,7 @@ def text(d: Digest, *, attachments: bool = True) -> str:
     if d.unconfirmed:
         lines += ["", _("🕓 Đầu mối chưa xác nhận sau sắp xếp ({n}):").format(n=len(d.unconfirmed))]
         lines += _more([_("• {name}: {former} → {current}").format(
-            name=p.member.display_name, former=p.former.name, current=p.current.name) for p in d.unconfirmed[:LISTED]],
+            name=p.member.display_name, former=p.former_name, current=p.current_name) for p in d.unconfirmed[:LISTED]],
             LISTED, len(d.unconfirmed), _("và {n} người khác"))
     if d.targets:
         lines += ["", _("🎯 Mục tiêu:")]

@@ -136,7 +136,7 @@ async def _succession_questions(session: AsyncSession, config: TickConfig, recip
         when = moment(max(pending.event.day, today), config.reminder_time, config.tz)
         recipient = recipients.of(pending.grant.member_id)
         if when <= now and recipient is not None:
-            due.actions.append(Action.succession(pending.grant.id, recipient, when))
+            due.actions.append(Action.succession(pending.grant.id, pending.current.id, recipient, when))
 
 
 def digest_moments(cron: str, tz: ZoneInfo, now: datetime, since: datetime,

@@ -26,6 +26,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.obligations import Obligation, with_latest_reports
+from models.registry import unit_name
 from models.review import Review, counts, review_of
 from models.store.tables import Indicator, Plan, Report, ReportValue, Target, Task, Unit
 from models.year_targets import TargetFigures, target_figures
@@ -218,7 +219,7 @@ async def plan_facts(session: AsyncSession, plan: Plan) -> PlanFacts:
                      start=plan.start, end=plan.end, track_from=plan.track_from, timezone=plan.timezone,
                      issuer=tuple(plan.issuer), report_to=tuple(plan.report_to), review=plan.review,
                      coordinator_code=plan.coordinator_code,
-                     coordinator_name=coordinator.name if coordinator else plan.coordinator_code)
+                     coordinator_name=unit_name(coordinator, None) if coordinator else plan.coordinator_code)
 
 
 async def year_data(session: AsyncSession, plan: Plan, year: int, as_of: date) -> Year:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -88,6 +88,7 @@ class Catalog:
     _task_keys: dict[str, list[int]] = field(default_factory=dict)
     _aliases: dict[str, list[int]] = field(default_factory=dict)
     ended_by: dict[int, str] = field(default_factory=dict)  # unit id → "merge" | "retire"
+    passed_to: dict[int, frozenset[str]] = field(default_factory=dict)  # unit id → codes its parts passed to
 
     @property
     def coordinator(self) -> Unit | None:
@@ -161,6 +162,36 @@ class Catalog:
     def predecessors(self, unit_id: int) -> list[Unit]:
         return predecessors(self.units, unit_id)
 
+    def inherited(self, unit_id: int) -> dict[int, frozenset[int]]:
+        """What a unit carries of the units merged into it (directly or through others): former unit id → the
+        tasks whose reports still owed from before the merger are now its own, those it reports on itself.
+        A retired unit's debts are not inherited (they stay in its own history), nor those of a part dropped
+        at the merger (Sở KH&CN does not owe itself Sở TT&TT's IV.2.a, sent "về Sở KH&CN")."""
+        reports = {t.id for t in self.tasks.values()
+                   if t.report_by != "none" and any(a.unit_id == unit_id and (a.role == "lead" or t.report_by == "all")
+                                                    for a in t.assignments)}
+        found: dict[int, frozenset[int]] = {}
+        for former in predecessors(self.units, unit_id):
+            if self.ended_by.get(former.id) != "merge":
+                continue
+            tasks = frozenset(t for t in reports if any(a.unit_id == former.id for a in self.tasks[t].assignments))
+            if tasks:
+                found[former.id] = tasks
+        return found
+
+    def taken_over(self, task_id: int, assignment_id: int) -> list[Unit]:
+        """The units whose part in a task passed to this assignment on a reorganisation (their part ended the
+        day before it began): "IV.8.a of UBND các xã, phường, taken over from the eight districts"."""
+        task = self.tasks.get(task_id)
+        mine = next((a for a in task.assignments if a.id == assignment_id), None) if task else None
+        if task is None or mine is None or mine.valid_from is None:
+            return []
+        code = self.units[mine.unit_id].code if mine.unit_id in self.units else ""
+        return [self.units[a.unit_id] for a in task.assignments
+                if a.unit_id != mine.unit_id and a.role == mine.role and a.valid_to is not None
+                and a.valid_to + timedelta(days=1) == mine.valid_from and a.unit_id in self.units
+                and code in self.passed_to.get(a.unit_id, ())]
+
 
 
 async def load_catalog(session: AsyncSession, revision: int | None = None) -> Catalog:
@@ -197,11 +228,15 @@ async def load_catalog(session: AsyncSession, revision: int | None = None) -> Ca
     for info in infos.values():
         for key in info.keys:
             keys[key].append(info.id)
-    ended_by = {unit_id: kind for unit_id, kind in (await session.exec(
-        select(UnitEvent.unit_id, UnitEvent.kind).where(UnitEvent.kind.in_(["merge", "retire"])))).all()}
+    ended_by: dict[int, str] = {}
+    passed_to: dict[int, set[str]] = defaultdict(set)
+    for event in (await session.exec(select(UnitEvent).where(UnitEvent.kind.in_(["merge", "retire", "split"])))).all():
+        if event.kind != "split":
+            ended_by[event.unit_id] = event.kind
+        passed_to[event.unit_id].update(owner for _task, _role, owner in event.detail.get("tasks", []))
     return Catalog(revision=revision, plans=plans, tasks=infos, units=units,  # type: ignore[arg-type]
                    calendar=await plan_calendar(session), _task_keys=dict(keys), _aliases=dict(aliases),
-                   ended_by=ended_by)
+                   ended_by=ended_by, passed_to={k: frozenset(v) for k, v in passed_to.items()})
 
 
 class CatalogCache:

@@ -19,7 +19,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, format_date
-from models.registry import effective_on
+from models.registry import effective_on, named_on
 from models.review import COUNTS
 from models.rules.workdays import WorkCalendar
 from models.store.tables import (
@@ -152,7 +152,8 @@ _COLUMNS = (
     Schedule.code, Schedule.name, Schedule.every, Period.id, Period.key, Period.window_start, Period.window_end,
     _DUE, Schedule.reminders_before, Schedule.escalate_after,
     Period.due, _EXTENSION.reason, _EXEMPTED, case((_ENDED, Unit.valid_to), else_=None), _END_KIND,
-    case((_MOVED, _SUCCESSOR.id), else_=None), _SUCCESSOR.code, _SUCCESSOR.name,
+    case((_MOVED, _SUCCESSOR.id), else_=None), _SUCCESSOR.code, _SUCCESSOR.name, Unit.former_names,
+    _SUCCESSOR.former_names,
 )
 
 
@@ -227,19 +228,23 @@ async def _rows(session: AsyncSession, plan_ids: Sequence[int], *, due_from: dat
     return list((await session.exec(statement, params=params)).all())
 
 
-def _obligation(row: Sequence) -> Obligation:
+def _obligation(row: Sequence, as_of: date) -> Obligation:
     (plan_id, plan_code, plan_short, plan_before, plan_after, assignment_id, task_id, task_code, task_title,
-     task_short_title, unit_id, unit_code, unit_name, schedule_id, schedule_code, schedule_name, every, period_id,
+     task_short_title, unit_id, unit_code, latest_name, schedule_id, schedule_code, schedule_name, every, period_id,
      period_key, window_start, window_end, due, before, after, original_due, extension_reason, exemption_reason,
-     unit_ended, unit_end_kind, debtor_id, debtor_code, debtor_name) = row[:len(_COLUMNS)]
+     unit_ended, unit_end_kind, debtor_id, debtor_code, debtor_name, former_names, debtor_former_names
+     ) = row[:len(_COLUMNS)]
     if debtor_id is not None:  # the debt passed to the successor (`debts: successor`)
-        unit_id, unit_code, unit_name = debtor_id, debtor_code, debtor_name
+        unit_id, unit_code, latest_name, former_names = debtor_id, debtor_code, debtor_name, debtor_former_names
+    # The unit as it is called on the day asked (today, for reminders and status), or on the deadline when no
+    # day is asked (schedules, plans): a rename applies from its date only.
     before = before if before is not None else plan_before
     after = after if after is not None else plan_after
     return Obligation(plan_id=plan_id, plan_code=plan_code, plan_short=plan_short or plan_code,
                       assignment_id=assignment_id, task_id=task_id, task_code=task_code, task_title=task_title,
                       task_short_title=task_short_title or "", unit_id=unit_id, unit_code=unit_code,
-                      unit_name=unit_name, schedule_id=schedule_id, schedule_code=schedule_code,
+                      unit_name=named_on(latest_name, former_names, due if as_of >= FAR_FUTURE else as_of),
+                      schedule_id=schedule_id, schedule_code=schedule_code,
                       schedule_name=schedule_name, every=every, period_id=period_id, period_key=period_key,
                       window_start=window_start, window_end=window_end, due=due, before=tuple(sorted(before)),
                       after=tuple(sorted(after)), original_due=original_due, extension_reason=extension_reason or "",
@@ -257,7 +262,7 @@ async def obligations(session: AsyncSession, plan_ids: Sequence[int], *, due_fro
     """
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, followed_only=followed_only,
                        **filters)
-    return [_obligation(row) for row in rows]
+    return [_obligation(row, as_of) for row in rows]
 
 
 async def with_latest_reports(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date,
@@ -266,7 +271,7 @@ async def with_latest_reports(session: AsyncSession, plan_ids: Sequence[int], *,
     """`obligations`, each with its latest report (None: not reported), in one round trip."""
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, with_report=True,
                        followed_only=followed_only, **filters)
-    return [(_obligation(row), row[len(_COLUMNS)]) for row in rows]
+    return [(_obligation(row, as_of), row[len(_COLUMNS)]) for row in rows]
 
 
 async def unreported(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date,
@@ -275,7 +280,7 @@ async def unreported(session: AsyncSession, plan_ids: Sequence[int], *, due_from
     version does not count: models/review.py); the database skips the many reported ones."""
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, unreported_only=True,
                        followed_only=True, **filters)
-    return [_obligation(row) for row in rows]
+    return [_obligation(row, as_of) for row in rows]
 
 
 async def task_indicator_codes(session: AsyncSession, task_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:

@@ -160,8 +160,10 @@ class Action:
                    status=ClaimStatus.stale if stale else ClaimStatus.claimed, reason=stale)
 
     @classmethod
-    def succession(cls, grant_id: int, recipient: Recipient, moment: datetime) -> Action:
-        return cls(kind=DeliveryKind.succession, moment=moment, recipient=recipient, key=f"succession:{grant_id}",
+    def succession(cls, grant_id: int, unit_id: int, recipient: Recipient, moment: datetime) -> Action:
+        """Asked once per focal grant of the old unit and unit carrying its work (a second merger asks again)."""
+        return cls(kind=DeliveryKind.succession, moment=moment, recipient=recipient,
+                   key=f"succession:{grant_id}:{unit_id}",
                    payload={"grant": grant_id})
 
     @classmethod

@@ -70,7 +70,6 @@ class Identity:
     coordinator: bool = False
     leader: bool = False
     admin: bool = False
-    pending_units: tuple[int, ...] = ()
 
     @property
     def registered(self) -> bool:
@@ -121,7 +120,6 @@ async def identify(session: AsyncSession, channel: str, user_id: str, *, admins:
         coordinator=any(role == Role.coordinator for role, _unit in active),
         leader=any(role == Role.leader for role, _unit in active),
         admin=admin or any(role == Role.admin for role, _unit in active),
-        pending_units=tuple(sorted({unit for _role, unit, status in grants if status == GrantStatus.pending and unit})),
     )
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_
-from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -43,6 +42,27 @@ def in_force(unit: Unit, day: date | None) -> bool:
     if not unit.active:
         return False
     return day is None or valid_on(unit.valid_from, unit.valid_to, day)
+
+
+def unit_name(unit: Unit, day: date | None) -> str:
+    """The unit's name on `day` (None: its latest). A rename applies from its date only: before it the unit
+    is shown by the name it had then. Every place that shows a unit's name asks here."""
+    return named_on(unit.name, unit.former_names, day)
+
+
+def unit_kind(unit: Unit, day: date | None) -> str:
+    """The unit's kind (Sở, Cục, …) on `day`: a rename may change it too."""
+    return named_on(unit.kind, unit.former_names, day, "kind")
+
+
+def named_on(latest: str, former_names: Sequence[Mapping[str, str]] | None, day: date | None, key: str = "name"
+             ) -> str:
+    """`unit_name` from the columns themselves (for queries that select them rather than the unit)."""
+    if day is not None:
+        for former in former_names or ():  # oldest first
+            if day <= date.fromisoformat(former["until"]):
+                return former[key]
+    return latest
 
 
 def current_of(units: Mapping[int, Unit], unit: Unit, day: date) -> Unit | None:
@@ -82,6 +102,15 @@ class Succession:
     current: Unit
     since: date
     kind: str  # merge | retire
+
+    @property
+    def former_name(self) -> str:
+        """The old unit as it was called on its last day."""
+        return unit_name(self.former, self.since - timedelta(days=1))
+
+    @property
+    def current_name(self) -> str:
+        return unit_name(self.current, self.since)
 
 
 def succession(former: Unit, current: Unit, kinds: Mapping[int, str]) -> Succession:
@@ -147,37 +176,61 @@ class PendingSuccession:
     current: Unit
     event: UnitEvent
 
+    @property
+    def former_name(self) -> str:
+        return unit_name(self.former, self.event.day - timedelta(days=1))
+
+    @property
+    def current_name(self) -> str:
+        return unit_name(self.current, self.event.day)
+
 
 async def pending_successions(session: AsyncSession, today: date, *, member_id: int | None = None
                               ) -> list[PendingSuccession]:
-    """Focal points of a unit that merged or retired, offered its successor and not yet answering, once
-    the event's day has come. One row per pending grant (the earliest event that led to it)."""
-    former = aliased(Unit)
-    current = aliased(Unit)
-    old_grant = aliased(RoleGrant)
-    statement = (
-        select(RoleGrant, Member, former, current, UnitEvent)
-        .join(Member, Member.id == RoleGrant.member_id)
-        .join(current, current.id == RoleGrant.unit_id)
-        .join(UnitEvent, UnitEvent.target_id == current.id)
-        .join(former, former.id == UnitEvent.unit_id)
-        .join(old_grant, and_(old_grant.member_id == RoleGrant.member_id, old_grant.unit_id == former.id,
-                              old_grant.role == Role.focal, old_grant.status != GrantStatus.revoked))
-        .where(RoleGrant.status == GrantStatus.pending, RoleGrant.role == Role.focal, UnitEvent.day <= today)
-        .order_by(RoleGrant.id, UnitEvent.day)
-    )
+    """Focal points of a unit that has merged or retired by `today` who have not said whether they carry on
+    for the unit doing its work today. Derived from the data on every call, as reminders are: whoever
+    registered for the old unit, before or after the reorganisation file was loaded, is asked from the day
+    of the event. Their answer is their grant on the successor: active (yes) or revoked (no); a "pending"
+    grant (made by loads of an earlier release) is no answer yet. One row per person and successor."""
+    units = {u.id: u for u in (await session.exec(select(Unit))).all()}
+    ended = [u.id for u in units.values() if u.valid_to is not None and u.valid_to < today and u.successor_id]
+    if not ended:
+        return []
+    query = (select(RoleGrant, Member).join(Member, Member.id == RoleGrant.member_id)
+             .where(RoleGrant.unit_id.in_(ended), RoleGrant.role == Role.focal, RoleGrant.status == GrantStatus.active))
+    answered_query = select(RoleGrant.member_id, RoleGrant.unit_id).where(
+        RoleGrant.role == Role.focal, RoleGrant.status.in_([GrantStatus.active, GrantStatus.revoked]))
     if member_id is not None:
-        statement = statement.where(RoleGrant.member_id == member_id)
-    found: dict[int, PendingSuccession] = {}
-    for grant, member, old, new, event in (await session.exec(statement)).all():
-        found.setdefault(grant.id, PendingSuccession(grant, member, old, new, event))
-    return list(found.values())
+        query = query.where(RoleGrant.member_id == member_id)
+        answered_query = answered_query.where(RoleGrant.member_id == member_id)
+    answered = set((await session.exec(answered_query)).all())
+    events = {e.unit_id: e for e in (await session.exec(select(UnitEvent).where(
+        UnitEvent.unit_id.in_(ended), UnitEvent.kind.in_(["merge", "retire"])))).all()}
+    found: dict[tuple[int, int], PendingSuccession] = {}
+    # The most recent event first: after two mergers in a row, the question names the last one.
+    rows = sorted((await session.exec(query)).all(), key=lambda row: (-units[row[0].unit_id].valid_to.toordinal(),
+                                                                       row[0].id))
+    for grant, member in rows:
+        former = units[grant.unit_id]
+        current = current_of(units, former, today)
+        event = events.get(former.id)
+        if current is None or current.id == former.id or event is None or (member.id, current.id) in answered:
+            continue
+        found.setdefault((member.id, current.id), PendingSuccession(grant, member, former, current, event))
+    return sorted(found.values(), key=lambda p: p.grant.id)
 
 
-async def focal_points(session: AsyncSession, unit_ids: Sequence[int]) -> list[tuple[int, Member, str]]:
-    """(unit id, member, grant status) for focal points of the units: active ones and those pending."""
+async def focal_points(session: AsyncSession, unit_ids: Sequence[int], day: date | None = None
+                       ) -> list[tuple[int, Member, str]]:
+    """(unit id, member, grant status) for focal points of the units: active ones and, on `day`, those of
+    merged units who have not said yet whether they carry on for these ("pending")."""
     rows = (await session.exec(
         select(RoleGrant.unit_id, Member, RoleGrant.status).join(Member, Member.id == RoleGrant.member_id)
         .where(RoleGrant.unit_id.in_(list(unit_ids)), RoleGrant.role == Role.focal,
                RoleGrant.status != GrantStatus.revoked).order_by(RoleGrant.status, Member.display_name))).all()
-    return [(unit_id, member, status) for unit_id, member, status in rows]
+    found = [(unit_id, member, status) for unit_id, member, status in rows]
+    if day is not None:
+        listed = {(unit_id, member.id) for unit_id, member, _status in found}
+        found += [(p.current.id, p.member, GrantStatus.pending) for p in await pending_successions(session, day)
+                  if p.current.id in unit_ids and (p.current.id, p.member.id) not in listed]
+    return found

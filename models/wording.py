@@ -116,11 +116,11 @@ def succession_question(p: PendingSuccession) -> Reply:
     """The question to a focal point of a unit that merged or retired, with its two buttons."""
     if p.event.kind == "retire":
         text = _("Từ {day}, {former} kết thúc hoạt động; nhiệm vụ của đơn vị chuyển về {current}.").format(
-            day=format_date(p.event.day), former=p.former.name, current=p.current.name)
+            day=format_date(p.event.day), former=p.former_name, current=p.current_name)
     else:
         text = _("Từ {day}, {former} đã hợp nhất vào {current}.").format(
-            day=format_date(p.event.day), former=p.former.name, current=p.current.name)
-    text += "\n" + _("Anh/chị có tiếp tục làm đầu mối báo cáo cho {current} không?").format(current=p.current.name)
+            day=format_date(p.event.day), former=p.former_name, current=p.current_name)
+    text += "\n" + _("Anh/chị có tiếp tục làm đầu mối báo cáo cho {current} không?").format(current=p.current_name)
     owner = p.grant.member_id
     return Reply(text, (
         Option(_("Có, tôi tiếp tục"), ConfirmSuccession(grant=p.grant.id, answer=Answer.yes, owner=owner).pack()),

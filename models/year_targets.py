@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.registry import named_on
 from models.review import counts, review_of
 from models.store.tables import (
     Assignment,
@@ -210,7 +211,7 @@ async def contributions(session: AsyncSession, plan: Plan, last_year: int) -> li
     """The reports behind each target of `plan`, counted by the same rule as `target_figures`."""
     rows = (await session.exec(
         select(Target.code, ReportValue.value, Report, Period.window_end, Period.key, Schedule.every, Schedule.name,
-               Unit.name, Task.code)
+               Unit.name, Unit.former_names, Task.code)
         .select_from(ReportValue)
         .join(Indicator, Indicator.id == ReportValue.indicator_id)
         .join(Target, Target.id == Indicator.target_id)
@@ -223,6 +224,8 @@ async def contributions(session: AsyncSession, plan: Plan, last_year: int) -> li
         .where(Report.is_latest, Indicator.plan_id == plan.id, Target.active, Period.active,
                Period.window_end <= date(last_year, 12, 31))
         .order_by(Period.window_end, Report.submitted_at, Report.id))).all()
-    return [Contribution(target=code, unit=unit, task=task, every=every, period=key, schedule=schedule or "",
-                         year=end.year, value=Decimal(value), submitted_at=report.submitted_at)
-            for code, value, report, end, key, every, schedule, unit, task in rows if counts(review_of(report))]
+    # The unit as it was called at the end of the period reported on (a rename applies from its date only).
+    return [Contribution(target=code, unit=named_on(unit, former, end), task=task, every=every, period=key,
+                         schedule=schedule or "", year=end.year, value=Decimal(value), submitted_at=report.submitted_at)
+            for code, value, report, end, key, every, schedule, unit, former, task in rows
+            if counts(review_of(report))]

@@ -36,6 +36,7 @@ EXAMPLE_PLAN
 
 # Fields the web view's Jinja2 templates read (bot/web/templates).
 submitted
+successor_name  # unit.html: the successor named as it is called today (issue 15 §10)
 
 # SQLAlchemy session events, registered by their decorator (models/store/revisions.py).
 _people_flushed, _people_bulk_changed

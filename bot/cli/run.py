@@ -24,6 +24,7 @@ from models.catalog import load_catalog
 from models.people import create_invite, parse_role
 from models.planfiles.source import SourceError
 from models.plans import chosen_plans
+from models.registry import unit_name as name_on_day
 from models.store import kv
 from models.store.db import DatabaseUnavailable
 from models.store.tables import Role
@@ -92,7 +93,7 @@ async def new_invite(services: Services, role: str, unit_text: str | None, *, da
                 found = ", ".join(u.code for u in units) or _("không có")
                 raise UserError(_("Đơn vị “{text}” không xác định được (khớp: {found}). Xem `nhacviec units`.")
                                 .format(text=unit_text, found=found))
-            unit_id, unit_name = units[0].id, units[0].name
+            unit_id, unit_name = units[0].id, name_on_day(units[0], local_today(services.settings))
         elif role == Role.focal:
             raise UserError(_("Mã mời đầu mối cần đơn vị, ví dụ: nhacviec invite SCT --role focal"))
         _invite, code = await create_invite(session, role=role, unit_id=unit_id, created_by="cli",

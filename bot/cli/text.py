@@ -11,6 +11,7 @@ from locales import N_, _, format_date, format_datetime, format_day, format_numb
 from models.obligations import Obligation
 from models.plan_view import Party, PlanCounts, PlanView
 from models.planfiles.changes import Change, summarise
+from models.registry import unit_kind, unit_name
 from models.rules.periods import Every, period_label
 from models.rules.workdays import WorkCalendar
 from models.store.tables import (
@@ -84,7 +85,7 @@ def plan_overview(view: PlanView, tz: tzinfo) -> str:
             start=format_date(plan.start), end=format_date(plan.end), track=format_date(plan.track_from),
             zone=plan.timezone),
         _("Đơn vị điều phối: {code} — {name}").format(code=plan.coordinator_code,
-                                                      name=coordinator.name if coordinator else "?"),
+                                                      name=unit_name(coordinator, day) if coordinator else "?"),
         _("Nhắc trước hạn (ngày làm việc): {before} · nhắc quá hạn: {after}").format(
             before=offsets(plan.reminders_before), after=offsets(plan.escalate_after)),
         _("Nạp từ {path} (sha256 {sha}…) lúc {at}").format(
@@ -147,7 +148,9 @@ def plan_table(plans: Sequence[PlanCounts], tz: tzinfo) -> str:
 
 
 def units_table(units: Sequence[Unit], aliases: dict[int, list[str]], leads: dict[int, int],
-                focals: dict[int, int], successor: dict[int, str], pending: dict[int, int] | None = None) -> str:
+                focals: dict[int, int], successor: dict[int, str], pending: dict[int, int] | None = None,
+                day: date | None = None) -> str:
+    """One row per unit, named as it was called on `day` (None: today's names)."""
     rows = []
     for unit in units:
         span = ""
@@ -156,8 +159,9 @@ def units_table(units: Sequence[Unit], aliases: dict[int, list[str]], leads: dic
                    f"{format_date(unit.valid_to) if unit.valid_to else '…'}"
             if unit.id in successor:
                 span += f" → {successor[unit.id]}"
-        extra = [a for a in aliases.get(unit.id, []) if a not in (unit.code, unit.name)]
-        rows.append([unit.code, unit.name, _(KIND.get(unit.kind, unit.kind)), str(leads.get(unit.id, 0)),
+        name, kind = unit_name(unit, day), unit_kind(unit, day)
+        extra = [a for a in aliases.get(unit.id, []) if a not in (unit.code, name)]
+        rows.append([unit.code, name, _(KIND.get(kind, kind)), str(leads.get(unit.id, 0)),
                      _focal_count(focals.get(unit.id, 0), (pending or {}).get(unit.id, 0)), span or "–",
                      ", ".join(extra[:4]) + (" …" if len(extra) > 4 else "")])
     header = [_("Mã"), _("Tên đơn vị"), _("Loại"), _("NV chủ trì"), _("Đầu mối"), _("Hiệu lực"), _("Tên gọi khác")]
@@ -319,7 +323,14 @@ def reorg_listing(changes: Sequence[Change], *, dry_run: bool) -> str:
                 code=change.key, day=format_date(change.fields["valid_from"][1])))
         elif change.entity == "unit" and "name" in change.fields:
             old, new = change.fields["name"]
-            out.append("  ~ " + _("{code}: đổi tên “{old}” → “{new}”").format(code=change.key, old=old, new=new))
+            out.append("  ~ " + _("{code}: đổi tên “{old}” → “{new}”").format(code=change.key, old=old, new=new)
+                       + (", " + _("loại “{old}” → “{new}”").format(
+                           old=_(KIND.get(change.fields["kind"][0], "")), new=_(KIND.get(change.fields["kind"][1], "")))
+                          if "kind" in change.fields else ""))
+        elif change.entity == "unit" and "kind" in change.fields:
+            old, new = change.fields["kind"]
+            out.append("  ~ " + _("{code}: loại “{old}” → “{new}”").format(
+                code=change.key, old=_(KIND.get(old, old)), new=_(KIND.get(new, new))))
         elif change.entity == "unit":
             end = change.fields["valid_to"][1]
             successor = change.fields["successor"][1]
@@ -333,26 +344,33 @@ def reorg_listing(changes: Sequence[Change], *, dry_run: bool) -> str:
                 task=task, role=part_name(role.rstrip(")")), old=old, new=new,
                 day=format_date(date.fromisoformat(change.fields["from"][1]))))
         elif _is_dropped(change):
-            out.append("    " + _("nhiệm vụ {what}: bỏ phần chủ trì — đơn vị điều phối không báo cáo cho chính mình"
-                                  ).format(what=change.key))
+            out.append("    " + _(DROPPED[change.fields["reason"][1]]).format(what=change.key))
         else:
             out.append("    " + _("nhiệm vụ {what}: chờ cán bộ điều phối quyết định").format(what=change.key))
     moved = sum(1 for c in changes if c.action == "move")
     dropped = sum(1 for c in changes if _is_dropped(c))
     decided = sum(1 for c in changes if c.entity == "assignment" and c.action == "retire") - dropped
     out.append(_("Tổng: {moved} phần việc đổi đơn vị, {decided} chờ quyết định.").format(moved=moved, decided=decided)
-               + (" " + _("Bỏ {dropped} phần chủ trì rơi vào đơn vị điều phối.").format(dropped=dropped)
-                  if dropped else ""))
+               + (" " + _("Bỏ {dropped} phần việc: không ai báo cáo cho chính mình, không ai phối hợp với chính "
+                          "mình.").format(dropped=dropped) if dropped else ""))
     return "\n".join(out)
 
 
+# Why a part was dropped rather than passed on (models.planfiles.load_reorg._dropped_because).
+DROPPED = {
+    "coordinator": N_("nhiệm vụ {what}: bỏ phần chủ trì — đơn vị điều phối không báo cáo cho chính mình"),
+    "lead": N_("nhiệm vụ {what}: bỏ — đơn vị nhận đã chủ trì nhiệm vụ này"),
+    "became_lead": N_("nhiệm vụ {what}: đơn vị nhận thôi phần phối hợp, vì từ nay chủ trì"),
+}
+
+
 def _is_dropped(change) -> bool:
-    """A lead part that would have landed on the plan's coordinator (models.planfiles.load_reorg)."""
+    """A part that would have landed on the plan's coordinator or on the task's lead (models.planfiles.load_reorg)."""
     return change.entity == "assignment" and change.action == "retire" and "reason" in change.fields
 
 
 def history_listing(unit: Unit, entries: Sequence) -> str:
-    out = [f"{unit.code} — {unit.name}"]
+    out = [f"{unit.code} — {unit_name(unit, None)}"]
     kinds = {"merge": _("hợp nhất"), "rename": _("đổi tên"), "split": _("tách chức năng"), "retire": _("kết thúc")}
     for e in entries:
         day = format_date(e.day)
@@ -363,10 +381,10 @@ def history_listing(unit: Unit, entries: Sequence) -> str:
                                                                  new=e.detail.get("new"))
         elif e.kind == "merge" and e.other is not None and e.unit.id != unit.id:
             line = _("{day}: {former} ({name}) hợp nhất vào {current}").format(
-                day=day, former=e.unit.code, name=e.unit.name, current=e.other.code)
+                day=day, former=e.unit.code, name=unit_name(e.unit, e.unit.valid_to), current=e.other.code)
         elif e.kind == "retire" and e.other is not None and e.unit.id != unit.id:
             line = _("{day}: {former} ({name}) kết thúc hoạt động, nhiệm vụ chuyển về {current}").format(
-                day=day, former=e.unit.code, name=e.unit.name, current=e.other.code)
+                day=day, former=e.unit.code, name=unit_name(e.unit, e.unit.valid_to), current=e.other.code)
         elif e.kind in ("merge", "retire"):
             line = _("{day}: {kind}; kế thừa: {successor}").format(
                 day=day, kind=kinds[e.kind], successor=e.other.code if e.other else _("cán bộ điều phối quyết định"))
@@ -379,8 +397,11 @@ def history_listing(unit: Unit, entries: Sequence) -> str:
         for task in e.detail.get("decision", []):
             out.append("      " + _("nhiệm vụ {task} → chờ quyết định").format(task=task))
         for task in e.detail.get("dropped", []):
-            out.append("      " + _("nhiệm vụ {task}: bỏ phần chủ trì (đơn vị điều phối không tự báo cáo)").format(
-                task=task))
+            if e.detail.get("dropped_because", {}).get(task) in ("lead", "became_lead"):
+                out.append("      " + _("nhiệm vụ {task}: bỏ (đơn vị nhận đã chủ trì nhiệm vụ này)").format(task=task))
+            else:
+                out.append("      " + _("nhiệm vụ {task}: bỏ phần chủ trì (đơn vị điều phối không tự báo cáo)").format(
+                    task=task))
         if e.source:
             out.append("      " + _("Căn cứ: {source}").format(source=e.source))
     if len(out) == 1:

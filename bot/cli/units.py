@@ -41,7 +41,7 @@ def units(
                     aliases[a.unit_id].append(a.alias)
             focals: dict[int, int] = defaultdict(int)
             pending: dict[int, int] = defaultdict(int)
-            for unit_id, _member, status in await focal_points(s, ids):
+            for unit_id, _member, status in await focal_points(s, ids, day or local_today(services.settings)):
                 (pending if status == GrantStatus.pending else focals)[unit_id] += 1
             everyone = {u.id: u.code for u in (await s.exec(select(Unit))).all()}
             successor = {u.id: everyone.get(u.successor_id, "?") for u in rows if u.successor_id}
@@ -52,7 +52,8 @@ def units(
                 typer.echo(_("Kế hoạch {code}: {n} đơn vị hoạt động ngày {day}").format(
                     code=names, n=len(rows), day=format_date(day)))
             leads = await lead_counts(s, ids, day or local_today(services.settings))
-            typer.echo(text.units_table(rows, aliases, leads, focals, successor, pending))
+            typer.echo(text.units_table(rows, aliases, leads, focals, successor, pending,
+                                        day=day or local_today(services.settings)))
 
     execute(work)
 

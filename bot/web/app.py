@@ -30,6 +30,7 @@ from bot.webhook import WebhookServer
 from jobs import digest as digest_data
 from locales import _, use_locale
 from models.catalog import CatalogCache
+from models.registry import unit_name
 from models.store.base import utcnow
 from models.store.tables import Delivery, DeliveryStatus, Plan, Task, Unit
 from models.web_access import SESSION_HOURS, LinkRejected, SignedIn, check_link, end_session, find_session, redeem_link
@@ -210,7 +211,8 @@ class WebView:
                 return self.not_found(request)
             catalog = await self.catalogs.get(session)
             page = await data.unit_page(session, catalog.followed(), catalog, unit, self.clock(), self.settings.tz)
-        return self.page(request, "unit.html", title=f"{unit.name} ({unit.code})", page=page)
+        named = unit_name(unit, self.clock().astimezone(self.settings.tz).date())
+        return self.page(request, "unit.html", title=f"{named} ({unit.code})", page=page)
 
     async def task(self, request: web.Request) -> web.Response:
         signed: SignedIn | None = request[SIGNED]

@@ -24,7 +24,7 @@ from jobs.digest import Digest
 from locales import _, format_datetime
 from models.catalog import Catalog
 from models.obligations import Obligation
-from models.registry import current_of, focal_points
+from models.registry import current_of, focal_points, unit_name
 from models.rules.periods import period_label
 from models.rules.workdays import WorkCalendar
 from models.status import Item, snapshot
@@ -231,7 +231,7 @@ def _line(item: Item, d: Digest | None, today: date, *, calendar: WorkCalendar |
     o = item.obligation
     unit = d.unit_code_label(o) if d else o.unit_code
     if former and o.unit_id in former:
-        unit += " " + _("(trước đây: {name})").format(name=former[o.unit_id].name)
+        unit += " " + _("(trước đây: {name})").format(name=unit_name(former[o.unit_id], today))
     calendar = d.calendar if d else calendar
     assert calendar is not None
     report = report_view(item.report, item.values, d.tz if d else tz) if item.report else None  # type: ignore[arg-type]
@@ -257,6 +257,8 @@ class UnitPage:
     overdue: list[Line]
     current: list[Line]
     reports: list[Latest]
+    name: str = ""  # the unit's name today (models.registry.unit_name)
+    successor_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -270,21 +272,28 @@ class Latest:
 
 async def unit_page(session: AsyncSession, plans: list[Plan], catalog: Catalog, unit: Unit, now: datetime,
                     tz: ZoneInfo) -> UnitPage:
-    """What `/tinhhinh <unit>` says, and the unit's latest reports (its former units' included)."""
+    """What `/tinhhinh <unit>` says: its own reports and what it inherited from units merged into it (the
+    reports they still owe on tasks it reports on), and the latest reports (its former units' included)."""
     today = now.astimezone(tz).date()
-    former = {u.id: u for u in catalog.predecessors(unit.id)}
+    inherited = catalog.inherited(unit.id)
+    former = {u.id: u for u in catalog.predecessors(unit.id) if u.id in inherited}
     assert unit.id is not None
     ids = [unit.id, *former]
     state = await snapshot(session, plans, today, unit_ids=ids)
+
+    def own(item: Item) -> bool:
+        o = item.obligation
+        return o.unit_id == unit.id or o.task_id in inherited.get(o.unit_id, ())
 
     def line(item: Item) -> Line:
         return _line(item, None, today, calendar=catalog.calendar, tz=tz, former=former)
 
     people = [Person(m.display_name, status == GrantStatus.pending) for _u, m, status in
-              await focal_points(session, [unit.id])]
+              await focal_points(session, [unit.id], today)]
     successor = current_of(catalog.units, unit, today) if unit.valid_to and unit.valid_to < today else None
-    return UnitPage(plans, unit, successor, people, [line(i) for i in state.overdue],
-                    [line(i) for i in state.current], await latest_reports(session, ids, tz))
+    return UnitPage(plans, unit, successor, people, [line(i) for i in state.overdue if own(i)],
+                    [line(i) for i in state.current if own(i)], await latest_reports(session, ids, tz),
+                    name=unit_name(unit, today), successor_name=unit_name(successor, today) if successor else "")
 
 
 async def latest_reports(session: AsyncSession, unit_ids: Iterable[int], tz: ZoneInfo) -> list[Latest]:

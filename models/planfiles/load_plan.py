@@ -175,7 +175,7 @@ class _Loader:
                 self._agree(index, unit, values, elsewhere[unit.id], changed)
             else:
                 if unit.id in changed:
-                    values.update(name=unit.name, valid_to=unit.valid_to)
+                    values.update(name=unit.name, kind=unit.kind, valid_to=unit.valid_to)
                 diff = {k: (getattr(unit, k), v) for k, v in values.items() if getattr(unit, k) != v}
                 if not unit.active:
                     diff["active"] = (False, True)
@@ -210,7 +210,7 @@ class _Loader:
 
     def _agree(self, index: int, unit: Unit, values: dict[str, Any], files: list[str], changed: set[int]) -> None:
         for name in ("name", "kind", "valid_from", "valid_to"):
-            if name in ("name", "valid_to") and unit.id in changed:
+            if name in ("name", "kind", "valid_to") and unit.id in changed:
                 continue  # a reorganisation renamed or ended it since: the plan files say what it was
             if getattr(unit, name) != values[name]:
                 self.problems.append(self.loaded.located.problem(("units", index, name), _(

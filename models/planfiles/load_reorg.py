@@ -3,8 +3,9 @@
 A merged or retired unit gets its last day (`valid_to`) and a successor; each of its assignments in
 force ends the day before the event, and the receiving unit gets the same part in the task from the
 event day (origin: the file). Reports filed by the old unit stay attached to it, so its history reads
-as it was. Its focal points are offered the successor: a pending grant they confirm (or decline) in
-chat; until then coordinators see them as "chờ xác nhận". Loading a file twice changes nothing.
+as it was. Its focal points are asked, from the event's day, whether they carry on for the successor
+(models.registry.pending_successions derives the question from the data, whenever they registered).
+Loading a file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from models.planfiles.reorg_file import (
 from models.planfiles.source import SourceError
 from models.registry import valid_on
 from models.rules.text import fold
-from models.store.tables import Assignment, GrantStatus, Plan, Role, RoleGrant, Task, Unit, UnitAlias, UnitEvent
+from models.store.tables import Assignment, Plan, Task, Unit, UnitAlias, UnitEvent
 
 
 async def province_state(session: AsyncSession) -> ProvinceState:
@@ -45,7 +46,8 @@ async def province_state(session: AsyncSession) -> ProvinceState:
         leads[f"{plan_code}:{task_code}"].append((code_of[assignment.unit_id], assignment.role,
                                                    assignment.valid_from, assignment.valid_to))
     return ProvinceState(plans, {u.code: (u.valid_from, u.valid_to) for u in units if u.active},
-                         {u.code: code_of[u.successor_id] for u in units if u.successor_id}, names, dict(leads))
+                         {u.code: code_of[u.successor_id] for u in units if u.successor_id}, names, dict(leads),
+                         coordinators={p.code: p.coordinator_code for p in followed})
 
 
 async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, dry_run: bool = False) -> LoadResult:
@@ -82,6 +84,7 @@ async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, 
             for code in event.subjects:
                 unit = units[code]
                 if (unit.id, event.date) in done:
+                    changes += _kind_since(unit, event)
                     continue
                 changes += await _apply(session, event, unit, units, origin, spec.reorganisation.code,
                                         moves[index], plans_of)
@@ -92,6 +95,15 @@ async def load_reorg(session: AsyncSession, loaded: LoadedReorg, *, actor: str, 
         await session.rollback()
         raise
     return LoadResult(spec.reorganisation.code, changes, dry_run, "reorg", loaded.path)
+
+
+def _kind_since(unit: Unit, event: EventSpec) -> list[Change]:
+    """A rename applied by an earlier release, before rename events could change the kind: the kind now too."""
+    if event.kind != "rename" or event.new_kind is None or unit.kind == event.new_kind:
+        return []
+    change = Change("update", "unit", unit.code, {"kind": (unit.kind, event.new_kind)})
+    unit.kind = event.new_kind
+    return [change]
 
 
 async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dict[str, Unit], origin: str,
@@ -107,15 +119,25 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
     detail: dict = {}
     if event.kind == "rename":
         detail = {"old": unit.name, "new": event.name}
-        changes.append(Change("update", "unit", unit.code, {"name": (unit.name, event.name)}))
+        renamed = {"name": (unit.name, event.name)}
+        if event.new_kind is not None and event.new_kind != unit.kind:
+            renamed["kind"] = (unit.kind, event.new_kind)
+        changes.append(Change("update", "unit", unit.code, renamed))
+        # The old name stays the unit's name up to the day before (models.registry.unit_name).
+        unit.former_names = [*(unit.former_names or []), {"name": unit.name, "kind": unit.kind,
+                                                          "until": end.isoformat()}]
         unit.name = event.name
+        if event.new_kind is not None:
+            detail["kind"] = [unit.kind, event.new_kind]
+            unit.kind = event.new_kind
         known = set((await session.exec(select(UnitAlias.norm).where(UnitAlias.unit_id == unit.id))).all())
         if fold(event.name) not in known:  # found by its new name; the old one stays an alias
             session.add(UnitAlias(unit_id=unit.id, alias=event.name, norm=fold(event.name)))
     else:
         moved, decided, dropped = await _move_tasks(session, unit, event.kind, target, units, day, origin, moves,
                                                     plans_of)
-        detail = {"tasks": moved, "decision": decided, "dropped": dropped, "moves": moves}
+        detail = {"tasks": moved, "decision": decided, "dropped": [label for label, _owner, _why in dropped],
+                  "dropped_because": {label: why for label, _owner, why in dropped}, "moves": moves}
         if event.debts:  # read by models/obligations.py: its unreported debts are closed, or pass on
             detail["debts"] = event.debts
         for task_code, role, new_owner in moved:
@@ -123,16 +145,12 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
                                   {"owner": (unit.code, new_owner), "from": (None, day.isoformat())}))
         for task_code in decided:
             changes.append(Change("retire", "assignment", f"{task_code}: {unit.code} → {DECISION}"))
-        for task_code in dropped:
-            changes.append(Change("retire", "assignment", f"{task_code}: {unit.code} → {target.code if target else ''}",
-                                  {"reason": (None, "coordinator")}))
+        changes += _dropped_changes(unit, dropped)
         if event.kind in ("merge", "retire"):
             changes.append(Change("update", "unit", unit.code, {"valid_to": (unit.valid_to, end),
                                                                "successor": (None, target.code if target else None)}))
             unit.valid_to = end
             unit.successor_id = target.id if target else None
-            if target is not None:
-                await _offer_successor(session, unit, target, day)
     session.add(UnitEvent(day=day, kind=event.kind, unit_id=unit.id,
                           target_id=target.id if target else None, detail=detail, source=event.source, origin=code))
     await session.flush()
@@ -142,10 +160,10 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
 async def _move_tasks(session: AsyncSession, unit: Unit, kind: str, target: Unit | None,
                       units: dict[str, Unit], day: date, origin: str, moves: dict[str, str],
                       plans_of: dict[str, list[str]], *, plan_id: int | None = None
-                      ) -> tuple[list[tuple[str, str, str]], list[str], list[str]]:
+                      ) -> tuple[list[tuple[str, str, str]], list[str], list[tuple[str, str, str]]]:
     """The unit's parts in every plan's tasks (or one plan's) pass on (`moves`: "PLAN:TASK" → the unit that
-    takes it). Returns what moved, what went to the coordinators' decision, and what was dropped: a lead part
-    that would land on the plan's coordinator, which cannot owe the reports that are sent to itself."""
+    takes it). Returns what moved, what went to the coordinators' decision, and what was dropped (the part,
+    the unit it would have landed on, and why: `_dropped_because`)."""
     end = day - timedelta(days=1)
     query = (select(Assignment, Task, Plan.code, Plan.coordinator_code).join(Task, Task.id == Assignment.task_id)
              .join(Plan, Plan.id == Task.plan_id).where(Assignment.unit_id == unit.id, Assignment.active))
@@ -154,7 +172,7 @@ async def _move_tasks(session: AsyncSession, unit: Unit, kind: str, target: Unit
     rows = (await session.exec(query)).all()
     moved: list[tuple[str, str, str]] = []
     decided: list[str] = []
-    dropped: list[str] = []
+    dropped: list[tuple[str, str, str]] = []
     for assignment, task, plan_code, coordinator in rows:
         if not valid_on(assignment.valid_from, assignment.valid_to, day):
             continue
@@ -169,18 +187,44 @@ async def _move_tasks(session: AsyncSession, unit: Unit, kind: str, target: Unit
             decided.append(label)
             continue
         owner = units[owner_code.upper()]
-        if assignment.role == "lead" and owner.code == coordinator and key not in moves:
-            dropped.append(label)  # e.g. IV.2.a of Sở TT&TT merged into Sở KH&CN: "gửi về Sở KH&CN"
-            continue
         already = (await session.exec(select(Assignment).where(
             Assignment.task_id == task.id, Assignment.unit_id == owner.id, Assignment.active))).all()
         in_force = [a for a in already if a.valid_to is None or a.valid_to >= day]
+        reason = _dropped_because(assignment.role, owner.code, coordinator, key in moves,
+                                  any(a.role == "lead" for a in in_force))
+        if reason:
+            dropped.append((label, owner.code, reason))
+            continue
         # A unit already leading the task does not also become its supporter; a lead is never downgraded.
         if not any(a.role == assignment.role or a.role == "lead" for a in in_force):
             session.add(Assignment(task_id=task.id, unit_id=owner.id, role=assignment.role, valid_from=day,
                                    origin=origin))
         moved.append((label, assignment.role, owner.code))
+        if assignment.role == "lead":  # a supporter that becomes the lead no longer supports itself (IV.3: STC)
+            for support in (a for a in in_force if a.role == "support" and valid_on(a.valid_from, end, end)):
+                support.valid_to = end
+                dropped.append((label, owner.code, "became_lead"))
     return moved, decided, dropped
+
+
+def _dropped_because(role: str, owner: str, coordinator: str, named: bool, owner_leads: bool) -> str:
+    """Why a part does not pass to `owner`, or "" when it does. Nobody reports to himself and nobody supports
+    his own lead: a part landing on a unit that already leads the task is absorbed by that lead ("lead"), and
+    a lead part landing on the plan's coordinator is dropped, because the coordinator cannot owe the reports
+    that are sent to itself ("coordinator"; e.g. IV.2.a of Sở TT&TT merged into Sở KH&CN: "gửi về Sở KH&CN").
+    A part the file moves by name (`tasks:`) is the file's decision, except that it never lands on a lead."""
+    if owner_leads and role == "support":
+        return "lead"
+    if owner_leads and owner == coordinator and not named:
+        return "lead"
+    if role == "lead" and owner == coordinator and not named:
+        return "coordinator"
+    return ""
+
+
+def _dropped_changes(unit: Unit, dropped: list[tuple[str, str, str]]) -> list[Change]:
+    return [Change("retire", "assignment", f"{label}: {unit.code} → {owner}", {"reason": (None, why)})
+            for label, owner, why in dropped]
 
 
 async def replay(session: AsyncSession, plan_id: int) -> list[Change]:
@@ -202,20 +246,6 @@ async def replay(session: AsyncSession, plan_id: int) -> list[Change]:
             changes.append(Change("move", "assignment", f"{task_code} ({role})",
                                   {"owner": (unit.code, new_owner), "from": (None, event.day.isoformat())}))
         changes += [Change("retire", "assignment", f"{task_code}: {unit.code} → {DECISION}") for task_code in decided]
-        changes += [Change("retire", "assignment", f"{task_code}: {unit.code} → {target.code if target else ''}",
-                           {"reason": (None, "coordinator")}) for task_code in dropped]
+        changes += _dropped_changes(unit, dropped)
     await session.flush()
     return changes
-
-
-async def _offer_successor(session: AsyncSession, unit: Unit, target: Unit, day: date) -> None:
-    """The old unit's focal points may now speak for the successor: they are asked (models.people)."""
-    grants = (await session.exec(select(RoleGrant).where(
-        RoleGrant.unit_id == unit.id, RoleGrant.role == Role.focal, RoleGrant.status == GrantStatus.active))).all()
-    for grant in grants:
-        exists = (await session.exec(select(RoleGrant.id).where(
-            RoleGrant.member_id == grant.member_id, RoleGrant.unit_id == target.id, RoleGrant.role == Role.focal,
-            RoleGrant.status != GrantStatus.revoked))).first()
-        if exists is None:
-            session.add(RoleGrant(member_id=grant.member_id, role=Role.focal, unit_id=target.id,
-                                  status=GrantStatus.pending, granted_by=f"reorg:{unit.code}→{target.code}:{day}"))

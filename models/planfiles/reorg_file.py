@@ -11,7 +11,7 @@ units:                      # units that appear with the reorganisation
 events:
   - {date: 2025-03-01, merge: [SNNPTNT], into: SNNMT, source: "…"}
   - {date: 2025-03-01, merge: [STTTT], into: SKHCN, tasks: {IV.5.a: SVHTTDL}, source: "…"}  # a function moves
-  - {date: 2025-03-01, rename: CTK, name: "Thống kê tỉnh Vĩnh Long", source: "…"}
+  - {date: 2025-03-01, rename: CTK, name: "Thống kê tỉnh Vĩnh Long", new_kind: khac, source: "…"}  # from that day
   - {date: 2025-03-01, split: SLDTBXH, tasks: {IV.2.b: SNV}, source: "…"}  # the unit stays, a task moves
   - {date: 2025-07-01, retire: UBND-LH, tasks_to: UBND-CAPXA, source: "…"}  # or tasks_to: decision
 ```
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -61,6 +61,7 @@ class EventSpec(Strict):
     into: Code | None = None
     rename: Code | None = None
     name: Text | None = None
+    new_kind: UnitKind | None = None  # rename: the kind from that day, when it changes too
     split: Code | None = None
     retire: Code | None = None
     tasks: dict[str, Code] = Field(default_factory=dict)
@@ -80,6 +81,8 @@ class EventSpec(Strict):
             raise ValueError(_("merge cần `into`: đơn vị nhận sau hợp nhất"))
         if self.rename is not None and not self.name:
             raise ValueError(_("rename cần `name`: tên mới"))
+        if self.new_kind is not None and self.rename is None:
+            raise ValueError(_("`new_kind` chỉ dùng với rename"))
         if self.split is not None and not self.tasks:
             raise ValueError(_("split cần `tasks`: nhiệm vụ nào chuyển sang đơn vị nào"))
         if self.retire is not None and not self.tasks_to:
@@ -137,6 +140,7 @@ class ProvinceState:
     successors: dict[str, str]  # code → successor code
     names: dict[str, str]  # folded name or alias → unit code
     leads: dict[str, list[tuple[str, str, date | None, date | None]]]  # PLAN:TASK → [(unit, role, from, to)]
+    coordinators: dict[str, str] = field(default_factory=dict)  # plan code → its coordinator's unit code
 
     def plans_of(self) -> dict[str, list[str]]:
         """Task code → the plans that have such a task."""
@@ -267,10 +271,13 @@ def check_against(loaded: LoadedReorg, state: ProvinceState, *, applied: frozens
             for task in moving:
                 rows = tasks[task]
                 new_owner = moves.get(task, target).upper() if (moves.get(task) or target) else ""
+                # As the loader does: a lead part landing on the coordinator is dropped (it cannot owe the
+                # reports sent to itself), which may leave the task without a lead (_orphans says so).
+                dropped = (new_owner == state.coordinators.get(task.partition(":")[0]) and task not in moves)
                 for position, (unit, role, start, stop) in enumerate(list(rows)):
                     if unit == code and _open(start, stop, day):
                         rows[position] = (unit, role, start, end)
-                        if new_owner:
+                        if new_owner and not (dropped and role == "lead"):
                             rows.append((new_owner, role, day, None))
                 if not new_owner:
                     decision.add(task)

@@ -78,6 +78,9 @@ class Unit(SQLModel, table=True):
     successor_id: int | None = Field(default=None, foreign_key="unit.id")
     active: bool = True  # False once no plan file lists it (history is kept)
     origin: str = "plan"  # "plan", or the reorganisation file that created it
+    # Names it had before a rename, oldest first: [{"name", "kind", "until": "2025-02-28"}]; `name` and `kind`
+    # are the latest. Read through models.registry.unit_name / unit_kind, never directly, to show a unit.
+    former_names: list[dict[str, str]] = Field(default_factory=list, sa_type=JSON)
 
 
 class PlanUnit(SQLModel, table=True):

@@ -58,6 +58,24 @@ def test_registry_on_a_date_and_a_units_history(loaded):
     assert unknown.exit_code == 2 and "Không có đơn vị mã 'SXYZ'" in unknown.output
 
 
+def test_a_rename_applies_from_its_date_only(loaded):
+    """Issue 15 §10: the statistics office is "Cục Thống kê tỉnh Vĩnh Long" (a Cục) until 28/02/2025 and
+    "Thống kê tỉnh Vĩnh Long" (no longer a Cục) from 01/03/2025, in every listing."""
+    before = nhacviec("units", "--at", "2024-06-01", env=loaded).output
+    assert re.search(r"CTK\s+Cục Thống kê tỉnh Vĩnh Long\s+Cục\s+1\s", before)
+    assert re.search(r"CTK\s+Cục Thống kê tỉnh Vĩnh Long\s+Cục\s+1\s", nhacviec(
+        "units", "--at", "2025-02-28", env=loaded).output)
+    after = nhacviec("units", "--at", "2025-03-01", env=loaded).output
+    assert re.search(r"CTK\s+Thống kê tỉnh Vĩnh Long\s+Khác\s+1\s", after) and "Cục Thống kê tỉnh Vĩnh Long" in after
+    # (the old name stays an alias: the last column). Deadlines are named as the unit was called then.
+    schedule = nhacviec("schedule", "--from", "2025-01-01", "--to", "2026-01-31", "--unit", "CTK", env=loaded).output
+    due_2025, due_2026 = schedule.split("■ Hạn Thứ Ba, 20/01/2026")
+    assert re.search(r"CTK\s+Cục Thống kê tỉnh Vĩnh Long\s+IV.6", due_2025)
+    assert re.search(r"CTK\s+Thống kê tỉnh Vĩnh Long\s+IV.6", due_2026) and "Cục" not in due_2026
+    history = nhacviec("units", "history", "CTK", env=loaded).output
+    assert "01/03/2025: đổi tên “Cục Thống kê tỉnh Vĩnh Long” → “Thống kê tỉnh Vĩnh Long”" in history
+
+
 def test_reorganisation_check_dry_run_and_load(db_url, tmp_path):
     env = {"NHACVIEC_DATABASE_URL": db_url, "NHACVIEC_REORGS": "none"}
     prepare_database(env)
@@ -66,9 +84,14 @@ def test_reorganisation_check_dry_run_and_load(db_url, tmp_path):
     dry = nhacviec("reorg", "load", shipped, "--dry-run", env=env).output
     assert "Sẽ thay đổi (chạy thử, chưa ghi gì):" in dry
     assert "nhiệm vụ IV.8.a (chủ trì): UBND-LH → UBND-CAPXA từ 01/07/2025" in dry
-    assert "Tổng: 52 phần việc đổi đơn vị, 0 chờ quyết định. Bỏ 3 phần chủ trì rơi vào đơn vị điều phối." in dry
-    # Issue 15 §9: Sở TT&TT's reports "gửi về Sở KH&CN" do not become Sở KH&CN's reports to itself.
-    assert "nhiệm vụ IV.2.a: STTTT → SKHCN: bỏ phần chủ trì" in dry
+    assert "Tổng: 50 phần việc đổi đơn vị, 0 chờ quyết định. Bỏ 6 phần việc: không ai báo cáo cho chính mình, " \
+           "không ai phối hợp với chính mình." in dry
+    # Issue 15 §9: Sở TT&TT's reports "gửi về Sở KH&CN" do not become Sở KH&CN's reports to itself, its support
+    # of IV.1.a does not land on IV.1.a's lead, and its press work goes with the press function.
+    assert "nhiệm vụ IV.2.a: STTTT → SKHCN: bỏ phần chủ trì — đơn vị điều phối không báo cáo cho chính mình" in dry
+    assert "nhiệm vụ IV.1.a: STTTT → SKHCN: bỏ — đơn vị nhận đã chủ trì nhiệm vụ này" in dry
+    assert "nhiệm vụ II.4 (phối hợp): STTTT → SVHTTDL từ 01/03/2025" in dry
+    assert "nhiệm vụ IV.3: SKHDT → STC: đơn vị nhận thôi phần phối hợp, vì từ nay chủ trì" in dry
     assert "27 đơn vị" in nhacviec("units", env=env).output  # the dry run wrote nothing
     assert "Đã thay đổi:" in nhacviec("reorg", "load", shipped, env=env).output
     assert "đã được nạp" in nhacviec("reorg", "load", shipped, env=env).output

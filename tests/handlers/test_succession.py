@@ -13,6 +13,7 @@ from jobs import digest, workbook
 from jobs.compose import Composer
 from jobs.runner import DigestReplies
 from jobs.tick import TickConfig, tick
+from models.obligations import obligations
 from models.planfiles.load_plan import load_plan
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
@@ -61,17 +62,47 @@ async def press_officer(person, invite, clock, reorganise):
 
 
 async def test_old_names_lead_to_the_successor_and_say_so(press_officer, coordinator):
+    # A unit that has ended, named: its own history, saying who carries its work now (issue 15 §12).
     answer = await coordinator.say("/tinhhinh Sở TT&TT")
-    assert "Sở Thông tin và Truyền thông đã hợp nhất vào Sở Khoa học và Công nghệ từ 01/03/2025." in answer
-    assert "🏢 Sở Khoa học và Công nghệ (SKHCN)" in answer
-    # The old unit's unreported 2024 report is still owed, shown under the successor with its origin.
-    assert "• IV.2.a · năm 2024 — hạn" in answer and "(trước đây: Sở Thông tin và Truyền thông)" in answer
+    assert answer.startswith("🏢 Sở Thông tin và Truyền thông (STTTT)\n"
+                             "Sở Thông tin và Truyền thông đã hợp nhất vào Sở Khoa học và Công nghệ từ 01/03/2025.")
+    assert "• IV.2.a · năm 2024 — hạn" in answer and "Đầu mối: Võ Thị Hạnh" in answer
+    # Its 2024 IV.2.a is a report "gửi về Sở KH&CN": not one Sở KH&CN owes itself (§9, §12).
+    answer = await coordinator.say("/tinhhinh SKHCN")
+    assert "🏢 Sở Khoa học và Công nghệ (SKHCN)" in answer and "IV.2.a" not in answer
     assert "Đầu mối: Võ Thị Hạnh (chờ xác nhận)" in answer
     answer = await coordinator.say("/nhacnho UBND huyện Long Hồ")
     assert "UBND huyện Long Hồ đã kết thúc hoạt động từ 01/07/2025; nhiệm vụ chuyển về UBND các xã, phường." in answer
     assert "UBND các xã, phường chưa có đầu mối đăng ký" in answer
     answer = await coordinator.say("/tinhhinh Sở Nông nghiệp")
-    assert "đã hợp nhất vào Sở Nông nghiệp và Môi trường" in answer and "(SNNMT)" in answer
+    assert "(SNNPTNT)" in answer and "đã hợp nhất vào Sở Nông nghiệp và Môi trường" in answer
+
+
+async def test_a_retired_district_shows_its_own_history_and_the_communes_theirs(press_officer, coordinator):
+    """Issue 15 §12: the districts' 2024 debts are their own, not lumped under "UBND các xã, phường";
+    §13: the retirement closed them, with the reason, so they are no longer overdue."""
+    answer = await coordinator.say("/tinhhinh Long Hồ")
+    assert answer.startswith("🏢 UBND huyện Long Hồ (UBND-LH)\nUBND huyện Long Hồ đã kết thúc hoạt động từ "
+                             "01/07/2025; nhiệm vụ chuyển về UBND các xã, phường.")
+    assert "Quá hạn" not in answer
+    closed = answer.split("Không còn phải nộp:")[1]
+    assert "• IV.8.a · năm 2024 — đơn vị đã giải thể từ 01/07/2025" in closed and "trước đây" not in closed
+    assert closed.count("• IV.8.a · năm 2024") == 1  # Long Hồ's own, not the eight districts'
+    answer = await coordinator.say("/tinhhinh UBND các xã, phường")
+    assert answer.startswith("🏢 UBND các xã, phường (UBND-CAPXA)")
+    assert "năm 2024" not in answer and "trước đây" not in answer
+    # What it took over is marked with where it came from.
+    assert "• IV.8.a · năm 2025 — hạn" in answer
+    assert "(nhận từ UBND-TPVL, UBND-TXBM, UBND-LH, UBND-MT, UBND-VLI, UBND-TB, UBND-TO, UBND-BT)" in answer
+
+
+async def test_a_merged_department_s_debts_are_inherited_marked_with_their_origin(press_officer, coordinator):
+    answer = await coordinator.say("/tinhhinh SNNMT")
+    assert answer.startswith("🏢 Sở Nông nghiệp và Môi trường (SNNMT)")
+    # Sở NN&PTNT's unreported 2024 report: the merged department reports on IV.2.a, so it carries it.
+    assert "• IV.2.a · năm 2024 — hạn Thứ Ba, 17/12/2024 (quá hạn từ 18/12/2024) " \
+           "(trước đây: Sở Nông nghiệp và Phát triển nông thôn)" in answer
+    assert "(nhận từ Sở Nông nghiệp và Phát triển nông thôn)" in answer  # its 2025 reports, on tasks it took over
 
 
 async def test_before_the_merger_the_old_unit_is_itself(person, invite, clock, coordinator, reorganise):
@@ -205,3 +236,62 @@ async def test_an_invite_for_a_unit_ended_without_successor_is_refused_naming_wh
     assert await grants_of(sessions, "512") == []
     async with sessions() as session:
         assert (await session.exec(select(Invite.used_at))).one() is None  # not spent
+
+
+# --- names are effective-dated (issue 15 §10) -----------------------------------------------------------
+
+
+async def test_the_statistics_office_is_greeted_by_the_name_it_had_that_day(person, invite, clock, reorganise):
+    await reorganise()  # loaded ahead: the rename of 01/03/2025 must not reach back
+    clock.now = datetime(2024, 1, 15, 9, 0, tzinfo=VN)
+    january = await person("520", "Ngô Văn Toàn").say(f"/start {await invite('CTK')}")
+    assert "Anh/chị đã được đăng ký là đầu mối — Cục Thống kê tỉnh Vĩnh Long." in january
+    clock.now = datetime(2025, 3, 3, 9, 0, tzinfo=VN)
+    march = await person("521", "Đỗ Thị Lan").say(f"/start {await invite('CTK')}")
+    assert "Anh/chị đã được đăng ký là đầu mối — Thống kê tỉnh Vĩnh Long." in march and "Cục Thống kê" not in march
+
+
+async def test_reminders_and_status_name_the_statistics_office_as_it_was_called_then(person, invite, clock, reorganise,
+                                                                                    coordinator, sessions, plan):
+    await reorganise()
+    clock.now = datetime(2025, 1, 13, 9, 0, tzinfo=VN)  # the 2024 assessment (IV.6) is due 20/01/2025
+    answer = await coordinator.say("/tinhhinh CTK")
+    assert answer.startswith("🏢 Cục Thống kê tỉnh Vĩnh Long (CTK)")
+    async with sessions() as session:
+        found = await obligations(session, [plan.id], due_from=date(2025, 1, 20), due_to=date(2025, 1, 20),
+                                  as_of=clock().date())
+        assert {o.unit_name for o in found if o.unit_code == "CTK"} == {"Cục Thống kê tỉnh Vĩnh Long"}
+    clock.now = datetime(2025, 6, 2, 9, 0, tzinfo=VN)
+    answer = await coordinator.say("/tinhhinh Cục Thống kê")  # the old name still finds it
+    assert answer.startswith("🏢 Thống kê tỉnh Vĩnh Long (CTK)")
+
+
+# --- focal points are never stranded by a merger (issue 15 §11) ------------------------------------------
+
+
+async def test_a_focal_point_registered_after_the_load_is_asked_on_the_merger_day(person, invite, clock, reorganise,
+                                                                                   coordinator, sessions):
+    await reorganise()  # the 2025 file is loaded first (as `nhacviec run` does) …
+    clock.now = datetime(2025, 2, 10, 9, 0, tzinfo=VN)  # … and a focal point of Sở NN&PTNT registers afterwards
+    farmer = person("530", "Huỳnh Văn Phúc")
+    assert "đầu mối — Sở Nông nghiệp và Phát triển nông thôn" in await farmer.say(f"/start {await invite('SNNPTNT')}")
+    config = TickConfig(tz=VN, channels=frozenset({"telegram"}))
+
+    async def asked_at(moment: datetime) -> list:
+        clock.now = moment
+        async with sessions() as session:
+            return [q for q in (await tick(session, config, clock())).queued if q.kind == "succession"]
+
+    assert await asked_at(datetime(2025, 2, 28, 9, 0, tzinfo=VN)) == []  # not before the merger
+    (question,) = await asked_at(datetime(2025, 3, 3, 9, 0, tzinfo=VN))  # Monday after Saturday 01/03/2025
+    assert question.recipient.chat_id == "530"
+    answer = await coordinator.say("/tinhhinh SNNMT")
+    assert "Đầu mối: Huỳnh Văn Phúc (chờ xác nhận)" in answer
+    assert "Sở Nông nghiệp và Phát triển nông thôn đã hợp nhất vào Sở Nông nghiệp và Môi trường" in \
+        await farmer.say("/xacnhan")
+    assert "Đã xác nhận: anh/chị là đầu mối báo cáo của Sở Nông nghiệp và Môi trường." in \
+        await farmer.press("Có, tôi tiếp tục")
+    assert await asked_at(datetime(2025, 3, 4, 9, 0, tzinfo=VN)) == []
+    assert await grants_of(sessions, "530") == [("SNNPTNT", "active"), ("SNNMT", "active")]
+    answer = await coordinator.say("/tinhhinh SNNMT")
+    assert "Đầu mối: Huỳnh Văn Phúc" in answer and "chờ xác nhận" not in answer

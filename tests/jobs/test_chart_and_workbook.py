@@ -12,7 +12,8 @@ from tests.jobs.test_digest import people_of
 from tests.sheets import cells
 
 REORG = ("reorganisation: {code: T, plan: VL-3064-2023, title: thử}\n"
-         "events:\n  - {date: 2025-12-18, merge: [STTTT], into: SKHCN, source: x}\n")
+         "events:\n  - {date: 2025-12-18, merge: [STTTT], into: SKHCN, tasks: {IV.5.a: SVHTTDL}, source: x}\n")
+# (IV.5.a moves by name: its only lead, Sở TT&TT, cannot pass it to the coordinator — issue 15 §9)
 
 
 async def reported(sessions, plan, person, invite, clock, tmp_path):

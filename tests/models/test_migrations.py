@@ -13,9 +13,12 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel, select
 
 from models.planfiles.load_plan import load_plan
+from models.planfiles.load_reorg import load_reorg
+from models.planfiles.reorg_file import read_reorg
 from models.status import snapshot
 from models.store import db
 from models.store.tables import Plan, PlanUnit, Report, Unit, UnitAlias
+from plans import DEFAULT_REORG
 
 
 async def test_migrated_database_matches_the_models(engine):
@@ -117,6 +120,15 @@ async def test_upgrade_of_a_database_made_by_the_previous_release_keeps_every_ro
         listed = (await session.exec(select(PlanUnit))).all()
         assert len(listed) == 27 and units["UBND-CAPXA"].id not in {p.unit_id for p in listed}
         assert units["STTTT"].successor_id == units["SKHCN"].id
+        # The rename applied by that release reads from its date only (issue 15 §10, migration 0011).
+        assert units["CTK"].former_names == [{"name": "Cục Thống kê tỉnh Vĩnh Long", "kind": "cuc",
+                                              "until": "2025-02-28"}]
+    # … and the reorganisation file, loaded again, gives it its kind since the rename.
+    async with sessions() as session:
+        again = await load_reorg(session, read_reorg(DEFAULT_REORG), actor="test")
+    assert [(c.key, c.fields) for c in again.changes] == [("CTK", {"kind": ("cuc", "khac")})]
+    async with sessions() as session:
+        assert (await load_reorg(session, read_reorg(DEFAULT_REORG), actor="test")).changes == []
         aliases = (await session.exec(select(UnitAlias))).all()
         assert all(a.plan_id is not None for a in aliases if units_by_id(units)[a.unit_id].origin == "plan")
         plan = (await session.exec(select(Plan))).one()

@@ -166,6 +166,9 @@ def write(tmp_path: Path, events: str, units: str = "") -> Path:
      "sẽ không còn đơn vị chủ trì"),
     ("  - {date: 2025-03-01, split: STTTT, tasks: {IV.9: SCT}, source: x}\n", "",
      "nhiệm vụ 'IV.9' không có"),
+    # Sở TT&TT alone leads IV.5.a: merged into the coordinator with no `tasks:` for it, IV.5.a would have no lead.
+    ("  - {date: 2025-03-01, merge: [STTTT], into: SKHCN, source: x}\n", "",
+     "nhiệm vụ IV.5.a (VL-3064-2023) không còn đơn vị chủ trì từ ngày 2025-03-01"),
     ("  - {date: 2025-03-01, retire: SKHDT, tasks_to: SNEW, source: x}\n",
      "units:\n  - {code: SNEW, name: Sở Mới, valid_from: 2025-06-01, source: x}\n",
      "không hoạt động vào ngày"),
@@ -235,3 +238,48 @@ async def test_a_file_extended_after_loading_is_checked_and_applied_for_what_is_
     async with sessions() as session:
         syt = (await session.exec(select(Unit).where(Unit.code == "SYT"))).one()
         assert syt.valid_to == date(2025, 8, 31)
+
+
+# --- nobody reports to himself, nobody supports his own lead (issue 15, point 9) -----------------------
+
+
+async def parts(session, task_code: str, day: date) -> dict[str, set[str]]:
+    task_id = (await session.exec(select(Task.id).where(Task.code == task_code))).one()
+    found: dict[str, set[str]] = {"lead": set(), "support": set()}
+    for assignment, code in (await session.exec(select(Assignment, Unit.code).join(Unit, Unit.id == Assignment.unit_id)
+                                                .where(Assignment.task_id == task_id, Assignment.active))).all():
+        if (assignment.valid_from is None or assignment.valid_from <= day) and \
+                (assignment.valid_to is None or assignment.valid_to >= day):
+            found[assignment.role].add(code)
+    return found
+
+
+async def test_the_coordinator_neither_reports_to_itself_nor_supports_its_own_lead(sessions, reorganised):
+    march = date(2025, 3, 1)
+    async with sessions() as session:
+        for task in ("IV.2.a", "IV.2.b"):
+            assert "SKHCN" not in (await parts(session, task, march))["lead"]
+            assert "STTTT" in (await parts(session, task, date(2025, 2, 28)))["lead"]
+        iv1a = await parts(session, "IV.1.a", march)
+        assert iv1a["lead"] == {"SKHCN"} and "SKHCN" not in iv1a["support"]
+        # Sở TT&TT's press work in II.4 follows the press function, as the plan's own rationale sends it.
+        ii4 = await parts(session, "II.4", march)
+        assert "SVHTTDL" in ii4["support"] and "SKHCN" not in ii4["support"] and "STTTT" not in ii4["support"]
+        # Sở KH&ĐT led IV.3, which Sở Tài chính supported: the merged Sở Tài chính leads and no longer supports it.
+        iv3 = await parts(session, "IV.3", march)
+        assert iv3["lead"] == {"STC"} and iv3["support"] == {"SKHCN"}
+        # No report of IV.2.a is owed by Sở KH&CN after the merger.
+        assert "SKHCN" not in await owners(session, reorganised, "IV.2.a", date(2025, 12, 1), date(2025, 12, 31),
+                                           date(2025, 8, 1))
+
+
+async def test_the_dry_run_says_which_parts_are_dropped_and_why(sessions, early_plan):
+    async with sessions() as session:
+        result = await load_reorg(session, read_reorg(DEFAULT_REORG), actor="test", dry_run=True)
+    dropped = {c.key: c.fields["reason"][1] for c in result.changes if "reason" in c.fields}
+    assert dropped == {"IV.2.a: STTTT → SKHCN": "coordinator", "IV.2.b: STTTT → SKHCN": "coordinator",
+                       "III.2: STTTT → SKHCN": "lead", "IV.1.a: STTTT → SKHCN": "lead",
+                       "IV.1.b: STTTT → SKHCN": "lead", "IV.3: SKHDT → STC": "became_lead"}
+    moved = {c.key: c.fields["owner"] for c in result.changes if c.action == "move"}
+    assert moved["II.4 (support)"] == ("STTTT", "SVHTTDL") and moved["IV.5.a (lead)"] == ("STTTT", "SVHTTDL")
+    assert not any(owner == ("STTTT", "SKHCN") for owner in moved.values())

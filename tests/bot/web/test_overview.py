@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
+from models.planfiles.load_reorg import load_reorg
+from models.planfiles.reorg_file import read_reorg
+from plans import DEFAULT_REORG
 from tests.bot.web.pages import cells, rows
 
 PLAN = "VL-3064-2023"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ROUND = re.compile(r"■ (?P<title>.+?) — (?P<deadline>hạn .+?)\n  Đã báo cáo (?P<done>\d+)/(?P<total>\d+)"
                    r"(?: · (?P<counts>.+))?")
 
@@ -155,3 +160,16 @@ async def test_the_workbook_download(web, person, invite):
     values = [[c for c in row] for row in book["Tình hình"].iter_rows(values_only=True)]
     assert any(row[0] == "SCT" and row[2] == "IV.2.a" and "đã hỗ trợ bốn doanh nghiệp" in (row[-8] or "")
                for row in values)
+
+
+
+async def test_a_unit_page_names_the_unit_as_it_was_called_that_day(web, sessions):
+    """Issue 15 §10 on the web view: the statistics office's rename applies from 01/03/2025 only."""
+    async with sessions() as session:
+        await load_reorg(session, read_reorg(DEFAULT_REORG), actor="test")
+    for moment, name in ((datetime(2025, 1, 13, 9, 0, tzinfo=VN), "Cục Thống kê tỉnh Vĩnh Long"),
+                         (datetime(2025, 8, 4, 9, 0, tzinfo=VN), "Thống kê tỉnh Vĩnh Long")):
+        web.clock.now = moment
+        await web.sign_in()
+        page = await (await web.client.get(f"/web/unit/{await web.unit_id('CTK')}")).text()
+        assert f"<h1>{name} <small>" in page
