@@ -440,3 +440,6 @@ class WebSession(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # signed out
+
+
+from models.store.evidence_tables import Contribution, Evidence  # noqa: E402,F401  (issue 14's tables)
