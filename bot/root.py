@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.webhook import WebhookServer
 from handlers import accounts, coordination, plan_choice, registration, reporting, status, succession, yearly
+from handlers import evidence as evidence_handlers
 from handlers import help as help_handlers
 from handlers import web as web_handlers
 from handlers.core import HandlerConfig, Router
@@ -84,12 +85,13 @@ def local_today(settings: Settings) -> date:
 # Order matters for plain text: an invite code is tried before a quick report.
 ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, web_handlers.router,
                                coordination.router, yearly.router, plan_choice.router, accounts.router,
-                               succession.router, help_handlers.router)
+                               succession.router, help_handlers.router, evidence_handlers.router)
 
 
 def handler_config(settings: Settings) -> HandlerConfig:
     return HandlerConfig(admins=tuple(settings.admins), tz=settings.tz, invite_days=settings.invite_days,
-                         default_locale=settings.locale, channels=settings.channels(), web_url=settings.web_url())
+                         default_locale=settings.locale, channels=settings.channels(), web_url=settings.web_url(),
+                         files_dir=settings.evidence_dir())
 
 
 def build_dispatcher(services: Services, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:

@@ -32,6 +32,7 @@ from handlers.core import (
     Context,
     Exports,
     Fallback,
+    FileRoute,
     FlowChoice,
     FlowHandler,
     HandlerConfig,
@@ -40,7 +41,7 @@ from handlers.core import (
 from locales import _, use_locale
 from models.callbacks import BadButton, Button
 from models.catalog import Catalog, CatalogCache
-from models.chat import Incoming, Outcome, Reply
+from models.chat import FileSource, Incoming, Outcome, Reply
 from models.people import Identity, ensure_account, identify
 from models.rules.text import clean, fold
 from models.store.audit import record
@@ -76,6 +77,7 @@ class Dispatcher:
         self.flows: dict[str, FlowHandler] = {}
         self.buttons: dict[type[Button], ButtonRoute] = {}
         self.fallbacks: list[Fallback] = []
+        self.files: FileRoute | None = None
         for router in routers:
             for command in router.commands:
                 for name in (command.name, *command.aliases):
@@ -86,23 +88,27 @@ class Dispatcher:
             self.flows.update(router.flows)
             self.buttons.update(router.buttons)
             self.fallbacks.extend(router.fallbacks)
+            self.files = router.files or self.files
 
     def commands_for(self, roles: frozenset[str], *, in_group: bool = False) -> list[Command]:
         return [c for c in self.ordered if c.menu and (ANYONE in c.roles or c.roles & roles)
                 and (c.in_groups or not in_group)]
 
-    async def handle(self, incoming: Incoming) -> Outcome:
+    async def handle(self, incoming: Incoming, *, files: FileSource | None = None) -> Outcome:
+        """`files`: the channel's way to fetch a file the message carries (incoming.attachment)."""
         started = time.monotonic()
-        outcome, ok = await self._answer(incoming)
+        outcome, ok = await self._answer(incoming, files)
         if self.on_handled is not None:
             self.on_handled(incoming.channel, ok, time.monotonic() - started)
         return outcome
 
-    async def _answer(self, incoming: Incoming) -> tuple[Outcome, bool]:
+    async def _answer(self, incoming: Incoming, files: FileSource | None) -> tuple[Outcome, bool]:
         """The outcome, and False when it is the apology for a message that could not be handled."""
         incoming = replace(incoming, text=clean(incoming.text),
                            choice=clean(incoming.choice) if incoming.choice is not None else None,
-                           display_name=clean(incoming.display_name), username=clean(incoming.username))
+                           display_name=clean(incoming.display_name), username=clean(incoming.username),
+                           attachment=replace(incoming.attachment, name=clean(incoming.attachment.name))
+                           if incoming.attachment is not None else None)
         locale = self.config.default_locale
         async with self.sessions() as session:
             for attempt in range(1, ATTEMPTS + 1):
@@ -116,7 +122,7 @@ class Dispatcher:
                     if identity.member is not None and identity.member.locale:
                         locale = identity.member.locale
                     with use_locale(locale):
-                        outcome = await self._handle(session, incoming, identity)
+                        outcome = await self._handle(session, incoming, identity, files)
                     await session.commit()
                     self._database_back()
                     return outcome, True
@@ -156,7 +162,8 @@ class Dispatcher:
                                                   seen_at=self.clock()))
         return bool(result.rowcount)
 
-    async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity) -> Outcome:
+    async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity,
+                      files: FileSource | None = None) -> Outcome:
         now = self.clock()
         if identity.admin and identity.member is None:
             # Admins are configured, not invited: give them a member row on first contact.
@@ -168,7 +175,7 @@ class Dispatcher:
                 identity.account.chat_id != incoming.chat_id:
             identity.account.chat_id = incoming.chat_id
         ctx = Context(incoming=incoming, session=session, config=self.config, identity=identity, now=now,
-                      catalog=await self._catalog_for(session, now), exports=self.exports,
+                      catalog=await self._catalog_for(session, now), exports=self.exports, files=files,
                       commands=lambda roles, group: self.commands_for(roles, in_group=group))
         replies = await self._route(ctx)
         menu = None
@@ -193,6 +200,8 @@ class Dispatcher:
         if len(incoming.text) > MAX_TEXT:
             return [Reply(_("Tin nhắn dài quá ({n} ký tự), bot chưa xử lý. Vui lòng gửi ngắn gọn hơn "
                             "(dưới {limit} ký tự).").format(n=len(incoming.text), limit=MAX_TEXT))]
+        if incoming.attachment is not None:
+            return await self._file(ctx)
         if incoming.choice is not None:
             return await self._button(ctx, incoming.choice)
         text = incoming.text.strip()
@@ -223,6 +232,18 @@ class Dispatcher:
         if not command.allows(ctx.identity):
             return await self.refuse(ctx, command.name, command.roles)
         return await command.handler(ctx, args.strip())
+
+    async def _file(self, ctx: Context) -> list[Reply]:
+        """A file or photo: evidence for a report, taken in private chats only (a group's files are not ours)."""
+        assert ctx.incoming.attachment is not None
+        if ctx.in_group:
+            return []
+        route = self.files
+        if route is None:
+            return [Reply(_("Bot chưa nhận tệp. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))]
+        if not route.allows(ctx.identity):
+            return await self.refuse(ctx, "file", route.roles)
+        return await route.handler(ctx, ctx.incoming.attachment)
 
     async def _button(self, ctx: Context, data: str) -> list[Reply]:
         try:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlmodel import select
 
 from handlers.core import REPORTERS, Context, Router
+from handlers.evidence import carry_drafts, offer
 from handlers.oneline import LineError, ParsedLine, parse_line, parse_number
 from handlers.report_draft import Cancel, Draft, Mode, Retry, Step
 from handlers.report_items import choose, refuse_other_unit, reporter_units, resolve_pair, unit_items
@@ -196,6 +197,11 @@ async def _submit(ctx: Context, draft: Draft) -> list[Reply]:
         codes = ", ".join(shown) + (" " + _("… và {n} nhiệm vụ khác").format(n=more) if more else "")
         lines.append(_("Còn {n} nhiệm vụ chưa báo cáo: {codes}. Gõ /baocao để tiếp tục.").format(
             n=len(remaining), codes=codes))
+    carried = await carry_drafts(ctx, report.id)
+    if carried:
+        lines.append(carried)
+    if draft.mode == Mode.guided:  # the guided dialogue's last step: evidence files, or Bỏ qua
+        return [Reply("\n".join(lines)), await offer(ctx, report.id)]
     return [Reply("\n".join(lines))]
 
 
