@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlmodel import select
 
+from handlers.contribution import support_contribution
 from handlers.core import REPORTERS, Context, Router
 from handlers.evidence import carry_drafts, offer
 from handlers.oneline import LineError, ParsedLine, parse_line, parse_number
@@ -249,7 +250,8 @@ async def _from_line(ctx: Context, parsed: ParsedLine, *, raw: str) -> list[Repl
     if Role.coordinator not in ctx.identity.roles and tasks:
         reporting = set().union(*(t.reporting_units(ctx.today) for t in tasks))
         if reporting and not reporting & allowed:
-            return await refuse_other_unit(ctx, min(reporting), tasks[0].id)
+            contributed = await support_contribution(ctx, tasks, parsed, raw=raw)  # a support unit's part
+            return contributed or await refuse_other_unit(ctx, min(reporting), tasks[0].id)
     return with_note(note, await _with_values(ctx, draft, parsed))
 
 
