@@ -12,11 +12,10 @@ from handlers.oneline import ParsedLine
 from locales import _
 from models.catalog import TaskInfo
 from models.chat import Reply
-from models.contributions import contribute
+from models.contributions import contribute, summary
 from models.status import Item, snapshot
 from models.store.audit import record
-from models.store.tables import ReportStatus
-from models.wording import period_of, short, status_label
+from models.wording import period_of
 
 
 def _supported(ctx: Context, tasks: Sequence[TaskInfo]) -> tuple[TaskInfo, int] | None:
@@ -61,13 +60,9 @@ async def support_contribution(ctx: Context, tasks: Sequence[TaskInfo], parsed: 
                            at=min(ctx.incoming.at, ctx.now))
     await record(ctx.session, ctx.actor, "contribution.submit", "contribution", row.id,
                  {"task": task.code, "unit": unit.code, "period": o.period_key}, member_id=ctx.member_id)
-    state = status_label(parsed.status)
-    if parsed.percent is not None and parsed.status != ReportStatus.done:
-        state += f" {parsed.percent}%"
-    note = f" “{short(row.note, 80)}”" if row.note else ""
     lead = ", ".join(sorted(ctx.catalog.units[u].code for u in task.reporting_units(ctx.today)))
     return [Reply(_("🤝 Đã ghi nhận đóng góp của {unit} (đơn vị phối hợp) cho nhiệm vụ {task} · {period}: "
-                    "{state}{note}.\nĐóng góp được hiển thị kèm báo cáo của đơn vị chủ trì ({lead}) cho cán bộ "
+                    "{summary}.\nĐóng góp được hiển thị kèm báo cáo của đơn vị chủ trì ({lead}) cho cán bộ "
                     "điều phối; đây không phải báo cáo thay đơn vị chủ trì, và bot không nhắc đơn vị phối hợp "
                     "báo cáo.").format(
-        unit=unit.code, task=task.code, period=period_of(o), state=state, note=note, lead=lead))]
+        unit=unit.code, task=task.code, period=period_of(o), summary=summary(row), lead=lead))]

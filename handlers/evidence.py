@@ -224,7 +224,7 @@ async def files(ctx: Context, args: str) -> list[Reply]:
                                                                             usage=_(TEP_USAGE)))]
     rest = words[at + 1:]
     period = read_period(rest) if rest else None
-    if rest and period is None:
+    if rest and (period is None or period.words_used < len(rest)):  # /tep has no comment after the period
         return [Reply(_("“{text}” không phải một kỳ báo cáo. {usage}").format(text=short(" ".join(rest), 40),
                                                                            usage=_(TEP_USAGE)))]
     reports = [r for t in tasks for r in await unit_reports(ctx.session, units[0].id, t.id)]

@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 
 from handlers.core import Context
 from locales import _
-from models.contributions import beside
+from models.contributions import beside, summary
 from models.evidence import counts
 from models.status import Item
-from models.store.tables import ReportStatus
-from models.wording import short, status_label
 
 
 @dataclass
@@ -35,10 +33,6 @@ async def extras_for(ctx: Context, items: Sequence[Item]) -> Extras:
     lines: dict[tuple[int, int], list[str]] = {}
     for key, pairs in found.items():
         for contribution, unit in pairs:
-            state = status_label(contribution.status)
-            if contribution.percent is not None and contribution.status != ReportStatus.done:
-                state += f" {contribution.percent}%"
-            note = f" “{short(contribution.note, 80)}”" if contribution.note else ""
-            lines.setdefault(key, []).append("↳ " + _("Đóng góp của {unit} (phối hợp): {state}{note}").format(
-                unit=unit.code, state=state, note=note))
+            lines.setdefault(key, []).append("↳ " + _("Đóng góp của {unit} (phối hợp): {summary}").format(
+                unit=unit.code, summary=summary(contribution)))
     return Extras(files=await counts(ctx.session, reported) if reported else {}, contributions=lines)

@@ -20,6 +20,8 @@ from jobs.render import docx
 from locales import _
 from models.annual import Year, year_data
 from models.chat import Attachment
+from models.contributions import texts_beside
+from models.evidence import names_of
 from models.store.tables import Plan
 
 
@@ -34,7 +36,11 @@ class Exports:
     async def workbook(self, session: AsyncSession, plan: Plan, now: datetime, year: int) -> Attachment:
         """Every obligation of `year` with its latest report, the year before beside it (jobs/year_workbook.py)."""
         data = await self.year(session, plan, year, now)
-        return Attachment(f"nhacviec-{plan.code}-{year}.xlsx", await self.workbook_file(data), sheets.MIME,
+        files = await names_of(session, [(e.obligation.assignment_id, e.obligation.period_id) for e in data.entries
+                                         if e.report])
+        support = await texts_beside(session, [(e.obligation.task_id, e.obligation.period_id) for e in data.entries])
+        return Attachment(f"nhacviec-{plan.code}-{year}.xlsx", await self.workbook_file(data, files, support),
+                          sheets.MIME,
                           _("Tổng hợp năm {year} — {plan}").format(year=year, plan=plan.short or plan.code))
 
     async def draft(self, session: AsyncSession, plan: Plan, year: int, now: datetime) -> Attachment:
@@ -43,10 +49,12 @@ class Exports:
         return Attachment(f"baocao-{plan.code}-{year}.docx", await self.draft_file(data, now), docx.MIME,
                           _("Dự thảo báo cáo năm {year} — {plan}").format(year=year, plan=plan.short or plan.code))
 
-    async def workbook_file(self, data: Year) -> bytes:
+    async def workbook_file(self, data: Year, files: dict[tuple[int, int], list[str]] | None = None,
+                            support: dict[tuple[int, int], str] | None = None) -> bytes:
+        """`files`, `support`: evidence file names and support units' contributions shown beside the reports."""
         from jobs import year_workbook  # openpyxl: loaded by the first export, not at start-up
 
-        return await asyncio.to_thread(year_workbook.render, data)
+        return await asyncio.to_thread(year_workbook.render, data, year_workbook.Beside(files or {}, support or {}))
 
     async def draft_file(self, data: Year, now: datetime) -> bytes:
         return await asyncio.to_thread(self._draft_bytes, data, now)

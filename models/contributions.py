@@ -11,7 +11,8 @@ from sqlalchemy import tuple_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.store.tables import Contribution, Unit
+from models.store.tables import Contribution, ReportStatus, Unit
+from models.wording import short, status_label
 
 
 async def contribute(session: AsyncSession, *, task_id: int, period_id: int, unit_id: int, member_id: int | None,
@@ -38,3 +39,17 @@ async def beside(session: AsyncSession, pairs: Iterable[tuple[int, int]]
         for contribution, unit in rows:  # later rows replace earlier ones: the latest per unit stays
             found.setdefault((contribution.task_id, contribution.period_id), {})[unit.id] = (contribution, unit)
     return {key: sorted(by_unit.values(), key=lambda pair: pair[1].code) for key, by_unit in found.items()}
+
+
+def summary(contribution: Contribution) -> str:
+    """"Đang thực hiện 80% “Đã phối hợp…”"."""
+    state = status_label(contribution.status)
+    if contribution.percent is not None and contribution.status != ReportStatus.done:
+        state += f" {contribution.percent}%"
+    return state + (f" “{short(contribution.note, 80)}”" if contribution.note else "")
+
+
+async def texts_beside(session: AsyncSession, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """For the workbooks: "SCT: Đang thực hiện 80% “…”; SNNPTNT: …" per (task, period)."""
+    return {key: "; ".join(f"{unit.code}: {summary(c)}" for c, unit in found)
+            for key, found in (await beside(session, pairs)).items()}

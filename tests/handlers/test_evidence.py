@@ -4,15 +4,19 @@ and that coordinators get it back with /tep (issue 14 §3)."""
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from handlers.core import HandlerConfig
 from handlers.dispatcher import Dispatcher
+from jobs.digest import build
+from jobs.workbook import render
 from models.store import db
 from models.store.tables import Evidence, Report
 from tests.conftest import dispatcher
@@ -163,3 +167,30 @@ async def test_files_are_for_reporters_and_private_chats(leader, person, invite,
     assert await group.send_file("a.pdf", PDF, mime="application/pdf") == ""
     assert "/tep chỉ dùng trong tin nhắn riêng" in await group.say("/tep SCT IV.2.a")
     assert stored(files_dir) == [] and await rows(sessions) == []
+
+
+def _column(xlsx: bytes, heading: str) -> list[str]:
+    """The cells of the column headed `heading` in the first sheet, below the heading."""
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == heading:
+                return [str(c.value) for (c,) in sheet.iter_rows(min_row=cell.row + 1, min_col=cell.column,
+                                                                   max_col=cell.column) if c.value]
+    raise AssertionError(f"no column {heading!r}")
+
+
+async def test_the_workbooks_list_file_names_and_contributions(focal, coordinator, sessions, plan, clock):
+    await focal.say("/bc IV.2.a 80%")
+    await focal.send_file("Biên bản.pdf", PDF, mime="application/pdf")
+    await focal.send_file("anh.jpg", JPEG, mime="image/jpeg")
+    await focal.say("/bc IV.1.a 50% Đã cử cán bộ tham gia")  # SCT supports IV.1.a
+    await coordinator.say("/xuat 2025")
+    (year,) = [r.attachment for r in coordinator.last if r.attachment is not None]
+    assert _column(year.content, "Tệp minh chứng") == ["Biên bản.pdf; anh.jpg"]
+    assert _column(year.content, "Đóng góp của đơn vị phối hợp") == [
+        "SCT: Đang thực hiện 50% “Đã cử cán bộ tham gia”"]
+    async with sessions() as session:
+        weekly = render(await build(session, plan, clock(), VN, contributions=True))
+    assert _column(weekly, "Tệp minh chứng") == ["Biên bản.pdf; anh.jpg"]
+    assert _column(weekly, "Đóng góp của đơn vị phối hợp") == ["SCT: Đang thực hiện 50% “Đã cử cán bộ tham gia”"]
