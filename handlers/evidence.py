@@ -58,9 +58,11 @@ def _megabytes(size: int) -> str:
 def _refused(refusal: Refusal, file: IncomingFile, size: int | None) -> Reply:
     name = short(file.name, 60)
     if refusal == Refusal.too_big:
-        said = _("lớn {size} MB, ").format(size=_megabytes(size)) if size else ""
-        return Reply(_("Tệp “{name}” {said}vượt giới hạn 20 MB nên bot chưa nhận; chưa có gì được lưu. Vui lòng "
-                       "nén hoặc chia nhỏ tệp rồi gửi lại.").format(name=name, said=said))
+        if size:
+            return Reply(_("Tệp “{name}” lớn {size} MB, vượt giới hạn 20 MB nên bot chưa nhận; chưa có gì được lưu. "
+                           "Vui lòng nén hoặc chia nhỏ tệp rồi gửi lại.").format(name=name, size=_megabytes(size)))
+        return Reply(_("Tệp “{name}” vượt giới hạn 20 MB nên bot chưa nhận; chưa có gì được lưu. Vui lòng nén hoặc "
+                       "chia nhỏ tệp rồi gửi lại.").format(name=name))
     if refusal == Refusal.not_what_it_says:
         return Reply(_("Tệp “{name}” có đuôi .{ext} nhưng nội dung không phải tệp .{ext}, nên bot chưa nhận; chưa có "
                        "gì được lưu. Vui lòng kiểm tra lại tệp rồi gửi lại.").format(
