@@ -119,13 +119,13 @@ async def received(ctx: Context, file: IncomingFile) -> list[Reply]:
                             at=ctx.now)
     await record(ctx.session, ctx.actor, "evidence.receive", "evidence", row.id,
                  {"name": file.name, "sha256": sha256, "size": len(content)}, member_id=ctx.member_id)
-    conversation = await ctx.load_conversation()
-    if conversation is not None and conversation.flow == FLOW and conversation.step == OFFER:
-        report = await ctx.session.get(Report, int(conversation.data["report"]))
-        await ctx.end_flow()
-        if report is not None:
-            return [await _onto(ctx, row, report)]
     reports = _own(ctx, await filed_by(ctx.session, ctx.member_id or 0, now=ctx.now))
+    conversation = await ctx.load_conversation()
+    if conversation is not None and conversation.flow == FLOW:
+        await ctx.end_flow()  # a file answers the guided report's last step, or replaces a file not yet placed
+        # The step offered the report just filed: unless another was filed since, the file goes there unasked.
+        if conversation.step == OFFER and reports and reports[0].id == int(conversation.data["report"]):
+            return [await _onto(ctx, row, reports[0])]
     if not reports:
         return [Reply(_("📎 Đã lưu tệp “{name}”. Anh/chị chưa gửi báo cáo nào nên tệp được giữ làm tệp nháp và sẽ "
                         "được đính kèm vào báo cáo tiếp theo anh/chị gửi.").format(name=short(file.name, 60)))]
