@@ -193,7 +193,7 @@ class TelegramChannel:
             if update.effective_message is not None and update.effective_chat is not None \
                     and update.effective_chat.type == "private":
                 await self._send_all(str(update.effective_chat.id), [Reply(_(
-                    "Bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
+                    "Bot chỉ nhận tin nhắn văn bản, tệp và ảnh. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
             return
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):

@@ -271,7 +271,7 @@ class ZaloChannel:
                     return
                 if str(chat.get("chat_type", "PRIVATE")).upper() == "PRIVATE":
                     await self._send_all(chat_id, [Reply(_(
-                        "Bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
+                        "Bot chỉ nhận tin nhắn văn bản và ảnh. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
                 return
             text = message["text"] if isinstance(message.get("text"), str) else ""  # a number, a list: not text
             choice = choice_for(text, await self._options(chat_id)) if text.strip().rstrip(".").isdigit() else None
