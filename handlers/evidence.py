@@ -21,6 +21,7 @@ from models.evidence import (
     MAX_BYTES,
     FileStore,
     Refusal,
+    as_it_is,
     attach,
     drafts_to_report,
     extension,
@@ -110,6 +111,8 @@ async def received(ctx: Context, file: IncomingFile) -> list[Reply]:
     except FileUnavailable:
         return [Reply(_("Bot không tải được tệp “{name}” từ kênh chat; chưa có gì được lưu. Vui lòng gửi lại sau ít "
                         "phút.").format(name=short(file.name, 60)))]
+    name, mime = as_it_is(file.name, file.mime, content)
+    file = IncomingFile(file_id=file.file_id, name=name, mime=mime, size=file.size)
     refusal = refusal_after(file.name, file.mime, content)
     if refusal is not None:
         return [_refused(refusal, file, len(content))]

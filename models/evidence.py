@@ -84,6 +84,18 @@ def refusal_after(name: str, mime: str, content: bytes) -> Refusal | None:
     return None
 
 
+def as_it_is(name: str, mime: str, content: bytes) -> tuple[str, str]:
+    """A photo named .jpg whose bytes are a PNG, or the reverse (chat apps convert images and name them as they
+    please), is renamed to what it is rather than refused."""
+    if extension(name, mime) not in ("jpg", "jpeg", "png"):
+        return name, mime
+    for ext in ("jpg", "png"):
+        kind = KINDS[ext]
+        if content.startswith(kind.magic) and kind.mime != KINDS[extension(name, mime)].mime:
+            return str(Path(name).with_suffix("." + ext)), kind.mime
+    return name, mime
+
+
 def mime_of(name: str, mime: str) -> str:
     """The type recorded: the one our list gives the extension (platforms send octet-stream for .doc)."""
     kind = KINDS.get(extension(name, mime))

@@ -75,6 +75,14 @@ async def test_a_file_sent_after_a_report_is_attached_to_it(focal, sessions, fil
     assert "📎 1 tệp" in await focal.say("/tinhhinh")
 
 
+async def test_a_photo_is_named_for_what_it_is(focal, sessions):
+    """Chat apps convert photos and name them as they please: a PNG called .jpg is kept as the PNG it is."""
+    await focal.say("/bc IV.2.a 80%")
+    assert "“anh.png”" in await focal.send_file("anh.jpg", b"\x89PNG\r\n\x1a\n-image", mime="image/jpeg")
+    (row,) = await rows(sessions)
+    assert (row.name, row.mime) == ("anh.png", "image/png")
+
+
 async def test_the_same_file_twice_is_stored_once(focal, coordinator, sessions, files_dir):
     await focal.say("/bc IV.2.a 80%")
     await focal.send_file("a.pdf", PDF, mime="application/pdf")
