@@ -83,6 +83,9 @@ class Context:
     catalog: Catalog  # what the province follows (plans, tasks, units), cached per process
     exports: Exports | None = None
     files: FileSource | None = None  # the channel's way to fetch a file the person sent
+    # Plain text handled as if no flow were open: a flow whose optional step is not being answered hands the
+    # message back here rather than ask again (the evidence step after a report).
+    plain: Callable[[Context, str], Awaitable[list[Reply]]] | None = None
     commands: Callable[[frozenset[str], bool], list[Command]] | None = None  # commands open to some roles
     menu_changed: bool = False
     conversation: Conversation | None = None

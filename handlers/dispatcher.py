@@ -176,6 +176,7 @@ class Dispatcher:
             identity.account.chat_id = incoming.chat_id
         ctx = Context(incoming=incoming, session=session, config=self.config, identity=identity, now=now,
                       catalog=await self._catalog_for(session, now), exports=self.exports, files=files,
+                      plain=self.plain,
                       commands=lambda roles, group: self.commands_for(roles, in_group=group))
         replies = await self._route(ctx)
         menu = None
@@ -212,6 +213,10 @@ class Dispatcher:
         conversation = await ctx.load_conversation()
         if conversation is not None and conversation.flow in self.flows:
             return await self.flows[conversation.flow](ctx, text, None)
+        return await self.plain(ctx, text)
+
+    async def plain(self, ctx: Context, text: str) -> list[Reply]:
+        """Plain text outside any flow (also what a flow hands back when a message is not its answer)."""
         for fallback in self.fallbacks:
             replies = await fallback(ctx, text)
             if replies is not None:

@@ -180,6 +180,9 @@ async def step(ctx: Context, text: str, choice: str | None) -> list[Reply]:
         if skipped:
             await ctx.end_flow()
             return [Reply(_("Xong; báo cáo được gửi không kèm tệp. Anh/chị vẫn có thể gửi tệp sau."))]
+        if text.strip() and ctx.plain is not None:  # not an answer to this optional step: the step ends
+            await ctx.end_flow()
+            return await ctx.plain(ctx, text)
         return [Reply(_("Bước này chờ tệp minh chứng: gửi ảnh hoặc tệp (PDF, Word, Excel), hoặc bấm Bỏ qua.")),
                 await offer(ctx, int(data["report"]))]
     choices = [int(i) for i in data.get("choices", [])]
@@ -188,9 +191,13 @@ async def step(ctx: Context, text: str, choice: str | None) -> list[Reply]:
         index = int(choice[2:])
     elif text.strip().isdigit():
         index = int(text.strip()) - 1
+    kept = Reply(_("Tệp được giữ làm tệp nháp và sẽ được đính kèm vào báo cáo tiếp theo anh/chị gửi."))
     if skipped:
         await ctx.end_flow()
-        return [Reply(_("Tệp được giữ làm tệp nháp và sẽ được đính kèm vào báo cáo tiếp theo anh/chị gửi."))]
+        return [kept]
+    if index is None and text.strip() and ctx.plain is not None:  # something else than an answer: handled as such
+        await ctx.end_flow()
+        return [kept, *await ctx.plain(ctx, text)]
     reports = [r for r in [await ctx.session.get(Report, i) for i in choices] if r is not None]
     if index is None or not 0 <= index < len(reports):
         ctx.save_flow(WHICH, data)

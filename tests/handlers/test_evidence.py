@@ -105,10 +105,19 @@ async def test_two_reports_within_a_day_ask_which(focal, invite, sessions, clock
     assert focal.options == ["1. IV.2.a · năm 2025 (SYT, bản 1)", "2. IV.2.a · năm 2025 (SCT, bản 1)"]
     assert "Chưa rõ báo cáo nào" in await focal.say("7")
     assert "vào báo cáo IV.2.a · năm 2025" in await focal.say("2")
-    (row,) = await rows(sessions)
+    await focal.send_file("bb.pdf", PDF, mime="application/pdf")
+    assert "🏢 Sở Công Thương" in await focal.say("/tinhhinh SCT")  # a command: the file stays a draft
+    await focal.send_file("cc.pdf", PDF + b" ", mime="application/pdf")
+    answer = await focal.say("iv2a 90%")  # typed instead of an answer: the file stays a draft, the text counts
+    assert "giữ làm tệp nháp" in answer and "Báo cáo cho đơn vị nào?" in answer
+    answer = await focal.say("SCT")
+    assert "SCT (bản 2)" in answer and "📎 Đã đính kèm 2 tệp anh/chị gửi trước đó vào báo cáo này." in answer
+    first, *drafts = await rows(sessions)
     async with sessions() as session:
-        report = await session.get(Report, row.report_id)
-    assert report is not None and report.percent == 80
+        chosen = await session.get(Report, first.report_id)
+        latest = await session.get(Report, drafts[0].report_id)
+    assert chosen is not None and (chosen.percent, chosen.version) == (80, 1)  # SCT's first report, as picked
+    assert latest is not None and (latest.percent, latest.version) == (90, 2) and len(drafts) == 2
 
 
 async def test_a_file_with_no_report_is_a_draft_for_the_next_report(focal, sessions):
@@ -127,11 +136,13 @@ async def test_the_guided_report_ends_with_the_evidence_step(focal, sessions):
              ("không có", "Gửi báo cáo này?")]
     await verify_dialog(focal, [*steps, ("[Gửi báo cáo]", ["Đã ghi nhận", "📎 Tệp minh chứng (ảnh, PDF…) — gửi "
                                                                          "tệp hoặc Bỏ qua."])])
-    assert "Bước này chờ tệp minh chứng" in await focal.say("xin chào")
     assert "không kèm tệp" in await focal.press("Bỏ qua")
     assert await rows(sessions) == []
     await verify_dialog(focal, [*steps, ("[Gửi báo cáo]", "Tệp minh chứng")])
     assert "vào báo cáo IV.2.a · năm 2025 (SCT, bản 2)" in await focal.send_file("bb.png", b"\x89PNG\r\n\x1a\n..")
+    # Typing something else instead leaves the optional step: the text is handled as it would be anyway.
+    await verify_dialog(focal, [*steps, ("[Gửi báo cáo]", "Tệp minh chứng"),
+                                ("iv2a xong dn=4", "Đã ghi nhận báo cáo IV.2.a · năm 2025 của SCT (bản 4)")])
 
 
 async def test_files_survive_a_restart(focal, coordinator, db_url, clock, files_dir):
