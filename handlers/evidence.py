@@ -56,6 +56,13 @@ def _megabytes(size: int) -> str:
     return format_number((Decimal(size) / (1024 * 1024)).quantize(Decimal("0.1")))
 
 
+def _size(size: int) -> str:
+    """"2,4 MB", or "35 KB" for what is under a megabyte."""
+    if size < 1024 * 1024:
+        return f"{format_number(max(1, round(size / 1024)))} KB"
+    return f"{_megabytes(size)} MB"
+
+
 def _refused(refusal: Refusal, file: IncomingFile, size: int | None) -> Reply:
     name = short(file.name, 60)
     if refusal == Refusal.too_big:
@@ -259,7 +266,7 @@ async def _deliver(ctx: Context, named: str, found: list[Evidence]) -> list[Repl
     store = _store(ctx)
     head = _("📎 Tệp minh chứng của báo cáo {report}: {n} tệp.").format(report=named, n=len(found))
     if store is None or ctx.incoming.channel == "zalo":
-        lines = [head, *(f"{n}. {e.name} ({_megabytes(e.size)} MB)" for n, e in enumerate(found, start=1))]
+        lines = [head, *(f"{n}. {e.name} ({_size(e.size)})" for n, e in enumerate(found, start=1))]
         if ctx.incoming.channel == "zalo":
             lines.append(_("Zalo không nhận tệp từ bot: mở tệp trên Telegram hoặc trang theo dõi."))
         return [Reply("\n".join(lines))]
@@ -274,5 +281,6 @@ async def _deliver(ctx: Context, named: str, found: list[Evidence]) -> list[Repl
             replies.append(Reply(_("Không đọc được tệp “{name}” trong kho lưu; vui lòng báo quản trị viên.").format(
                 name=evidence.name)))
             continue
-        replies.append(Reply("", attachment=Attachment(evidence.name, content, evidence.mime, caption=evidence.name)))
+        replies.append(Reply("", attachment=Attachment(evidence.name, content, evidence.mime, caption=evidence.name,
+                                                       as_file=True)))
     return replies

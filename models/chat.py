@@ -74,6 +74,8 @@ class Attachment:
     content: bytes
     mime: str
     caption: str = ""
+    # Sent as a file even when it is a picture (evidence keeps its bytes; Telegram recompresses photos).
+    as_file: bool = False
 
 
 @dataclass(frozen=True)

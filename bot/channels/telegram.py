@@ -289,7 +289,7 @@ class TelegramChannel:
         if reply.attachment is not None:
             attachment = reply.attachment
             caption = attachment.caption[:1000] or None
-            if attachment.mime == "image/png":
+            if attachment.mime == "image/png" and not attachment.as_file:
                 sent = await call(self.application.bot.send_photo, chat_id=chat_id, photo=attachment.content,
                                   caption=caption)
             else:

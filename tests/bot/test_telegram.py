@@ -188,17 +188,21 @@ async def test_documents_and_photos_are_evidence_and_tep_sends_them_back(fake, p
     assert "📎 Đã đính kèm “Biên bản.pdf” vào báo cáo IV.2.a" in (await fake.wait_sent(3, chat_id=203))[-1].text
     fake.document(203, b"%PDF", file_name="to.pdf", mime_type="application/pdf", size=21 * 1024 * 1024)
     assert "vượt giới hạn 20 MB" in (await fake.wait_sent(4, chat_id=203))[-1].text
+    fake.document(203, b"\x89PNG\r\n\x1a\n" + bytes(range(256)), file_name="so-do.png", mime_type="image/png")
+    assert "📎 Đã đính kèm “so-do.png”" in (await fake.wait_sent(5, chat_id=203))[-1].text
     fake.photo(203, jpeg, width=1600, height=1200)
-    assert "📎 Đã đính kèm “anh-" in (await fake.wait_sent(5, chat_id=203))[-1].text
-    assert [m for m, _ in fake.calls if m in ("getFile", "download")] == ["getFile", "download"] * 2
+    assert "📎 Đã đính kèm “anh-" in (await fake.wait_sent(6, chat_id=203))[-1].text
+    assert [m for m, _ in fake.calls if m in ("getFile", "download")] == ["getFile", "download"] * 3
     files = load_settings(database_url=db_url).evidence_dir()
-    assert sorted(p.read_bytes() for p in files.rglob("*") if p.is_file()) == sorted([pdf, jpeg])
+    assert len([p for p in files.rglob("*") if p.is_file()]) == 3
 
     fake.message(303, f"/start {await invite_code(sessions, None, 'coordinator')}")
     await fake.wait_sent(1, chat_id=303)
     fake.message(303, "/tep SCT IV.2.a")
-    sent = await fake.wait_sent(4, chat_id=303)
-    assert "📎 Tệp minh chứng của báo cáo IV.2.a · năm 2025 (SCT, bản 1): 2 tệp." in sent[1].text
-    documents = [s.params["document"] for s in sent if s.method == "sendDocument"]
+    sent = await fake.wait_sent(5, chat_id=303)
+    assert "📎 Tệp minh chứng của báo cáo IV.2.a · năm 2025 (SCT, bản 1): 3 tệp." in sent[1].text
+    assert [s.method for s in sent[2:]] == ["sendDocument"] * 3  # a picture too: sent as a file, not recompressed
+    documents = [s.params["document"] for s in sent[2:]]
     assert (documents[0]["filename"], documents[0]["content"]) == ("Biên bản.pdf", pdf)
-    assert documents[1]["content"] == jpeg and documents[1]["filename"].startswith("anh-")
+    assert documents[1]["filename"] == "so-do.png"
+    assert documents[2]["content"] == jpeg and documents[2]["filename"].startswith("anh-")

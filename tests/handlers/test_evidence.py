@@ -167,7 +167,7 @@ async def test_tep_on_each_channel_and_its_mistakes(focal, person, invite, coord
     zalo = person("z300", "Lê Văn Cường", channel="zalo")
     await zalo.say(f"/start {await invite(None, 'coordinator')}")
     answer = await zalo.say("/tep Sở Công Thương IV.2.a")
-    assert "1. Biên bản.pdf (0 MB)" in answer and "Zalo không nhận tệp" in answer
+    assert "1. Biên bản.pdf (2 KB)" in answer and "Zalo không nhận tệp" in answer
     console = person("c300", "Lê Văn Cường", channel="console")
     await console.say(f"/start {await invite(None, 'coordinator')}")
     sha = hashlib.sha256(PDF).hexdigest()
