@@ -132,6 +132,9 @@ class FileStore:
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
+    def remove(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
 
 # --- records -----------------------------------------------------------------------------------
 
@@ -179,6 +182,25 @@ async def filed_by(session: AsyncSession, member_id: int, *, now: datetime, hour
     last = (await session.exec(select(Report).where(Report.member_id == member_id)
                                .order_by(col(Report.submitted_at).desc(), col(Report.id).desc()).limit(1))).first()
     return [last] if last is not None else []
+
+
+async def drop_drafts(session: AsyncSession, member_id: int) -> list[str]:
+    """Delete a person's draft attachments (their data forgotten); the contents they had."""
+    drafts = (await session.exec(select(Evidence).where(Evidence.member_id == member_id,
+                                                        col(Evidence.report_id).is_(None)))).all()
+    for row in drafts:
+        await session.delete(row)
+    await session.flush()
+    return sorted({row.sha256 for row in drafts})
+
+
+async def unreferenced(session: AsyncSession, shas: Iterable[str]) -> list[str]:
+    """Those of `shas` that no row names any more: their bytes may go."""
+    wanted = set(shas)
+    if not wanted:
+        return []
+    used = set((await session.exec(select(Evidence.sha256).where(col(Evidence.sha256).in_(sorted(wanted))))).all())
+    return sorted(wanted - used)
 
 
 async def files_of(session: AsyncSession, assignment_id: int, period_id: int) -> list[Evidence]:
