@@ -132,7 +132,9 @@ async def received(ctx: Context, file: IncomingFile) -> list[Reply]:
     reports = _own(ctx, await filed_by(ctx.session, ctx.member_id or 0, now=ctx.now))
     conversation = await ctx.load_conversation()
     if conversation is not None and conversation.flow == FLOW:
-        await ctx.end_flow()  # a file answers the guided report's last step, or replaces a file not yet placed
+        # A file answers the guided report's last step; sent while the bot asks where an earlier file goes, it
+        # leaves that one a draft.
+        await ctx.end_flow()
         # The step offered the report just filed: unless another was filed since, the file goes there unasked.
         if conversation.step == OFFER and reports and reports[0].id == int(conversation.data["report"]):
             return [await _onto(ctx, row, reports[0])]

@@ -159,10 +159,20 @@ async def attach(session: AsyncSession, evidence_id: int, report_id: int) -> Non
 
 
 async def drafts_to_report(session: AsyncSession, member_id: int, report_id: int) -> int:
-    """The sender's draft attachments go onto the report just filed; how many."""
-    result = await session.exec(update(Evidence).where(
+    """The sender's draft attachments go onto the report just filed (each content once); how many."""
+    await session.exec(update(Evidence).where(
         col(Evidence.member_id) == member_id, col(Evidence.report_id).is_(None)).values(report_id=report_id))
-    return int(result.rowcount or 0)
+    seen: set[str] = set()
+    moved = 0
+    for row in (await session.exec(select(Evidence).where(Evidence.report_id == report_id)
+                                   .order_by(col(Evidence.id)).execution_options(populate_existing=True))).all():
+        if row.sha256 in seen:
+            await session.delete(row)  # the same file sent twice as a draft: one is enough on the report
+        else:
+            seen.add(row.sha256)
+            moved += row.member_id == member_id
+    await session.flush()
+    return moved
 
 
 async def filed_by(session: AsyncSession, member_id: int, *, now: datetime, hours: int = 24) -> list[Report]:

@@ -123,7 +123,8 @@ async def test_two_reports_within_a_day_ask_which(focal, invite, sessions, clock
 async def test_a_file_with_no_report_is_a_draft_for_the_next_report(focal, sessions):
     answer = await focal.send_file("ke-hoach.docx", b"PK\x03\x04 word", mime="")
     assert "chưa gửi báo cáo nào nên tệp được giữ làm tệp nháp" in answer
-    (draft,) = await rows(sessions)
+    await focal.send_file("ke-hoach (1).docx", b"PK\x03\x04 word", mime="")  # the same file again
+    draft, _again = await rows(sessions)
     assert draft.report_id is None and draft.mime.endswith("wordprocessingml.document")
     answer = await focal.say("/bc IV.2.a 60%")
     assert "📎 Đã đính kèm 1 tệp anh/chị gửi trước đó vào báo cáo này." in answer
