@@ -105,9 +105,11 @@ async def test_forget_asks_first_and_names_what_it_cannot_find(db_url, sessions,
     assert unknown.exit_code == 2 and "Không có thành viên “zalo:nobody”" in unknown.output
 
 
-async def test_forget_drops_draft_attachments_and_their_files(db_url, sessions, clock, invite):
+async def test_forget_drops_draft_attachments_and_their_files(db_url, sessions, clock, invite, tmp_path,
+                                                                monkeypatch):
     """A file sent before any report is a draft: forgetting the person deletes it, row and bytes, unless
     someone else sent the same file; files on reports stay with the reports."""
+    monkeypatch.chdir(tmp_path)  # with PostgreSQL the files folder is `files/` in the working directory
     files = load_settings(database_url=db_url).evidence_dir()
     bot = Dispatcher(sessions, HandlerConfig(tz=clock.now.tzinfo, files_dir=files), ROUTERS, clock)
     an, binh = Person(bot, clock, user_id="100"), Person(bot, clock, user_id="101")

@@ -175,7 +175,16 @@ async def test_sign_in_links_go_out_without_a_link_preview(fake, polling_bot, se
     assert link.params["link_preview_options"] == {"is_disabled": True}
 
 
-async def test_documents_and_photos_are_evidence_and_tep_sends_them_back(fake, polling_bot, sessions, db_url):
+@pytest.fixture
+async def bot_in_tmp(fake, make_services, plan, tmp_path, monkeypatch):
+    """A polling bot working in a temporary directory (with PostgreSQL, the files folder is `files/` there)."""
+    monkeypatch.chdir(tmp_path)
+    running = await start_bot(make_services(fake), clock=Clock(NOW))
+    yield running
+    await running.stop()
+
+
+async def test_documents_and_photos_are_evidence_and_tep_sends_them_back(fake, bot_in_tmp, sessions, db_url):
     """Over real HTTP: a document and a photo go through getFile and the download route and onto the report;
     one over 20 MB is refused from the size in the message (never fetched); /tep sends the files as documents."""
     pdf = b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"%%EOF"

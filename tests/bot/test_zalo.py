@@ -174,10 +174,12 @@ async def test_client_splits_long_text_and_keeps_the_token_out_of_errors(fake):
     await good.close()
 
 
-async def test_an_image_is_downloaded_from_its_link_and_attached(fake, zalo_bot, invite, db_url):
+async def test_an_image_is_downloaded_from_its_link_and_attached(fake, zalo_bot, invite, db_url, tmp_path,
+                                                                 monkeypatch):
     """Zalo delivers an image as a link: the bot downloads it, stores it and attaches it to the report; /tep on
     Zalo lists the names (Zalo takes no files from a bot)."""
     jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 3 + b"\xff\xd9"
+    monkeypatch.chdir(tmp_path)  # with PostgreSQL the files folder is `files/` in the working directory
     await zalo_bot()
     fake.text("u106", f"/start {await invite('SCT')}")
     await fake.wait_sent(1, "u106")
