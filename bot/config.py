@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from bot.errors import UserError
 from locales import _
@@ -75,6 +76,9 @@ class Settings(BaseSettings):
     # A delivery taken by a process that then died is sent again after this long (PostgreSQL, where
     # several processes may send; a lone SQLite process takes its rows back at start-up).
     send_lease_seconds: Annotated[int, Field(ge=1, le=3600)] = 120
+    # Where evidence files are kept (by content hash). Unset: `files/` beside the SQLite file; with PostgreSQL,
+    # `files/` in the working directory (the container image sets /data/files, a volume in compose.yaml).
+    files_dir: Path | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -211,6 +215,16 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def evidence_dir(self) -> Path:
+        """NHACVIEC_FILES_DIR, or `files/` beside the SQLite file, or (PostgreSQL, in-memory SQLite) in the
+        working directory."""
+        if self.files_dir is not None:
+            return self.files_dir
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).parent / "files"
+        return Path("files")
 
     def channels(self) -> frozenset[str]:
         """The chat platforms configured (a token given), which can carry messages the bot starts."""

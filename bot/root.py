@@ -34,6 +34,7 @@ from handlers import (  # issue 14: the review of reports
     succession,
     yearly,
 )
+from handlers import evidence as evidence_handlers
 from handlers import exceptions as exception_handlers
 from handlers import help as help_handlers
 from handlers import members as member_handlers
@@ -100,12 +101,13 @@ ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.rou
                                coordination.router, yearly.router, plan_choice.router, accounts.router,
                                member_handlers.router, notice_handlers.router,
                                succession.router, review.router, revision.router, exception_handlers.router,
-                               help_handlers.router)
+                               help_handlers.router, evidence_handlers.router)
 
 
 def handler_config(settings: Settings) -> HandlerConfig:
     return HandlerConfig(admins=tuple(settings.admins), tz=settings.tz, invite_days=settings.invite_days,
-                         default_locale=settings.locale, channels=settings.channels(), web_url=settings.web_url())
+                         default_locale=settings.locale, channels=settings.channels(), web_url=settings.web_url(),
+                         files_dir=settings.evidence_dir())
 
 
 def build_dispatcher(services: Services, *, clock: Callable[[], datetime] = utcnow) -> Dispatcher:

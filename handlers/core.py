@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from locales import _
 from models.callbacks import Button
 from models.catalog import Catalog
-from models.chat import Attachment, Incoming, Option, Reply
+from models.chat import Attachment, FileSource, Incoming, IncomingFile, Option, Reply
 from models.people import Identity
 from models.registry import unit_name
 from models.rules.workdays import WorkCalendar
@@ -45,6 +46,8 @@ class HandlerConfig:
     channels: frozenset[str] = frozenset({"telegram", "zalo"})
     # Where people open the web view (NHACVIEC_PUBLIC_URL, or the listener's own address); None: no web view.
     web_url: str | None = None
+    # Where evidence files are kept (NHACVIEC_FILES_DIR); None: files are not taken.
+    files_dir: Path | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -78,6 +81,10 @@ class Context:
     now: datetime
     catalog: Catalog  # what the province follows (plans, tasks, units), cached per process
     exports: Exports | None = None
+    files: FileSource | None = None  # the channel's way to fetch a file the person sent
+    # Plain text handled as if no flow were open: a flow whose optional step is not being answered hands the
+    # message back here rather than ask again (the evidence step after a report).
+    plain: Callable[[Context, str], Awaitable[list[Reply]]] | None = None
     commands: Callable[[frozenset[str], bool], list[Command]] | None = None  # commands open to some roles
     menu_changed: bool = False
     conversation: Conversation | None = None
@@ -191,6 +198,7 @@ Handler = Callable[[Context, str], Awaitable[list[Reply]]]
 FlowHandler = Callable[[Context, str, str | None], Awaitable[list[Reply]]]  # (ctx, text, choice)
 ButtonHandler = Callable[[Context, Any], Awaitable[list[Reply]]]  # (ctx, the pressed button's data)
 Fallback = Callable[[Context, str], Awaitable[list[Reply] | None]]  # plain text; None: not mine
+FileHandler = Callable[[Context, IncomingFile], Awaitable[list[Reply]]]  # a file or photo a person sent
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,12 +228,24 @@ class ButtonRoute:
         return ANYONE in self.roles or bool(self.roles & identity.roles)
 
 
+@dataclass(frozen=True, kw_only=True)
+class FileRoute:
+    """Who may send the bot a file (never in a group: files are evidence for reports)."""
+
+    roles: frozenset[str]
+    handler: FileHandler
+
+    def allows(self, identity: Identity) -> bool:
+        return ANYONE in self.roles or bool(self.roles & identity.roles)
+
+
 class Router:
     def __init__(self) -> None:
         self.commands: list[Command] = []
         self.flows: dict[str, FlowHandler] = {}
         self.buttons: dict[type[Button], ButtonRoute] = {}
         self.fallbacks: list[Fallback] = []
+        self.files: FileRoute | None = None
 
     def command(self, name: str, *aliases: str, roles: frozenset[str] | str, help: str, in_groups: bool = False,
                 menu: bool = True) -> Callable[[Handler], Handler]:
@@ -257,3 +277,12 @@ class Router:
         """Plain text that is not a command and not part of a flow (tried in router order)."""
         self.fallbacks.append(handler)
         return handler
+
+    def file(self, *, roles: frozenset[str] | str) -> Callable[[FileHandler], FileHandler]:
+        """What a file or photo sent in a private chat does (one router takes files)."""
+        allowed = frozenset({roles}) if isinstance(roles, str) else roles
+
+        def register(handler: FileHandler) -> FileHandler:
+            self.files = FileRoute(roles=allowed, handler=handler)
+            return handler
+        return register

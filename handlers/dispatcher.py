@@ -33,6 +33,7 @@ from handlers.core import (
     Context,
     Exports,
     Fallback,
+    FileRoute,
     FlowChoice,
     FlowHandler,
     HandlerConfig,
@@ -41,7 +42,7 @@ from handlers.core import (
 from locales import _, use_locale
 from models.callbacks import BadButton, Button
 from models.catalog import Catalog, CatalogCache
-from models.chat import Incoming, Outcome, Reply
+from models.chat import FileSource, Incoming, Outcome, Reply
 from models.people import Identity, IdentityCache, ensure_account, identify
 from models.rules.text import clean, fold
 from models.store import revisions
@@ -78,6 +79,7 @@ class Dispatcher:
         self.flows: dict[str, FlowHandler] = {}
         self.buttons: dict[type[Button], ButtonRoute] = {}
         self.fallbacks: list[Fallback] = []
+        self.files: FileRoute | None = None
         for router in routers:
             for command in router.commands:
                 for name in (command.name, *command.aliases):
@@ -88,23 +90,27 @@ class Dispatcher:
             self.flows.update(router.flows)
             self.buttons.update(router.buttons)
             self.fallbacks.extend(router.fallbacks)
+            self.files = router.files or self.files
 
     def commands_for(self, roles: frozenset[str], *, in_group: bool = False) -> list[Command]:
         return [c for c in self.ordered if c.menu and (ANYONE in c.roles or c.roles & roles)
                 and (c.in_groups or not in_group)]
 
-    async def handle(self, incoming: Incoming) -> Outcome:
+    async def handle(self, incoming: Incoming, *, files: FileSource | None = None) -> Outcome:
+        """`files`: the channel's way to fetch a file the message carries (incoming.attachment)."""
         started = time.monotonic()
-        outcome, ok = await self._answer(incoming)
+        outcome, ok = await self._answer(incoming, files)
         if self.on_handled is not None:
             self.on_handled(incoming.channel, ok, time.monotonic() - started)
         return outcome
 
-    async def _answer(self, incoming: Incoming) -> tuple[Outcome, bool]:
+    async def _answer(self, incoming: Incoming, files: FileSource | None) -> tuple[Outcome, bool]:
         """The outcome, and False when it is the apology for a message that could not be handled."""
         incoming = replace(incoming, text=clean(incoming.text),
                            choice=clean(incoming.choice) if incoming.choice is not None else None,
-                           display_name=clean(incoming.display_name), username=clean(incoming.username))
+                           display_name=clean(incoming.display_name), username=clean(incoming.username),
+                           attachment=replace(incoming.attachment, name=clean(incoming.attachment.name))
+                           if incoming.attachment is not None else None)
         locale = self.config.default_locale
         async with self.sessions() as session:
             for attempt in range(1, ATTEMPTS + 1):
@@ -122,7 +128,7 @@ class Dispatcher:
                         locale = identity.member.locale
                     with use_locale(locale):
                         outcome = await self._handle(session, incoming, identity,
-                                                     await self.catalogs.get(session, revision.catalog))
+                                                     await self.catalogs.get(session, revision.catalog), files)
                     await session.commit()
                     self._database_back()
                     return outcome, True
@@ -167,8 +173,8 @@ class Dispatcher:
             "channel": incoming.channel, "message_id": incoming.update_id, "seen_at": self.clock()})
         return bool(result.rowcount)
 
-    async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity, catalog: Catalog
-                      ) -> Outcome:
+    async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity, catalog: Catalog,
+                      files: FileSource | None = None) -> Outcome:
         now = self.clock()
         if identity.admin and identity.member is None:
             # Admins are configured, not invited: give them a member row on first contact.
@@ -182,7 +188,8 @@ class Dispatcher:
             if account is not None:
                 account.chat_id = incoming.chat_id
         ctx = Context(incoming=incoming, session=session, config=self.config, identity=identity, now=now,
-                      catalog=catalog, exports=self.exports,
+                      catalog=catalog, exports=self.exports, files=files,
+                      plain=self.plain,
                       commands=lambda roles, group: self.commands_for(roles, in_group=group))
         replies = await self._route(ctx)
         menu = None
@@ -197,6 +204,8 @@ class Dispatcher:
         if len(incoming.text) > MAX_TEXT:
             return [Reply(_("Tin nhắn dài quá ({n} ký tự), bot chưa xử lý. Vui lòng gửi ngắn gọn hơn "
                             "(dưới {limit} ký tự).").format(n=len(incoming.text), limit=MAX_TEXT))]
+        if incoming.attachment is not None:
+            return await self._file(ctx)
         if incoming.choice is not None:
             return await self._button(ctx, incoming.choice)
         text = incoming.text.strip()
@@ -207,6 +216,10 @@ class Dispatcher:
         conversation = await ctx.load_conversation()
         if conversation is not None and conversation.flow in self.flows:
             return await self.flows[conversation.flow](ctx, text, None)
+        return await self.plain(ctx, text)
+
+    async def plain(self, ctx: Context, text: str) -> list[Reply]:
+        """Plain text outside any flow (also what a flow hands back when a message is not its answer)."""
         for fallback in self.fallbacks:
             replies = await fallback(ctx, text)
             if replies is not None:
@@ -227,6 +240,18 @@ class Dispatcher:
         if not command.allows(ctx.identity):
             return await self.refuse(ctx, command.name, command.roles)
         return await command.handler(ctx, args.strip())
+
+    async def _file(self, ctx: Context) -> list[Reply]:
+        """A file or photo: evidence for a report, taken in private chats only (a group's files are not ours)."""
+        assert ctx.incoming.attachment is not None
+        if ctx.in_group:
+            return []
+        route = self.files
+        if route is None:
+            return [Reply(_("Bot chưa nhận tệp. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))]
+        if not route.allows(ctx.identity):
+            return await self.refuse(ctx, "file", route.roles)
+        return await route.handler(ctx, ctx.incoming.attachment)
 
     async def _button(self, ctx: Context, data: str) -> list[Reply]:
         try:

@@ -163,9 +163,9 @@ def _salutation(ctx: Context, name: str, role: str | None) -> str:
 async def personal_data_notice(ctx: Context) -> str:
     """What is stored, why, for how long, and how to have it deleted (`nhacviec member forget`)."""
     return _("🔒 Dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): bot lưu họ tên, mã tài khoản chat của anh/chị và "
-             "các báo cáo anh/chị gửi, chỉ để theo dõi thực hiện kế hoạch, trong thời gian hồ sơ của kế hoạch "
-             "được lưu giữ. Muốn xóa dữ liệu cá nhân, anh/chị đề nghị {who} hoặc cán bộ CNTT quản trị bot; "
-             "báo cáo đã gửi vẫn được giữ, ghi cho đơn vị.").format(who=await ctx.who_to_ask())
+             "các báo cáo, tệp minh chứng anh/chị gửi, chỉ để theo dõi thực hiện kế hoạch, trong thời gian hồ sơ "
+             "của kế hoạch được lưu giữ. Muốn xóa dữ liệu cá nhân, anh/chị đề nghị {who} hoặc cán bộ CNTT quản trị "
+             "bot; báo cáo đã gửi vẫn được giữ, ghi cho đơn vị.").format(who=await ctx.who_to_ask())
 
 
 # --- invites -------------------------------------------------------------------------------

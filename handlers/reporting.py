@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from sqlmodel import select
 
+from handlers.contribution import support_contribution
 from handlers.core import REPORTERS, Context, Router
+from handlers.evidence import carry_drafts, offer
 from handlers.oneline import LineError, ParsedLine, parse_line, parse_number
 from handlers.report_draft import Cancel, Draft, Mode, Retry, Step
 from handlers.report_items import choose, refuse_other_unit, reporter_units, resolve_pair, unit_items
@@ -199,6 +201,11 @@ async def _submit(ctx: Context, draft: Draft) -> list[Reply]:
         codes = ", ".join(shown) + (" " + _("… và {n} nhiệm vụ khác").format(n=more) if more else "")
         lines.append(_("Còn {n} nhiệm vụ chưa báo cáo: {codes}. Gõ /baocao để tiếp tục.").format(
             n=len(remaining), codes=codes))
+    carried = await carry_drafts(ctx, report.id)
+    if carried:
+        lines.append(carried)
+    if draft.mode == Mode.guided:  # the guided dialogue's last step: evidence files, or Bỏ qua
+        return [Reply("\n".join(lines)), await offer(ctx, report.id)]
     return [Reply("\n".join(lines))]
 
 
@@ -246,7 +253,8 @@ async def _from_line(ctx: Context, parsed: ParsedLine, *, raw: str) -> list[Repl
     if Role.coordinator not in ctx.identity.roles and tasks:
         reporting = set().union(*(t.reporting_units(ctx.today) for t in tasks))
         if reporting and not reporting & allowed:
-            return await refuse_other_unit(ctx, min(reporting), tasks[0].id)
+            contributed = await support_contribution(ctx, tasks, parsed, raw=raw)  # a support unit's part
+            return contributed or await refuse_other_unit(ctx, min(reporting), tasks[0].id)
     return with_note(note, await _with_values(ctx, draft, parsed))
 
 

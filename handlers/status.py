@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from handlers.core import READERS, REGISTERED, Context, Router
+from handlers.report_extras import extras_for
 from handlers.texts import report_summary, review_counts, review_mark, succession_note, with_note
 from locales import N_, _, format_datetime
 from models.callbacks import Button
@@ -261,11 +262,13 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
     if current:
         lines.append("")
         lines.append(_("Kỳ đang mở:"))
+        extras = await extras_for(ctx, current[:LIST_LIMIT])
         for item in current[:LIST_LIMIT]:
             o = item.obligation
             lines.append(due_line(o))
             lines.append(f"  {short(o.task_title, 90)}")
-            lines.append(f"  {report_summary(item, ctx.config.tz)}")
+            lines.append(f"  {report_summary(item, ctx.config.tz)}{extras.files_note(item)}")
+            lines += [f"  {line}" for line in extras.lines(item)]
     recent = [i for i in state.recent if i.reported and i.obligation.unit_id in former and own(i)]
     if recent:
         lines.append("")
@@ -300,9 +303,12 @@ async def _task_status(ctx: Context, task_id: int, *, limit_to: tuple[int, ...] 
         o = item.obligation
         lines.append(f"• {o.unit_code} · {period_of(o)} — ⏰ {deadline_phrase(o, ctx.today, calendar)}"
                      f"{review_mark(item)}")
+    extras = await extras_for(ctx, current[:LIST_LIMIT])
     for item in current[:LIST_LIMIT]:
         o = item.obligation
-        lines.append(f"• {o.unit_code} · {period_of(o)}: {report_summary(item, ctx.config.tz)}")
+        summary = report_summary(item, ctx.config.tz) + extras.files_note(item)
+        lines.append(f"• {o.unit_code} · {period_of(o)}: {summary}")
+        lines += [f"  {line}" for line in extras.lines(item)]
     if not current and not overdue:
         lines.append(_("Không có kỳ báo cáo nào đang mở cho nhiệm vụ này."))
     return Reply("\n".join(lines))

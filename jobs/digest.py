@@ -20,6 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, format_date, format_datetime, format_number, ngettext
 from models import year_targets
+from models.contributions import texts_beside
+from models.evidence import names_of
 from models.obligations import Obligation, plan_calendar
 from models.registry import PendingSuccession, current_of, pending_successions, unit_name
 from models.review import Review, review_of
@@ -64,6 +66,10 @@ class Digest:
     unconfirmed: list[PendingSuccession] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)  # only loaded for the workbook
     indicator_names: dict[str, str] = field(default_factory=dict)  # code → name, for column headers
+    # Only loaded for the workbook: evidence file names by (assignment, period); support units'
+    # contributions by (task, period).
+    files: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    support: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -135,8 +141,12 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
     in_plan = set((await session.exec(select(Assignment.unit_id).join(Task, Task.id == Assignment.task_id)
                                        .where(Task.plan_id == plan.id))).scalars())
     unconfirmed = [p for p in await pending_successions(session, today) if p.current.id in in_plan]
+    files = await names_of(session, [(i.obligation.assignment_id, i.obligation.period_id) for i in items
+                                     if i.report]) if contributions else {}
+    support = await texts_beside(session, [(i.obligation.task_id, i.obligation.period_id) for i in items]) \
+        if contributions else {}
     return Digest(plan, now, tz, calendar, rounds, items, state.overdue, completed, obstacles, targets, now_part_of,
-                  unconfirmed, behind, names)
+                  unconfirmed, behind, names, files, support)
 
 
 # --- text -----------------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ from jobs.render import docx
 from locales import _
 from models.annual import Year, year_data
 from models.chat import Attachment
+from models.contributions import texts_beside
+from models.evidence import names_of
 from models.store import db
 from models.store.tables import Plan
 
@@ -62,12 +64,22 @@ class Exports:
         async def work(own: AsyncSession) -> bytes:
             from jobs import year_workbook  # openpyxl: loaded by the first export, not at start-up
 
-            return year_workbook.render(await self.year(own, plan, year, now))
+            data, files, support = await self._workbook_inputs(own, plan, year, now)
+            return year_workbook.render(data, year_workbook.Beside(files, support))
 
         content = await self._own_connection(session, work) if self.database_url else \
-            await self.workbook_file(await self.year(session, plan, year, now))
+            await self.workbook_file(*await self._workbook_inputs(session, plan, year, now))
         return Attachment(f"nhacviec-{plan.code}-{year}.xlsx", content, sheets.MIME,
                           _("Tổng hợp năm {year} — {plan}").format(year=year, plan=plan.short or plan.code))
+
+    async def _workbook_inputs(self, session: AsyncSession, plan: Plan, year: int, now: datetime
+                               ) -> tuple[Year, dict[tuple[int, int], list[str]], dict[tuple[int, int], str]]:
+        """The year, and what its rows show beside the reports: evidence file names, support units' contributions."""
+        data = await self.year(session, plan, year, now)
+        files = await names_of(session, [(e.obligation.assignment_id, e.obligation.period_id) for e in data.entries
+                                         if e.report])
+        support = await texts_beside(session, [(e.obligation.task_id, e.obligation.period_id) for e in data.entries])
+        return data, files, support
 
     async def draft(self, session: AsyncSession, plan: Plan, year: int, now: datetime) -> Attachment:
         """The draft of the consolidated report for `year` (jobs/draft.py), as .docx."""
@@ -79,10 +91,12 @@ class Exports:
         return Attachment(f"baocao-{plan.code}-{year}.docx", content, docx.MIME,
                           _("Dự thảo báo cáo năm {year} — {plan}").format(year=year, plan=plan.short or plan.code))
 
-    async def workbook_file(self, data: Year) -> bytes:
+    async def workbook_file(self, data: Year, files: dict[tuple[int, int], list[str]] | None = None,
+                            support: dict[tuple[int, int], str] | None = None) -> bytes:
+        """`files`, `support`: evidence file names and support units' contributions shown beside the reports."""
         from jobs import year_workbook  # openpyxl: loaded by the first export, not at start-up
 
-        return await asyncio.to_thread(year_workbook.render, data)
+        return await asyncio.to_thread(year_workbook.render, data, year_workbook.Beside(files or {}, support or {}))
 
     async def draft_file(self, data: Year, now: datetime) -> bytes:
         return await asyncio.to_thread(self._draft_bytes, data, now)

@@ -80,9 +80,10 @@ def _status_sheet(sheet: Worksheet, digests: list[Digest]) -> None:
     indicators = sorted({d.indicator_names.get(code, code) for d, item in rows for code in item.values})
     columns = [_("Mã đơn vị"), _("Đơn vị"), _("Mã nhiệm vụ"), _("Nhiệm vụ"), _("Kỳ báo cáo"), _("Hạn"),
                _("Quá hạn"), _("Trạng thái"), _("% hoàn thành"), *indicators, _("Ghi chú"), _("Vướng mắc"),
-               _("Đề xuất"), _("Ngày báo cáo"), _("Bản"), _("Nộp muộn"), _("Kế hoạch"), _("Tiếp nhận")]
+               _("Đề xuất"), _("Ngày báo cáo"), _("Bản"), _("Nộp muộn"), _("Kế hoạch"), _("Tiếp nhận"),
+               _("Tệp minh chứng"), _("Đóng góp của đơn vị phối hợp")]
     first = header(sheet, columns, [11, 34, 11, 50, 26, 12, 14, 16, 12, *[16] * len(indicators), 40, 40, 30, 17, 6,
-                                    10, 24, 30]) + 1
+                                    10, 24, 30, 30, 40]) + 1
     at = {name: index for index, name in enumerate(columns, start=1)}
     wrap = Alignment(wrap_text=True, vertical="top")
     # Row numbers are counted here: openpyxl's max_row scans every cell, which is quadratic over a
@@ -103,12 +104,14 @@ def _status_sheet(sheet: Worksheet, digests: list[Digest]) -> None:
             (_("có") if report.late else _("không")) if report else None,
             o.plan_short,
             review_note(report) if report else None,  # "mới", "đã tiếp nhận", "trả lại: <ý kiến>", "đã rút"
+            "; ".join(d.files.get((o.assignment_id, o.period_id), [])) or None,
+            d.support.get((o.task_id, o.period_id)),
         ])
         sheet.cell(row=row, column=at[_("Hạn")]).number_format = DATE
         sheet.cell(row=row, column=at[_("Ngày báo cáo")]).number_format = DATETIME
         for name in (_("Quá hạn"), _("Trạng thái")):
             sheet.cell(row=row, column=at[name]).fill = FILL[state]
-        for name in (_("Nhiệm vụ"), _("Ghi chú"), _("Vướng mắc"), _("Đề xuất")):
+        for name in (_("Nhiệm vụ"), _("Ghi chú"), _("Vướng mắc"), _("Đề xuất"), _("Đóng góp của đơn vị phối hợp")):
             sheet.cell(row=row, column=at[name]).alignment = wrap
     last = sheet.cell(row=first - 1 + len(rows), column=len(columns)).coordinate
     sheet.auto_filter.ref = f"A{first - 1}:{last}"

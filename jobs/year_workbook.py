@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -33,12 +34,13 @@ def _number(value) -> float | None:
     return float(value) if value is not None else None
 
 
-def _entries_sheet(sheet: Worksheet, data: Year) -> None:
+def _entries_sheet(sheet: Worksheet, data: Year, extra: Beside) -> None:
     codes = [i.code for i in data.indicators if any(i.code in e.values for e in data.entries)]
     header(sheet, [_("Mã đơn vị"), _("Đơn vị"), _("Mã nhiệm vụ"), _("Nhiệm vụ"), _("Kỳ báo cáo"), _("Hạn"),
                     _("Trạng thái"), _("% hoàn thành"), *codes, _("Ghi chú"), _("Vướng mắc"), _("Đề xuất"),
-                    _("Ngày báo cáo"), _("Bản"), _("Nộp muộn"), _("Tình trạng hạn"), _("Tiếp nhận")],
-            [11, 34, 11, 50, 26, 12, 16, 12, *[10] * len(codes), 40, 40, 30, 17, 6, 10, 14, 13])
+                    _("Ngày báo cáo"), _("Bản"), _("Nộp muộn"), _("Tình trạng hạn"), _("Tiếp nhận"),
+                    _("Tệp minh chứng"), _("Đóng góp của đơn vị phối hợp")],
+            [11, 34, 11, 50, 26, 12, 16, 12, *[10] * len(codes), 40, 40, 30, 17, 6, 10, 14, 13, 30, 40])
     wrap = Alignment(wrap_text=True, vertical="top")
     text_columns = (4, 9 + len(codes), 10 + len(codes), 11 + len(codes))
     ordered = sorted(data.entries, key=lambda e: (e.obligation.unit_code, e.obligation.task_code, e.obligation.due))
@@ -55,6 +57,8 @@ def _entries_sheet(sheet: Worksheet, data: Year) -> None:
             report.version if report else None,
             (_("có") if report.late else _("không")) if report else None,
             _(TIMELINESS[entry.state]), review_label(report.review) if report else None,
+            "; ".join(extra.files.get((o.assignment_id, o.period_id), [])) or None,
+            extra.support.get((o.task_id, o.period_id)),
         ])
         sheet.cell(row=row, column=6).number_format = DATE
         sheet.cell(row=row, column=12 + len(codes)).number_format = DATETIME
@@ -140,11 +144,20 @@ def _target_sheets(book: Workbook, data: Year) -> None:
             append(tab, [_("Mốc {year}").format(year=year), MILESTONE_OP.get(op, op), None, None, float(goal)])
 
 
-def render(data: Year) -> bytes:
+@dataclass(frozen=True)
+class Beside:
+    """What the year's rows show beside each report: its evidence file names by (assignment, period), the support
+    units' contributions by (task, period)."""
+
+    files: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    support: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def render(data: Year, extra: Beside | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title(_("Tình hình"))
-    _entries_sheet(sheet, data)
+    _entries_sheet(sheet, data, extra or Beside())
     _comparison_sheet(book.create_sheet(title=title(_("So sánh"))), data)
     _target_sheets(book, data)
     buffer = io.BytesIO()

@@ -30,6 +30,34 @@ class Incoming:
     # The platform's id for this delivery of it (Telegram's update_id, Zalo's message id): a platform
     # that delivers it again (our answer to the webhook was lost) sends the same id, and it is handled once.
     update_id: str | None = None
+    attachment: IncomingFile | None = None  # a file or photo the person sent (its bytes: FileSource.fetch)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncomingFile:
+    """A file a person sent, as the platform describes it; the bytes stay with the platform until fetched."""
+
+    file_id: str  # Telegram's file_id, Zalo's image URL, the console's path
+    name: str
+    mime: str = ""
+    size: int | None = None  # as the platform reports it, before any download; None: not told
+
+
+class FileSource(Protocol):
+    """A channel's way to fetch the bytes of a file a person sent (Telegram: getFile and download; Zalo: the
+    image's URL; the console: the path). Handlers fetch through it and never see a transport."""
+
+    async def fetch(self, file: IncomingFile, limit: int) -> bytes:
+        """The bytes; FileTooBig past `limit` bytes, FileUnavailable when the platform does not hand them over."""
+        ...
+
+
+class FileTooBig(Exception):
+    """The file is larger than the limit (found while fetching: the platform did not say its size first)."""
+
+
+class FileUnavailable(Exception):
+    """The platform did not hand the file over (gone, refused, network trouble)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +74,8 @@ class Attachment:
     content: bytes
     mime: str
     caption: str = ""
+    # Sent as a file even when it is a picture (evidence keeps its bytes; Telegram recompresses photos).
+    as_file: bool = False
 
 
 @dataclass(frozen=True)

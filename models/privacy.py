@@ -22,6 +22,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
+from models.evidence import drop_drafts
 from models.store.audit import record
 from models.store.tables import (
     AuditLog,
@@ -90,6 +91,7 @@ class Forgotten:
     drafts: int
     cancelled: int  # messages to them not yet sent
     reports: int  # kept
+    files: tuple[str, ...] = ()  # contents of their draft attachments (dropped): the caller removes unshared ones
 
 
 async def forget(session: AsyncSession, person: Person, *, actor: str, now: datetime) -> Forgotten:
@@ -110,6 +112,8 @@ async def forget(session: AsyncSession, person: Person, *, actor: str, now: date
         # Zalo remembers the last numbered list sent to a chat, keyed by the chat id.
         await session.exec(delete(KeyValue).where(KeyValue.key.in_(
             [f"zalo.options.{a.chat_id}" for a in accounts if a.channel == "zalo"])))
+    files = await drop_drafts(session, member_id)  # files not yet on any report are a draft too
+    drafts += len(files)
     theirs = or_(Delivery.member_id == member_id, Delivery.account_id.in_(account_ids))
     cancelled = (await session.exec(update(Delivery).where(
         theirs, Delivery.status.in_([DeliveryStatus.pending, DeliveryStatus.sending]))
@@ -135,4 +139,5 @@ async def forget(session: AsyncSession, person: Person, *, actor: str, now: date
     await record(session, actor, FORGET_ACTION, "member", member_id,
                  {"accounts": len(accounts), "grants": grants, "drafts": drafts, "cancelled": cancelled,
                   "reports_kept": person.reports}, member_id=member_id)
-    return Forgotten(member_id, member.display_name, len(accounts), grants, drafts, cancelled, person.reports)
+    return Forgotten(member_id, member.display_name, len(accounts), grants, drafts, cancelled, person.reports,
+                     tuple(files))

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.channels.numbered import choice_for, render
 from handlers.dispatcher import Dispatcher
 from locales import _
-from models.chat import Incoming, Reply, Sent
+from models.chat import FileTooBig, FileUnavailable, Incoming, IncomingFile, Reply, Sent
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +34,25 @@ class ConsoleChannel:
     async def say(self, text: str) -> list[str]:
         """Handle one line as the console person; returns what the bot answered."""
         choice = choice_for(text, self.last)
+        attachment = _attachment(text) if choice is None else None
         incoming = Incoming(channel="console", chat_id=self.user_id, user_id=self.user_id, display_name=self.name,
-                            text="" if choice else text, choice=choice, at=datetime.now(UTC))
-        outcome = await self.handlers.handle(incoming)
+                            text="" if choice or attachment else text, choice=choice, attachment=attachment,
+                            at=datetime.now(UTC))
+        outcome = await self.handlers.handle(incoming, files=self)
         self.last = outcome.replies[-1] if outcome.replies else None
         return [self._show(reply) for reply in outcome.replies]
+
+    async def fetch(self, file: IncomingFile, limit: int) -> bytes:
+        """The file at the path typed after /dinhkem."""
+        def read() -> bytes:
+            path = Path(file.file_id)
+            try:
+                if path.stat().st_size > limit:
+                    raise FileTooBig(file.name)
+                return path.read_bytes()
+            except OSError as error:
+                raise FileUnavailable(type(error).__name__) from None
+        return await asyncio.to_thread(read)
 
     def _show(self, reply: Reply) -> str:
         text = render(reply)
@@ -64,6 +78,19 @@ class ConsoleChannel:
             for answer in await self.say(line):
                 self.write(answer)
                 self.write("")
+
+
+def _attachment(text: str) -> IncomingFile | None:
+    """`/dinhkem PATH`: the terminal's way to send a file (a chat app's is its attach button)."""
+    head, _sep, rest = text.strip().partition(" ")
+    if head.lower() not in ("/dinhkem", "/attach") or not rest.strip():
+        return None
+    path = Path(rest.strip().strip("\"'")).expanduser()
+    try:
+        size: int | None = path.stat().st_size
+    except OSError:
+        size = None  # said when the bot fetches it: "không tải được tệp"
+    return IncomingFile(file_id=str(path), name=path.name, size=size)
 
 
 class ConsoleLog:

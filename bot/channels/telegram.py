@@ -41,7 +41,18 @@ from bot.channels import ChannelRejected, Reconnecting, Unreachable
 from bot.channels.chunks import split_text
 from handlers.dispatcher import Dispatcher
 from locales import _
-from models.chat import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Outcome, Reply, Sent
+from models.chat import (
+    DeliveryRefused,
+    DeliveryRetry,
+    DeliveryUnknown,
+    FileTooBig,
+    FileUnavailable,
+    Incoming,
+    IncomingFile,
+    Outcome,
+    Reply,
+    Sent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +193,7 @@ class TelegramChannel:
             if update.effective_message is not None and update.effective_chat is not None \
                     and update.effective_chat.type == "private":
                 await self._send_all(str(update.effective_chat.id), [Reply(_(
-                    "Bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
+                    "Bot chỉ nhận tin nhắn văn bản, tệp và ảnh. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
             return
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):
@@ -190,7 +201,7 @@ class TelegramChannel:
             if query_message is not None:  # a pressed keyboard is spent: remove it
                 with contextlib.suppress(TelegramError):
                     await query_message.edit_reply_markup(reply_markup=None)
-        outcome = await self.handlers.handle(incoming)
+        outcome = await self.handlers.handle(incoming, files=self)
         await self._send_all(incoming.chat_id, outcome.replies)
         await self._update_menu(incoming.chat_id, outcome)
 
@@ -207,18 +218,39 @@ class TelegramChannel:
                 at=datetime.now(UTC), message_id=str(message.message_id) if message else None,
                 update_id=str(update.update_id)), message
         message = update.message
-        if message is None or message.from_user is None or message.text is None:
+        if message is None or message.from_user is None:
             return None, None
-        if message.from_user.is_bot or not self._addressed_to_us(message.text):
+        attachment = _attachment(message)
+        if message.text is None and attachment is None:
+            return None, None
+        if message.from_user.is_bot or not self._addressed_to_us(message.text or ""):
             return None, None
         reply_to = message.reply_to_message
         return Incoming(
             channel="telegram", chat_id=str(message.chat.id), user_id=str(message.from_user.id),
             display_name=message.from_user.full_name, username=message.from_user.username or "",
-            text=message.text, chat_type="private" if message.chat.type == "private" else "group",
+            text=message.text or "", attachment=attachment,
+            chat_type="private" if message.chat.type == "private" else "group",
             at=message.date.astimezone(UTC) if message.date else datetime.now(UTC),
             message_id=str(message.message_id), update_id=str(update.update_id),
             reply_to_message_id=str(reply_to.message_id) if reply_to is not None else None), None
+
+    async def fetch(self, file: IncomingFile, limit: int) -> bytes:
+        """A file a person sent: getFile (which refuses past Telegram's 20 MB), then the download."""
+        try:
+            info = await self.application.bot.get_file(file.file_id)
+            if info.file_size is not None and info.file_size > limit:
+                raise FileTooBig(file.name)
+            content = bytes(await info.download_as_bytearray())
+        except BadRequest as error:
+            if "too big" in str(error).lower():
+                raise FileTooBig(file.name) from None
+            raise FileUnavailable(type(error).__name__) from None
+        except TelegramError as error:  # `from None`: PTB's errors may quote the URL, and so the token
+            raise FileUnavailable(type(error).__name__) from None
+        if len(content) > limit:
+            raise FileTooBig(file.name)
+        return content
 
     def _addressed_to_us(self, text: str) -> bool:
         """`/bc@OtherBot …` in a group is another bot's command, not ours."""
@@ -257,7 +289,7 @@ class TelegramChannel:
         if reply.attachment is not None:
             attachment = reply.attachment
             caption = attachment.caption[:1000] or None
-            if attachment.mime == "image/png":
+            if attachment.mime == "image/png" and not attachment.as_file:
                 sent = await call(self.application.bot.send_photo, chat_id=chat_id, photo=attachment.content,
                                   caption=caption)
             else:
@@ -360,6 +392,20 @@ class PerChatOrder(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         return None
+
+
+def _attachment(message: Message) -> IncomingFile | None:
+    """A document, or the largest size of a photo (Telegram lists a photo's sizes smallest first)."""
+    if message.document is not None:
+        document = message.document
+        return IncomingFile(file_id=document.file_id, name=document.file_name or "tep", mime=document.mime_type or "",
+                            size=document.file_size)
+    if message.photo:
+        photo = message.photo[-1]
+        moment = message.date.astimezone(UTC) if message.date else datetime.now(UTC)
+        return IncomingFile(file_id=photo.file_id, name=f"anh-{moment:%Y%m%d-%H%M%S}.jpg", mime="image/jpeg",
+                            size=photo.file_size)
+    return None
 
 
 def _gone(error: BadRequest) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -31,14 +32,27 @@ from bot.channels import ChannelRejected, Reconnecting, Unreachable, chunks
 from bot.channels.numbered import choice_for, render
 from handlers.dispatcher import Dispatcher
 from locales import _
-from models.chat import DeliveryRefused, DeliveryRetry, DeliveryUnknown, Incoming, Option, Reply, Sent
+from models.chat import (
+    DeliveryRefused,
+    DeliveryRetry,
+    DeliveryUnknown,
+    FileTooBig,
+    FileUnavailable,
+    Incoming,
+    IncomingFile,
+    Option,
+    Reply,
+    Sent,
+)
 from models.store import kv
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
 TEXT_EVENT = "message.text.received"
-OTHER_EVENTS = {"message.image.received", "message.sticker.received", "message.unsupported.received",
+IMAGE_EVENT = "message.image.received"  # the image as a link (`photo_url`, or `photo`): fetched like any file
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+OTHER_EVENTS = {IMAGE_EVENT, "message.sticker.received", "message.unsupported.received",
                 "message.voice.received", "message.file.received", "message.link.received"}
 
 
@@ -109,6 +123,24 @@ class ZaloClient:
 
     async def set_webhook(self, url: str, secret: str) -> Any:
         return await self.call("setWebhook", {"url": url, "secret_token": secret})
+
+    async def download(self, url: str, limit: int) -> bytes:
+        """An image a person sent, from the link Zalo gave (its CDN: no token in it). Stops past `limit` bytes."""
+        try:
+            async with self._client.stream("GET", url, follow_redirects=True) as response:
+                if response.status_code != 200:
+                    raise FileUnavailable(f"HTTP {response.status_code}")
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise FileTooBig(url)
+                content = bytearray()
+                async for chunk in response.aiter_bytes():
+                    content += chunk
+                    if len(content) > limit:
+                        raise FileTooBig(url)
+        except httpx.HTTPError as error:
+            raise FileUnavailable(type(error).__name__) from None
+        return bytes(content)
 
     async def delete_webhook(self) -> Any:
         return await self.call("deleteWebhook")
@@ -232,25 +264,31 @@ class ZaloChannel:
         message_id = str(message.get("message_id") or "")
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
-            if event != TEXT_EVENT:
+            attachment = _image(message) if event == IMAGE_EVENT else None
+            if event != TEXT_EVENT and attachment is None:
                 if event not in OTHER_EVENTS:
                     log.info("zalo: ignored event %r", event)
                     return
                 if str(chat.get("chat_type", "PRIVATE")).upper() == "PRIVATE":
                     await self._send_all(chat_id, [Reply(_(
-                        "Bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
+                        "Bot chỉ nhận tin nhắn văn bản và ảnh. Vui lòng gõ nội dung, ví dụ /baocao hoặc /trogiup."))])
                 return
             text = message["text"] if isinstance(message.get("text"), str) else ""  # a number, a list: not text
             choice = choice_for(text, await self._options(chat_id)) if text.strip().rstrip(".").isdigit() else None
             incoming = Incoming(
                 channel="zalo", chat_id=chat_id, user_id=user_id,
                 display_name=str(sender.get("display_name") or sender.get("first_name") or sender.get("name") or ""),
-                text="" if choice else text, choice=choice, message_id=message_id or None,
+                text="" if choice or attachment else text, choice=choice, attachment=attachment,
+                message_id=message_id or None,
                 update_id=message_id or None,
                 chat_type="private" if str(chat.get("chat_type", "PRIVATE")).upper() == "PRIVATE" else "group",
                 at=_moment(message.get("date")))
-            outcome = await self.handlers.handle(incoming)
+            outcome = await self.handlers.handle(incoming, files=self)
             await self._send_all(chat_id, outcome.replies)
+
+    async def fetch(self, file: IncomingFile, limit: int) -> bytes:
+        """An image a person sent: Zalo gives only its link."""
+        return await self.client.download(file.file_id, limit)
 
     # -- outgoing ---------------------------------------------------------------------------------
 
@@ -319,6 +357,17 @@ class ZaloChannel:
             if error.code in (401, 404):  # unknown chat, or the token was revoked: retrying will not help
                 raise DeliveryRefused(f"zalo {error.method}: {error.code} {error.description}") from None
             raise DeliveryRetry(f"zalo {error.method}: {error.code} {error.description}") from None
+
+
+def _image(message: dict[str, Any]) -> IncomingFile | None:
+    """The image of a `message.image.received`: its link (under either spelling), named after it."""
+    url = message.get("photo_url") or message.get("photo")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return None
+    suffix = "." + urlsplit(url).path.rsplit(".", 1)[-1].lower() if "." in urlsplit(url).path else ""
+    mime = IMAGE_TYPES.get(suffix, "image/jpeg")  # Zalo's images are JPEG unless the link says otherwise
+    name = "anh-" + _moment(message.get("date")).strftime("%Y%m%d-%H%M%S") + (".png" if mime == "image/png" else ".jpg")
+    return IncomingFile(file_id=url, name=name, mime=mime, size=None)
 
 
 def _moment(value: Any) -> datetime:

@@ -16,6 +16,7 @@ from bot.errors import UserError
 from bot.root import Services, local_today
 from locales import _, ngettext
 from models.catalog import load_catalog
+from models.evidence import FileStore, unreferenced
 from models.members import matching, registered
 from models.privacy import Person, find_person, forget
 from models.revocation import Revoker, RevokeRefused, held, revoke
@@ -75,6 +76,9 @@ def member_forget(
                 raise UserError(_("Chưa xóa gì."))
             done = await forget(session, person, actor="cli", now=datetime.now(UTC))
             await session.commit()
+            store = FileStore(settings.evidence_dir())  # draft attachments' bytes, where no one else sent them
+            for sha256 in await unreferenced(session, done.files):
+                store.remove(sha256)
         typer.echo(_("Đã xóa dữ liệu cá nhân của thành viên #{id}: nay là “{name}”; {accounts} tài khoản chat, "
                      "{grants} vai trò, {drafts} bản nháp, {cancelled} tin chưa gửi. Giữ lại {reports} báo cáo, "
                      "ghi cho đơn vị.").format(id=done.member_id, name=done.name, accounts=done.accounts,

@@ -420,5 +420,6 @@ class KeyValue(SQLModel, table=True):
 
 
 # --- tables kept in modules of their own (each re-exported here, so that `tables` names every table) --
+from models.store.evidence_tables import Contribution, Evidence  # noqa: E402, F401
 from models.store.exception_table import ObligationException  # noqa: E402, F401
 from models.store.web_tables import WebLink, WebSession  # noqa: E402, F401

@@ -1,5 +1,7 @@
 """Settings: defaults that run out of the box, and one clear line for a bad value."""
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import SettingsError, load_settings
@@ -80,3 +82,14 @@ def test_several_plans_from_files_and_folders(monkeypatch, tmp_path):
     assert [p.name for p in settings.reorg_files()] == ["vinh-long-2025-reorg.yaml"]
     monkeypatch.setenv("NHACVIEC_REORGS", "none")
     assert load_settings().reorg_files() == []
+
+
+def test_the_files_folder_is_beside_the_sqlite_file_unless_named(monkeypatch, tmp_path):
+    """NHACVIEC_FILES_DIR, else `files/` beside the SQLite file; with PostgreSQL, `files/` in the working
+    directory (the container image and compose.yaml name /data/files, a volume)."""
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().evidence_dir() == Path("files")  # nhacviec.db in the working directory
+    assert load_settings(database_url="sqlite:////srv/bot/nhacviec.db").evidence_dir() == Path("/srv/bot/files")
+    assert load_settings(database_url="postgresql://bot@db/nhacviec").evidence_dir() == Path("files")
+    monkeypatch.setenv("NHACVIEC_FILES_DIR", "/data/files")
+    assert load_settings(database_url="postgresql://bot@db/nhacviec").evidence_dir() == Path("/data/files")

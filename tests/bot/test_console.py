@@ -72,3 +72,24 @@ async def test_without_a_token_reminders_to_console_accounts_go_to_the_log(db_ur
         (row,) = (await session.exec(select(Delivery).where(Delivery.kind == "reminder"))).all()
     assert (row.channel, row.chat_id, row.status) == ("console", "binh", "sent")
     assert metrics.REGISTRY.get_sample_value("nhacviec_deliveries_total", sent) == before + 1
+
+
+async def test_console_attaches_a_file_by_its_path_and_tep_answers_paths(sessions, plan, invite, tmp_path):
+    """`/dinhkem PATH` is the terminal's attach button; /tep on the console answers where each file is kept."""
+    files = tmp_path / "files"
+    handlers = Dispatcher(sessions, HandlerConfig(tz=VN, files_dir=files), ROUTERS,
+                          Clock(datetime(2025, 12, 1, 9, tzinfo=VN)))
+    focal = ConsoleChannel(handlers, user_id="0912", name="Bình")
+    await focal.say(f"/start {await invite('SCT')}")
+    await focal.say("/bc IV.2.a 80%")
+    document = tmp_path / "Biên bản họp.pdf"
+    document.write_bytes(b"%PDF-1.4 bien ban")
+    answer = "\n".join(await focal.say(f"/dinhkem {document}"))
+    assert "📎 Đã đính kèm “Biên bản họp.pdf” vào báo cáo IV.2.a · năm 2025 (SCT, bản 1)." in answer
+    assert "không tải được tệp" in "\n".join(await focal.say(f"/dinhkem {tmp_path / 'khong-co.pdf'}"))
+    assert "Viết: /dinhkem ĐƯỜNG-DẪN-TỆP" in "\n".join(await focal.say("/dinhkem"))
+    coordinator = ConsoleChannel(handlers, user_id="0913", name="Cường")
+    await coordinator.say(f"/start {await invite(None, 'coordinator')}")
+    (kept,) = [p for p in files.rglob("*") if p.is_file()]
+    assert f"1. Biên bản họp.pdf: {kept}" in "\n".join(await coordinator.say("/tep SCT IV.2.a"))
+    assert kept.read_bytes() == b"%PDF-1.4 bien ban"

@@ -10,11 +10,16 @@ from sqlmodel import func, select
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.config import load_settings
+from bot.root import ROUTERS
+from handlers.core import HandlerConfig
+from handlers.dispatcher import Dispatcher
 from models.store.tables import (
     Assignment,
     AuditLog,
     ChannelAccount,
     Conversation,
+    Evidence,
     GrantStatus,
     Member,
     Report,
@@ -23,6 +28,7 @@ from models.store.tables import (
     WebSession,
 )
 from models.web_access import create_link, redeem_link
+from tests.handlers.dialog import Person
 
 
 async def nhacviec(*args: str, db_url: str, input: str | None = None):
@@ -97,3 +103,24 @@ async def test_forget_asks_first_and_names_what_it_cannot_find(db_url, sessions,
         assert (await session.get(Member, member_id)).display_name == "Nguyễn Văn An"
     unknown = await nhacviec("member", "forget", "zalo:nobody", "--yes", db_url=db_url)
     assert unknown.exit_code == 2 and "Không có thành viên “zalo:nobody”" in unknown.output
+
+
+async def test_forget_drops_draft_attachments_and_their_files(db_url, sessions, clock, invite, tmp_path,
+                                                                monkeypatch):
+    """A file sent before any report is a draft: forgetting the person deletes it, row and bytes, unless
+    someone else sent the same file; files on reports stay with the reports."""
+    monkeypatch.chdir(tmp_path)  # with PostgreSQL the files folder is `files/` in the working directory
+    files = load_settings(database_url=db_url).evidence_dir()
+    bot = Dispatcher(sessions, HandlerConfig(tz=clock.now.tzinfo, files_dir=files), ROUTERS, clock)
+    an, binh = Person(bot, clock, user_id="100"), Person(bot, clock, user_id="101")
+    for someone in (an, binh):
+        await someone.say(f"/start {await invite('SCT')}")
+    await an.send_file("nhap.pdf", b"%PDF only An's draft")
+    await an.send_file("chung.pdf", b"%PDF the same for both")
+    await binh.send_file("chung.pdf", b"%PDF the same for both")
+    assert len([p for p in files.rglob("*") if p.is_file()]) == 2
+    result = await nhacviec("member", "forget", "telegram:100", "--yes", db_url=db_url)
+    assert result.exit_code == 0 and "2 bản nháp" in result.output, result.output
+    async with sessions() as session:
+        assert [e.name for e in (await session.exec(select(Evidence))).all()] == ["chung.pdf"]  # Bình's
+    assert [p.read_bytes() for p in files.rglob("*") if p.is_file()] == [b"%PDF the same for both"]

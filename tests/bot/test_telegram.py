@@ -84,8 +84,10 @@ async def test_register_and_report_by_buttons_in_polling_mode(fake, polling_bot,
     confirm = fake.to_chat(200)[-1]
     assert "Gửi báo cáo này?" in confirm.text
     fake.press(200, dict(confirm.buttons)["✅ Gửi báo cáo"], message_id=confirm.message_id)
-    done = (await fake.wait_sent(len(fake.to_chat(200)) + 1, chat_id=200))[-1]
+    count = len(fake.to_chat(200))
+    done, evidence = (await fake.wait_sent(count + 2, chat_id=200))[count:]
     assert "✅ Đã ghi nhận báo cáo IV.2.a · năm 2025 của SCT (bản 1): Hoàn thành." in done.text
+    assert "Tệp minh chứng" in evidence.text and [label for label, _data in evidence.buttons] == ["Bỏ qua"]
     async with sessions() as session:
         (report,) = (await session.exec(select(Report))).all()
         assert (report.status, report.channel, report.via) == ("done", "telegram", "guided")
@@ -97,9 +99,9 @@ async def test_one_line_report_and_non_text_messages(fake, polling_bot, sessions
     fake.message(201, "/bc IV.2.a 80% dn=5 Đã hỗ trợ 5 doanh nghiệp áp dụng 5S")
     reply = (await fake.wait_sent(2, chat_id=201))[-1]
     assert "Đã ghi nhận báo cáo IV.2.a · năm 2025 của SYT (bản 1): Đang thực hiện 80%." in reply.text
-    fake.photo(201)
-    reply = (await fake.wait_sent(3, chat_id=201))[-1]
-    assert "chỉ nhận tin nhắn văn bản" in reply.text
+    fake.photo(202)  # from someone not registered: a photo is evidence, and only focal points send evidence
+    reply = (await fake.wait_sent(1, chat_id=202))[-1]
+    assert "chưa đăng ký" in reply.text
 
 
 async def test_rate_limits_and_server_errors_are_survived(fake, polling_bot, sessions):
@@ -171,3 +173,45 @@ async def test_sign_in_links_go_out_without_a_link_preview(fake, polling_bot, se
     link = (await fake.wait_sent(2, chat_id=220))[-1]
     assert "http://127.0.0.1:8080/web/login/" in link.text
     assert link.params["link_preview_options"] == {"is_disabled": True}
+
+
+@pytest.fixture
+async def bot_in_tmp(fake, make_services, plan, tmp_path, monkeypatch):
+    """A polling bot working in a temporary directory (with PostgreSQL, the files folder is `files/` there)."""
+    monkeypatch.chdir(tmp_path)
+    running = await start_bot(make_services(fake), clock=Clock(NOW))
+    yield running
+    await running.stop()
+
+
+async def test_documents_and_photos_are_evidence_and_tep_sends_them_back(fake, bot_in_tmp, sessions, db_url):
+    """Over real HTTP: a document and a photo go through getFile and the download route and onto the report;
+    one over 20 MB is refused from the size in the message (never fetched); /tep sends the files as documents."""
+    pdf = b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"%%EOF"
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) + b"\xff\xd9"
+    fake.message(203, f"/start {await invite_code(sessions, 'SCT')}")
+    await fake.wait_sent(1, chat_id=203)
+    fake.message(203, "/bc IV.2.a 80%")
+    await fake.wait_sent(2, chat_id=203)
+    fake.document(203, pdf, file_name="Biên bản.pdf", mime_type="application/pdf")
+    assert "📎 Đã đính kèm “Biên bản.pdf” vào báo cáo IV.2.a" in (await fake.wait_sent(3, chat_id=203))[-1].text
+    fake.document(203, b"%PDF", file_name="to.pdf", mime_type="application/pdf", size=21 * 1024 * 1024)
+    assert "vượt giới hạn 20 MB" in (await fake.wait_sent(4, chat_id=203))[-1].text
+    fake.document(203, b"\x89PNG\r\n\x1a\n" + bytes(range(256)), file_name="so-do.png", mime_type="image/png")
+    assert "📎 Đã đính kèm “so-do.png”" in (await fake.wait_sent(5, chat_id=203))[-1].text
+    fake.photo(203, jpeg, width=1600, height=1200)
+    assert "📎 Đã đính kèm “anh-" in (await fake.wait_sent(6, chat_id=203))[-1].text
+    assert [m for m, _ in fake.calls if m in ("getFile", "download")] == ["getFile", "download"] * 3
+    files = load_settings(database_url=db_url).evidence_dir()
+    assert len([p for p in files.rglob("*") if p.is_file()]) == 3
+
+    fake.message(303, f"/start {await invite_code(sessions, None, 'coordinator')}")
+    await fake.wait_sent(1, chat_id=303)
+    fake.message(303, "/tep SCT IV.2.a")
+    sent = await fake.wait_sent(5, chat_id=303)
+    assert "📎 Tệp minh chứng của báo cáo IV.2.a · năm 2025 (SCT, bản 1): 3 tệp." in sent[1].text
+    assert [s.method for s in sent[2:]] == ["sendDocument"] * 3  # a picture too: sent as a file, not recompressed
+    documents = [s.params["document"] for s in sent[2:]]
+    assert (documents[0]["filename"], documents[0]["content"]) == ("Biên bản.pdf", pdf)
+    assert documents[1]["filename"] == "so-do.png"
+    assert documents[2]["content"] == jpeg and documents[2]["filename"].startswith("anh-")

@@ -53,8 +53,11 @@ async def test_register_and_guided_report_with_numbered_options(fake, zalo_bot, 
                              ("không có", "1. ✅ Gửi báo cáo"), ("1", "✅ Đã ghi nhận báo cáo IV.2.a")]:
         count = len(fake.to_chat("u100"))
         fake.text("u100", answer)
-        reply = (await fake.wait_sent(count + 1, "u100"))[-1]
-        assert expected in reply.text, (answer, reply.text)
+        replies = (await fake.wait_sent(count + 1, "u100"))[count:]
+        if answer == "1":  # the report is filed; its last step, evidence files, follows
+            replies = (await fake.wait_sent(count + 2, "u100"))[count:]
+            assert "Tệp minh chứng (ảnh, PDF…) — gửi tệp hoặc Bỏ qua" in replies[-1].text
+        assert expected in replies[0].text, (answer, replies[0].text)
     async with sessions() as session:
         (report,) = (await session.exec(select(Report))).all()
     assert (report.channel, report.status, report.percent) == ("zalo", "in_progress", 75)
@@ -73,7 +76,7 @@ async def test_one_line_report_and_status_query(fake, zalo_bot, invite):
 @pytest.mark.faults
 async def test_images_bots_and_redeliveries(fake, zalo_bot, invite, sessions):
     await zalo_bot()
-    fake.text("u102", "", event="message.image.received")
+    fake.text("u102", "", event="message.sticker.received")
     assert "chỉ nhận tin nhắn văn bản" in (await fake.wait_sent(1, "u102"))[0].text
     fake.text("u103", "xin chào", is_bot=True)  # another bot, or our own echo: dropped
     code = await invite("SCT")
@@ -169,3 +172,26 @@ async def test_client_splits_long_text_and_keeps_the_token_out_of_errors(fake):
     good = ZaloClient(fake.token, fake.base_url)
     assert await good.get_update(hold_seconds=0) is None  # 408: nothing yet, not an error
     await good.close()
+
+
+async def test_an_image_is_downloaded_from_its_link_and_attached(fake, zalo_bot, invite, db_url, tmp_path,
+                                                                 monkeypatch):
+    """Zalo delivers an image as a link: the bot downloads it, stores it and attaches it to the report; /tep on
+    Zalo lists the names (Zalo takes no files from a bot)."""
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 3 + b"\xff\xd9"
+    monkeypatch.chdir(tmp_path)  # with PostgreSQL the files folder is `files/` in the working directory
+    await zalo_bot()
+    fake.text("u106", f"/start {await invite('SCT')}")
+    await fake.wait_sent(1, "u106")
+    fake.text("u106", "/bc IV.2.a 80%")
+    await fake.wait_sent(2, "u106")
+    fake.image("u106", jpeg, caption="Ảnh hội thảo")
+    assert "📎 Đã đính kèm “anh-" in (await fake.wait_sent(3, "u106"))[-1].text
+    assert [c for c, _params in fake.calls if c == "download"] == ["download"]
+    files = load_settings(database_url=db_url).evidence_dir()
+    assert [p.read_bytes() for p in files.rglob("*") if p.is_file()] == [jpeg]
+    fake.text("u306", f"/start {await invite(None, 'coordinator')}")
+    await fake.wait_sent(1, "u306")
+    fake.text("u306", "/tep SCT IV.2.a")
+    listing = (await fake.wait_sent(2, "u306"))[-1].text
+    assert "1 tệp" in listing and "1. anh-" in listing and "Zalo không nhận tệp" in listing

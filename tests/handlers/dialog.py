@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from handlers.dispatcher import Dispatcher
-from models.chat import Incoming, Reply
+from models.chat import FileTooBig, FileUnavailable, Incoming, IncomingFile, Reply
 
 
 class Clock:
@@ -17,6 +17,23 @@ class Clock:
         return self.now
 
 
+class MemoryFiles:
+    """A channel's file source, in memory: the bytes of what people sent, by file id (the FileSource port)."""
+
+    def __init__(self) -> None:
+        self.content: dict[str, bytes] = {}
+        self.fetched: list[str] = []
+
+    async def fetch(self, file: IncomingFile, limit: int) -> bytes:
+        self.fetched.append(file.file_id)
+        data = self.content.get(file.file_id)
+        if data is None:
+            raise FileUnavailable(file.file_id)
+        if len(data) > limit:
+            raise FileTooBig(file.file_id)
+        return data
+
+
 class Person:
     def __init__(self, bot: Dispatcher, clock: Clock, *, user_id: str = "100", name: str = "Nguyễn Văn An",
                  channel: str = "telegram", chat_type: str = "private", chat_id: str | None = None) -> None:
@@ -25,11 +42,12 @@ class Person:
         self.chat_id = chat_id or user_id
         self.last: list[Reply] = []
         self.menu: tuple[tuple[str, str], ...] | None = None
+        self.files = MemoryFiles()
 
     async def _send(self, **kwargs) -> list[Reply]:
         incoming = Incoming(channel=self.channel, chat_id=self.chat_id, user_id=self.user_id,
                             display_name=self.name, chat_type=self.chat_type, at=self.clock(), **kwargs)
-        outcome = await self.bot.handle(incoming)
+        outcome = await self.bot.handle(incoming, files=self.files)
         self.last = outcome.replies
         if outcome.menu is not None:
             self.menu = outcome.menu
@@ -37,6 +55,15 @@ class Person:
 
     async def say(self, text: str, *, reply_to: str | None = None) -> str:
         await self._send(text=text, reply_to_message_id=reply_to)
+        return self.text
+
+    async def send_file(self, name: str, content: bytes, *, mime: str = "", size: int | None = None) -> str:
+        """Send a file as a chat app does: its description (`size`: what the platform says, default the real
+        size) in the message, its bytes fetched through the channel when the bot asks."""
+        file_id = f"f{len(self.files.content) + 1}"
+        self.files.content[file_id] = content
+        await self._send(attachment=IncomingFile(file_id=file_id, name=name, mime=mime,
+                                                 size=len(content) if size is None else size))
         return self.text
 
     async def press(self, label: str) -> str:
