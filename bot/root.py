@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.errors import UserError
 from bot.webhook import WebhookServer
 from handlers import accounts, coordination, plan_choice, registration, reporting, status, succession, yearly
+from handlers import baselines as baseline_handlers
 from handlers import help as help_handlers
 from handlers import web as web_handlers
 from handlers.core import HandlerConfig, Router
@@ -84,7 +85,7 @@ def local_today(settings: Settings) -> date:
 # Order matters for plain text: an invite code is tried before a quick report.
 ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.router, web_handlers.router,
                                coordination.router, yearly.router, plan_choice.router, accounts.router,
-                               succession.router, help_handlers.router)
+                               succession.router, baseline_handlers.router, help_handlers.router)
 
 
 def handler_config(settings: Settings) -> HandlerConfig:

@@ -64,6 +64,12 @@ class Obligation:
     due: date
     before: tuple[int, ...]  # reminder steps (working days, <= 0)
     after: tuple[int, ...]  # escalation steps (> 0)
+    # report, or event: a meeting held on a date (the "due" day is the meeting's; it has no data window)
+    schedule_kind: str = "report"
+
+    @property
+    def is_event(self) -> bool:
+        return self.schedule_kind == "event"
 
     def steps(self, calendar: WorkCalendar) -> tuple[Step, ...]:
         """The days this obligation is reminded on (computed on demand: it costs calendar lookups)."""
@@ -93,7 +99,7 @@ _COLUMNS = (
     Plan.id, Plan.code, Plan.short, Plan.reminders_before, Plan.escalate_after,
     Assignment.id, Task.id, Task.code, Task.title, Task.short_title, Unit.id, Unit.code, Unit.name, Schedule.id,
     Schedule.code, Schedule.name, Schedule.every, Period.id, Period.key, Period.window_start, Period.window_end,
-    Period.due, Schedule.reminders_before, Schedule.escalate_after,
+    Period.due, Schedule.reminders_before, Schedule.escalate_after, Schedule.kind,
 )
 
 
@@ -154,7 +160,7 @@ async def _rows(session: AsyncSession, plan_ids: Sequence[int], *, due_from: dat
 def _obligation(row: Sequence) -> Obligation:
     (plan_id, plan_code, plan_short, plan_before, plan_after, assignment_id, task_id, task_code, task_title,
      task_short_title, unit_id, unit_code, unit_name, schedule_id, schedule_code, schedule_name, every, period_id,
-     period_key, window_start, window_end, due, before, after) = row[:len(_COLUMNS)]
+     period_key, window_start, window_end, due, before, after, kind) = row[:len(_COLUMNS)]
     before = before if before is not None else plan_before
     after = after if after is not None else plan_after
     return Obligation(plan_id=plan_id, plan_code=plan_code, plan_short=plan_short or plan_code,
@@ -163,7 +169,7 @@ def _obligation(row: Sequence) -> Obligation:
                       unit_name=unit_name, schedule_id=schedule_id, schedule_code=schedule_code,
                       schedule_name=schedule_name, every=every, period_id=period_id, period_key=period_key,
                       window_start=window_start, window_end=window_end, due=due, before=tuple(sorted(before)),
-                      after=tuple(sorted(after)))
+                      after=tuple(sorted(after)), schedule_kind=kind)
 
 
 async def obligations(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date,

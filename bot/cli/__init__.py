@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cli import database, member, plans, reorg, reports, run, schedule, units, version, web  # noqa: F401  (each registers its commands)
+from bot.cli import baseline, database, member, plans, reorg, reports, run, schedule, units, version, web  # noqa: F401  (each registers its commands)
 from bot.cli.common import app
 
 

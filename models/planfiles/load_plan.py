@@ -344,6 +344,8 @@ class _Loader:
                 # reloading a plan moves the deadlines of periods stored before that rule.
                 for p in rules.periods(spec_schedule.rule(), header.start, header.end, calendar, header.issued,
                                        self.spec.calendar.deadline_on_day_off)
+                # skip_years: the years another report asks the same content (sơ kết 2025, tổng kết 2030).
+                if p.window_end.year not in spec_schedule.skip_years
             }
             await self._sync("period", Period, existing, desired, label=lambda k, c=code: f"{c} {k}")
         for code, schedule in schedules.items():

@@ -1,0 +1,33 @@
+"""target baselines: earlier years' figures of a target, entered by hand with their source
+
+Revision ID: 0010
+Revises: 0005
+Create Date: 2026-12-01
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0010'
+down_revision = '0005'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('targetbaseline',
+    sa.Column('target_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Numeric(precision=18, scale=4), nullable=False),
+    sa.Column('source_note', sa.String(), nullable=False),
+    sa.Column('entered_by', sa.String(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('entered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['member.id'], name=op.f('fk_targetbaseline_member_id_member')),
+    sa.ForeignKeyConstraint(['target_id'], ['target.id'], name=op.f('fk_targetbaseline_target_id_target')),
+    sa.PrimaryKeyConstraint('target_id', 'year', name=op.f('pk_targetbaseline'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('targetbaseline')
