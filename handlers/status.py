@@ -237,7 +237,7 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
         for item in current[:LIST_LIMIT]:
             o = item.obligation
             lines.append(due_line(o))
-            lines.append(f"  {short(o.task_title, 90)}")
+            lines.append(f"  {short(o.task_short_title or o.task_title, 90)}")  # messages: the short title
             lines.append(f"  {report_summary(item, ctx.config.tz)}")
     recent = [i for i in state.recent if i.reported and i.obligation.unit_id in former]
     if recent:
