@@ -103,10 +103,16 @@ async def enter(session: AsyncSession, plan: Plan, *, target_code: str, year: in
             value, note, entered_by, member_id, now)
     session.add(row)
     await record(session, entered_by, "target.baseline", "target", f"{target.code} {year}",
-                 {"value": str(value), "source": note, "replaced": str(replaced) if replaced is not None else None},
+                 {"value": _plain(value), "source": note,
+                  "replaced": _plain(replaced) if replaced is not None else None},
                  member_id=member_id)
     await session.flush()
     return Entered(target=target, baseline=row, replaced=replaced)
+
+
+def _plain(value: Decimal) -> str:
+    """"6", "8.3", "600": as typed, without the database's trailing zeros or an exponent."""
+    return format(value.normalize(), "f")
 
 
 async def baselines_of(session: AsyncSession, plan: Plan) -> list[tuple[Target, TargetBaseline]]:

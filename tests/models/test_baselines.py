@@ -5,7 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from sqlmodel import select
+
 from models.baselines import BaselineError, baselines_of, enter, years_open
+from models.store.tables import AuditLog
 from models.year_targets import milestones_on, target_figures
 
 NOW = datetime(2025, 11, 20, 2, 0, tzinfo=UTC)
@@ -27,6 +30,18 @@ async def test_rates_entered_by_hand_make_the_average_with_the_reports(session, 
     assert mid.years_with_data == 4 and round(mid.value, 2) == Decimal("6.49")  # ((1.05·1.07·1.06·1.08)^¼ − 1)
     assert figures["DN_HO_TRO"].by_hand == {}
     assert [(t.code, b.year) for t, b in await baselines_of(session, plan)] == [("NSLD", y) for y in range(2021, 2025)]
+
+
+async def test_entering_a_year_again_replaces_it_and_the_audit_log_keeps_both(session, plan):
+    await put(session, plan, "DN_HO_TRO", 2022, "6", "Báo cáo 30/BC-SKHCN")
+    entered = await put(session, plan, "DN_HO_TRO", 2022, "7", "Báo cáo 30/BC-SKHCN (đính chính)")
+    assert entered.replaced == Decimal(6) and Decimal(entered.baseline.value) == Decimal(7)
+    (dn,) = [t for t in await target_figures(session, plan, 2025) if t.code == "DN_HO_TRO"]
+    assert dn.of(2022) == Decimal(7) and dn.counted[2022] == 0  # the province's figure, not a report
+    log = (await session.exec(select(AuditLog).where(AuditLog.action == "target.baseline")
+                              .order_by(AuditLog.id))).all()
+    assert [(e.entity_id, e.detail["value"], e.detail["replaced"]) for e in log] == [
+        ("DN_HO_TRO 2022", "6", None), ("DN_HO_TRO 2022", "7", "6")]
 
 
 @pytest.mark.parametrize(("code", "year", "value", "source", "expected"), [
