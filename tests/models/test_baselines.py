@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-
 from sqlmodel import select
 
 from models.baselines import BaselineError, baselines_of, enter, years_open
