@@ -69,6 +69,8 @@ def describe_schedule(s: Schedule) -> str:
         text = f"{_(EVERY[Every(s.every)])}, {window}, {due}"
     if s.source == "default":
         text += " " + _("[ngày mặc định]")
+    if s.inferred:
+        text += " " + _("[lịch suy luận: văn bản không nêu]")
     if s.skip_years:  # another report asks the same content those years (sơ kết, tổng kết)
         text += " · " + _("không hỏi năm {years}").format(years=", ".join(str(y) for y in s.skip_years))
     return text

@@ -301,7 +301,7 @@ class _Loader:
                 "once": s.once, "window_from": s.window_from, "kind": s.kind, "skip_years": sorted(s.skip_years),
                 "reminders_before": list(reminders.before) if reminders else None,
                 "escalate_after": list(reminders.escalate_after) if reminders else None,
-                "source": s.source, "basis": s.basis, "active": True,
+                "source": s.source, "basis": s.basis, "inferred": s.inferred, "active": True,
             }
         return await self._sync("schedule", Schedule, existing, desired)  # type: ignore[return-value]
 

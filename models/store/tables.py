@@ -163,6 +163,7 @@ class Schedule(SQLModel, table=True):
     escalate_after: list[int] | None = Field(default=None, sa_type=JSON)
     source: str = "default"
     basis: str = ""
+    inferred: bool = False  # the schedule itself (how often, on which occasion) is not the decision's
     active: bool = True
 
 

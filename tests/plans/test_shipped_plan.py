@@ -229,6 +229,17 @@ def test_the_yearly_report_does_not_ask_2025_and_2030_twice(spec, tasks, calenda
     assert spec.schedules["hang-nam-2030"].once < spec.schedules["tong-hop-tong-ket-2030"].once
 
 
+def test_schedules_the_decision_does_not_state_are_marked_inferred(spec):
+    inferred = {code for code, s in spec.schedules.items() if s.inferred}
+    # "Định kỳ" without a frequency; the consolidated yearly report; 2030's early report; the districts' years.
+    assert inferred == {"hang-nam", "hang-nam-2030", "tong-hop-hang-nam", "so-ket-2025-dia-phuong",
+                        "tong-ket-2030-dia-phuong"}
+    for code in inferred:
+        assert spec.schedules[code].basis, code
+    # Every date is a default, whether the schedule is the decision's or not.
+    assert {s.source for s in spec.schedules.values()} == {"default"}
+
+
 def test_targets_and_calendar(spec):
     targets = {t.code: t for t in spec.targets}
     assert targets["NSLD"].aggregate == "average_growth" and targets["DN_HO_TRO"].aggregate == "sum"

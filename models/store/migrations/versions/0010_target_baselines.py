@@ -1,4 +1,5 @@
-"""target baselines: earlier years' figures of a target, entered by hand with their source
+"""target baselines: earlier years' figures of a target, entered by hand with their source; a schedule
+marked inferred (how often, on which occasion: not the decision's)
 
 Revision ID: 0010
 Revises: 0005
@@ -27,7 +28,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['target_id'], ['target.id'], name=op.f('fk_targetbaseline_target_id_target')),
     sa.PrimaryKeyConstraint('target_id', 'year', name=op.f('pk_targetbaseline'))
     )
+    with op.batch_alter_table('schedule', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('inferred', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('schedule', schema=None) as batch_op:
+        batch_op.drop_column('inferred')
     op.drop_table('targetbaseline')
