@@ -4,7 +4,11 @@ by hand."""
 
 from __future__ import annotations
 
-from jobs import digest
+import io
+
+from openpyxl import load_workbook
+
+from jobs import digest, workbook
 from tests.jobs.conftest import VN, at
 
 
@@ -25,9 +29,15 @@ async def test_a_coordinator_enters_earlier_years_and_the_digest_counts_them(ses
 
     await focal.say("/bc IV.2.a xong dn=4 Hỗ trợ 4 doanh nghiệp")  # a 2025 report, on top of the two years
     async with sessions() as session:
-        text = digest.text(await digest.build(session, plan, at("2025-12-15 07:30"), VN))
+        data = await digest.build(session, plan, at("2025-12-15 07:30"), VN, contributions=True)
     assert "mốc 2025 ≥ 30 lượt: đến nay 19 lượt (63%); mốc 2030 ≥ 40 lượt: đến nay 19 lượt (48%) " \
-           "(gồm số liệu nhập tay năm 2021, 2022)" in text
+           "(gồm số liệu nhập tay năm 2021, 2022)" in digest.text(data)
+    # The digest's workbook lists them first, marked, beside the reports.
+    book = load_workbook(io.BytesIO(workbook.render(data)))
+    sheet = next(book[name] for name in book.sheetnames if name.startswith("Lượt doanh nghiệp"))
+    rows = [r[:5] for r in sheet.iter_rows(values_only=True)]
+    assert ("Nhập tay: Báo cáo 45/BC-SKHCN ngày 20/12/2021", None, "năm 2021", 2021, 8) in rows
+    assert ("Sở Công Thương", "IV.2.a", "năm 2025", 2025, 4) in rows
 
 
 async def test_what_cannot_be_entered_is_said_with_the_way_to_write_it(coordinator, focal):
