@@ -34,6 +34,7 @@ from handlers import (  # issue 14: the review of reports
     succession,
     yearly,
 )
+from handlers import baselines as baseline_handlers
 from handlers import evidence as evidence_handlers
 from handlers import exceptions as exception_handlers
 from handlers import help as help_handlers
@@ -101,7 +102,7 @@ ROUTERS: tuple[Router, ...] = (registration.router, reporting.router, status.rou
                                coordination.router, yearly.router, plan_choice.router, accounts.router,
                                member_handlers.router, notice_handlers.router,
                                succession.router, review.router, revision.router, exception_handlers.router,
-                               help_handlers.router, evidence_handlers.router)
+                               baseline_handlers.router, help_handlers.router, evidence_handlers.router)
 
 
 def handler_config(settings: Settings) -> HandlerConfig:

@@ -132,7 +132,7 @@ async def greeting(ctx: Context, *, welcome_back: bool = False, role: str | None
                     continue
                 seen.add((o.unit_code, o.task_code))
                 prefix = f"{o.unit_code} · " if len(ctx.identity.focal_units) > 1 else ""
-                lines.append(f"• {prefix}{o.task_code} — {short(o.task_title)}")
+                lines.append(f"• {prefix}{o.task_code} — {short(o.task_short_title or o.task_title)}")
             nearest = min(items, key=lambda i: i.obligation.due).obligation
             calendar = ctx.calendar
             lines.append("")

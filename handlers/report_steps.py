@@ -180,7 +180,7 @@ async def _ask_item(ctx: Context, draft: Draft) -> list[Reply]:
         # Items from several plans say which plan each is: task codes repeat across plans.
         plan = f"{o.plan_short} · " if len(plans) > 1 else ""
         lines.append(f"{n}. {plan}{o.task_code} · {period_of(o)} — {deadline_phrase(o, ctx.today, ctx.calendar)}"
-                     f"{mark}\n   {short(o.task_title, 90)}")
+                     f"{mark}\n   {short(o.task_short_title or o.task_title, 90)}")
         label = f"{short(o.plan_short, 22)} · " if plan else ""
         options.append(ctx.option(f"{n}. {label}{o.task_code} · {short(period_of(o), 24)}{mark}",
                                   f"i:{n - 1}"))

@@ -266,7 +266,7 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
         for item in current[:LIST_LIMIT]:
             o = item.obligation
             lines.append(due_line(o))
-            lines.append(f"  {short(o.task_title, 90)}")
+            lines.append(f"  {short(o.task_short_title or o.task_title, 90)}")  # messages: the short title
             lines.append(f"  {report_summary(item, ctx.config.tz)}{extras.files_note(item)}")
             lines += [f"  {line}" for line in extras.lines(item)]
     recent = [i for i in state.recent if i.reported and i.obligation.unit_id in former and own(i)]
@@ -278,7 +278,17 @@ async def _unit_status(ctx: Context, unit_id: int, plans: Sequence[Plan]) -> Rep
             lines.append(f"• {o.task_code} · {period_of(o)}{was(o)}: {report_summary(item, ctx.config.tz)}")
     if not overdue and not current:
         lines.append(_("Đơn vị không có kỳ báo cáo nào đang mở."))
+    followed = _followed_only(ctx, unit_id)
+    if followed:
+        lines.append(_("Nhiệm vụ được theo dõi, không hỏi báo cáo: {tasks}").format(tasks=", ".join(followed)))
     return Reply("\n".join(lines))
+
+
+def _followed_only(ctx: Context, unit_id: int) -> list[str]:
+    """The unit's tasks that are followed but never asked (`report_by: none`): shown, not chased."""
+    return sorted({t.code for t in ctx.catalog.tasks.values() if t.report_by == "none" and t.plan_id in
+                   {p.id for p in ctx.plans} and any(a.unit_id == unit_id and a.in_force(ctx.today)
+                                                     for a in t.assignments)})
 
 
 async def _task_status(ctx: Context, task_id: int, *, limit_to: tuple[int, ...] | None) -> Reply:
@@ -309,6 +319,8 @@ async def _task_status(ctx: Context, task_id: int, *, limit_to: tuple[int, ...] 
         summary = report_summary(item, ctx.config.tz) + extras.files_note(item)
         lines.append(f"• {o.unit_code} · {period_of(o)}: {summary}")
         lines += [f"  {line}" for line in extras.lines(item)]
-    if not current and not overdue:
+    if task.report_by == "none":  # followed, its units shown; nobody is asked or chased for it
+        lines.append(_("Nhiệm vụ được theo dõi, không hỏi báo cáo: văn bản không yêu cầu các đơn vị này báo cáo."))
+    elif not current and not overdue:
         lines.append(_("Không có kỳ báo cáo nào đang mở cho nhiệm vụ này."))
     return Reply("\n".join(lines))

@@ -181,6 +181,8 @@ def milestone_text(t: TargetFigures, m: MilestoneState) -> str:
 
 def target_line(d: Digest, t: TargetFigures) -> str:
     milestones = "; ".join(milestone_text(t, m) for m in d.milestones(t)) or _("chưa có mốc")
+    if t.by_hand:  # earlier years' figures a coordinator entered: said, so nobody takes them for reports
+        milestones += " " + _("(gồm số liệu nhập tay năm {years})").format(years=", ".join(map(str, t.by_hand)))
     return f"• {short(t.name, 80)}: {milestones}"
 
 

@@ -134,6 +134,10 @@ def _target_sheets(book: Workbook, data: Year) -> None:
                                 entry.report.submitted_on, entry.report.version])
                     tab.cell(row=row, column=4).number_format = DATE
                     tab.cell(row=row, column=6).number_format = DATE
+        for year, source in t.by_hand.items():  # earlier years a coordinator entered, marked as such
+            if year in (data.year, data.year - 1):
+                append(tab, [_("Nhập tay: {source}").format(source=source), None, _("năm {year}").format(year=year),
+                             None, _number(t.of(year))])
         append(tab, [])
         append(tab, [t.name])
         for label, value in ((_("Năm {year}").format(year=data.year), t.of(data.year)),
@@ -153,6 +157,24 @@ class Beside:
     support: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
+INFERRED = {"lead": N_("chủ trì"), "support": N_("phối hợp"), "schedules": N_("lịch báo cáo"),
+            "reporting": N_("nghĩa vụ báo cáo")}
+
+
+def _tasks_sheet(sheet: Worksheet, data: Year) -> None:
+    """Each task as the decision writes it, and what the plan file adds that the decision does not say."""
+    header(sheet, [_("Mã nhiệm vụ"), _("Nhiệm vụ (nguyên văn)"), _("Tên ngắn"), _("Nguồn trong văn bản"),
+                   _("Suy luận (văn bản không ghi)"), _("Lý do"), _("Báo cáo")], [11, 60, 40, 40, 24, 80, 18])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, task in enumerate(data.tasks, start=2):
+        append(sheet, [task.code, task.title, task.short_title or None, task.source or None,
+                       ", ".join(_(INFERRED.get(p, p)) for p in task.inferred) or _("không"),  # type: ignore[call-overload]
+                       task.basis or None,
+                       _("theo dõi, không hỏi") if task.report_by == "none" else _("đơn vị được hỏi")])
+        for column in (2, 4, 6):
+            sheet.cell(row=row, column=column).alignment = wrap
+
+
 def render(data: Year, extra: Beside | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -160,6 +182,7 @@ def render(data: Year, extra: Beside | None = None) -> bytes:
     _entries_sheet(sheet, data, extra or Beside())
     _comparison_sheet(book.create_sheet(title=title(_("So sánh"))), data)
     _target_sheets(book, data)
+    _tasks_sheet(book.create_sheet(title=title(_("Nhiệm vụ"))), data)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

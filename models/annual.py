@@ -129,6 +129,11 @@ class TaskFacts:
     title: str
     short_title: str
     section: str
+    # What the decision says (source), what it does not (inferred parts, the reasoning), who is asked.
+    source: str = ""
+    inferred: tuple[str, ...] = ()
+    basis: str = ""
+    report_by: str = "lead"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,7 +237,8 @@ async def year_data(session: AsyncSession, plan: Plan, year: int, as_of: date) -
     return Year(
         plan=facts, year=year, as_of=as_of,
         entries=tuple(await entries(session, plan, year, as_of)),
-        tasks=tuple(TaskFacts(id=t.id, code=t.code, title=t.title, short_title=t.short_title, section=t.section)
+        tasks=tuple(TaskFacts(id=t.id, code=t.code, title=t.title, short_title=t.short_title, section=t.section,
+                              source=t.source, inferred=tuple(t.inferred), basis=t.basis, report_by=t.report_by)
                     for t in tasks),
         indicators=tuple(IndicatorFacts(code=i.code, name=i.name, measure=i.measure, target=target,
                                         summable=aggregate == "sum" if target else i.type != "percent")

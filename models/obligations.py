@@ -92,6 +92,12 @@ class Obligation:
                 return _("đơn vị đã hợp nhất từ {day}").format(day=day)
             return _("đơn vị đã giải thể từ {day}").format(day=day)
         return ""
+    # report, or event: a meeting held on a date (the "due" day is the meeting's; it has no data window)
+    schedule_kind: str = "report"
+
+    @property
+    def is_event(self) -> bool:
+        return self.schedule_kind == "event"
 
     def steps(self, calendar: WorkCalendar) -> tuple[Step, ...]:
         """The days this obligation is reminded on (computed on demand: it costs calendar lookups)."""
@@ -153,7 +159,7 @@ _COLUMNS = (
     _DUE, Schedule.reminders_before, Schedule.escalate_after,
     Period.due, _EXTENSION.reason, _EXEMPTED, case((_ENDED, Unit.valid_to), else_=None), _END_KIND,
     case((_MOVED, _SUCCESSOR.id), else_=None), _SUCCESSOR.code, _SUCCESSOR.name, Unit.former_names,
-    _SUCCESSOR.former_names,
+    _SUCCESSOR.former_names, Schedule.kind,
 )
 
 
@@ -232,7 +238,7 @@ def _obligation(row: Sequence, as_of: date) -> Obligation:
     (plan_id, plan_code, plan_short, plan_before, plan_after, assignment_id, task_id, task_code, task_title,
      task_short_title, unit_id, unit_code, latest_name, schedule_id, schedule_code, schedule_name, every, period_id,
      period_key, window_start, window_end, due, before, after, original_due, extension_reason, exemption_reason,
-     unit_ended, unit_end_kind, debtor_id, debtor_code, debtor_name, former_names, debtor_former_names
+     unit_ended, unit_end_kind, debtor_id, debtor_code, debtor_name, former_names, debtor_former_names, kind
      ) = row[:len(_COLUMNS)]
     if debtor_id is not None:  # the debt passed to the successor (`debts: successor`)
         unit_id, unit_code, latest_name, former_names = debtor_id, debtor_code, debtor_name, debtor_former_names
@@ -248,7 +254,8 @@ def _obligation(row: Sequence, as_of: date) -> Obligation:
                       schedule_name=schedule_name, every=every, period_id=period_id, period_key=period_key,
                       window_start=window_start, window_end=window_end, due=due, before=tuple(sorted(before)),
                       after=tuple(sorted(after)), original_due=original_due, extension_reason=extension_reason or "",
-                      exemption_reason=exemption_reason or "", unit_ended=unit_ended, unit_end_kind=unit_end_kind or "")
+                      exemption_reason=exemption_reason or "", unit_ended=unit_ended, unit_end_kind=unit_end_kind or "",
+                      schedule_kind=kind)
 
 
 async def obligations(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date,

@@ -2,7 +2,9 @@
 
 A figure counts toward the year its report's data window ends in (a report for 15/12/2025–14/12/2026 is a
 2026 figure, whenever it is sent), the same rule as the year's obligations (models/annual.py). Only the
-latest version of each report counts, and not a returned one (models/review.py).
+latest version of each report counts, and not a returned one (models/review.py). A year whose figure a
+coordinator entered by hand (models/baselines.py: the years before the bot followed the plan) takes that
+figure instead, and is marked so (`TargetFigures.by_hand`).
 
 What "the figure of a year" and "so far" mean follows the target's `aggregate`:
 - sum: the year's reports added up; so far: every year from the plan's start up to this one;
@@ -27,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from locales import _
 from models.registry import named_on
 from models.review import counts, review_of
 from models.store.tables import (
@@ -38,6 +41,7 @@ from models.store.tables import (
     ReportValue,
     Schedule,
     Target,
+    TargetBaseline,
     TargetMilestone,
     Task,
     Unit,
@@ -66,6 +70,8 @@ class TargetFigures:
     milestones: tuple[tuple[int, Decimal, str], ...]  # (year, value, op), by year
     by_year: dict[int, Decimal] = field(default_factory=dict)  # the figure of each year that has one
     counted: dict[int, int] = field(default_factory=dict)  # how many reports make each year's figure
+    # years whose figure a coordinator entered by hand (models/baselines.py), with the source note
+    by_hand: dict[int, str] = field(default_factory=dict)
 
     def of(self, year: int) -> Decimal | None:
         return self.by_year.get(year)
@@ -185,11 +191,22 @@ async def target_figures(session: AsyncSession, plan: Plan, last_year: int) -> l
         if counts(review_of(report)):
             found[target_id][end.year].append(Figure(value=Decimal(value), window_start=start, window_end=end,
                                                       submitted_key=(report.submitted_at, report.id)))
-    return [TargetFigures(code=t.code, name=t.name, measure=t.measure, aggregate=t.aggregate,
-                          milestones=tuple(milestones.get(t.id, [])),
-                          by_year={y: year_figure(t.aggregate, f) for y, f in sorted(found[t.id].items())},
-                          counted={y: len(f) for y, f in found[t.id].items()})
-            for t in targets]
+    # A year entered by hand is the province's figure for that year: it stands in place of that year's reports.
+    by_hand: dict[int, dict[int, TargetBaseline]] = defaultdict(dict)
+    for baseline in (await session.exec(select(TargetBaseline).where(
+            TargetBaseline.target_id.in_([t.id for t in targets]), TargetBaseline.year <= last_year))).all():
+        by_hand[baseline.target_id][baseline.year] = baseline
+    result = []
+    for t in targets:
+        by_year = {y: year_figure(t.aggregate, f) for y, f in found[t.id].items()}
+        counted = {y: len(f) for y, f in found[t.id].items()}
+        for year, baseline in by_hand[t.id].items():
+            by_year[year], counted[year] = Decimal(baseline.value), 0
+        result.append(TargetFigures(code=t.code, name=t.name, measure=t.measure, aggregate=t.aggregate,
+                                    milestones=tuple(milestones.get(t.id, [])), by_year=dict(sorted(by_year.items())),
+                                    counted=counted,
+                                    by_hand={y: b.source_note for y, b in sorted(by_hand[t.id].items())}))
+    return result
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -225,7 +242,17 @@ async def contributions(session: AsyncSession, plan: Plan, last_year: int) -> li
                Period.window_end <= date(last_year, 12, 31))
         .order_by(Period.window_end, Report.submitted_at, Report.id))).all()
     # The unit as it was called at the end of the period reported on (a rename applies from its date only).
-    return [Contribution(target=code, unit=named_on(unit, former, end), task=task, every=every, period=key,
-                         schedule=schedule or "", year=end.year, value=Decimal(value), submitted_at=report.submitted_at)
-            for code, value, report, end, key, every, schedule, unit, former, task in rows
-            if counts(review_of(report))]
+    found = [Contribution(target=code, unit=named_on(unit, former, end), task=task, every=every, period=key,
+                          schedule=schedule or "", year=end.year, value=Decimal(value),
+                          submitted_at=report.submitted_at)
+             for code, value, report, end, key, every, schedule, unit, former, task in rows
+             if counts(review_of(report))]
+    # Figures entered by hand come first (they are the earliest years), marked as such with their source.
+    entered = (await session.exec(
+        select(Target.code, TargetBaseline).join(TargetBaseline, TargetBaseline.target_id == Target.id)
+        .where(Target.plan_id == plan.id, Target.active, TargetBaseline.year <= last_year)
+        .order_by(TargetBaseline.year, Target.id))).all()
+    return [Contribution(target=code, unit=_("Nhập tay: {source}").format(source=b.source_note), task="",
+                         every="year", period=str(b.year), schedule=_("Số liệu nhập tay"), year=b.year,
+                         value=Decimal(b.value), submitted_at=b.entered_at)
+            for code, b in entered] + found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cli import (  # noqa: F401  (each registers its commands)
+    baseline,
     database,
     exceptions,
     member,

@@ -51,7 +51,9 @@ def offsets(values: Sequence[int]) -> str:
 
 
 def describe_schedule(s: Schedule) -> str:
-    if s.every == Every.once:
+    if s.kind == "event":
+        text = _("sự kiện, tổ chức {day}").format(day=format_day(s.once)) if s.once else _("sự kiện")
+    elif s.every == Every.once:
         text = _("một lần, hạn {day}").format(day=format_day(s.once)) if s.once else _("một lần")
     else:
         window = _("kỳ số liệu theo NĐ 09/2019 (ngày 15 → ngày 14)") if s.window == "nd09" \
@@ -68,6 +70,10 @@ def describe_schedule(s: Schedule) -> str:
         text = f"{_(EVERY[Every(s.every)])}, {window}, {due}"
     if s.source == "default":
         text += " " + _("[ngày mặc định]")
+    if s.inferred:
+        text += " " + _("[lịch suy luận: văn bản không nêu]")
+    if s.skip_years:  # another report asks the same content those years (sơ kết, tổng kết)
+        text += " · " + _("không hỏi năm {years}").format(years=", ".join(str(y) for y in s.skip_years))
     return text
 
 
@@ -107,6 +113,8 @@ def plan_overview(view: PlanView, tz: tzinfo) -> str:
     out += ["", _("Lịch báo cáo ({n})").format(n=len(schedules))]
     for schedule in schedules:
         out.append(f"  {schedule.code}  {schedule.name}: {describe_schedule(schedule)}")
+        if schedule.basis:  # why this date: the document's words, or the reasoning behind a default
+            out.append("      " + _("Căn cứ: {basis}").format(basis=short(schedule.basis, 160)))
     out += ["", _("Nhiệm vụ ({n}), đơn vị phụ trách ngày {day}").format(n=len(view.tasks), day=format_date(day))]
     for task_view in view.tasks:
         task = task_view.task
@@ -118,6 +126,8 @@ def plan_overview(view: PlanView, tz: tzinfo) -> str:
         if task_view.indicators:
             line += " · " + _("Chỉ số: {codes}").format(codes=", ".join(task_view.indicators))
         out.append("      " + line)
+        if task.report_by == "none":
+            out.append("      " + _("Theo dõi, không hỏi báo cáo, không nhắc (report_by: none)"))
         if task.inferred:
             out.append("      " + _("Suy luận (văn bản không ghi): {parts} — {basis}").format(
                 parts=", ".join(_(INFERRED.get(p, p)) for p in task.inferred),  # type: ignore[call-overload]
@@ -187,11 +197,16 @@ def schedule_listing(obligations: Sequence[Obligation], start: date, end: date, 
         first = items[0]
         label = period_label(first.every, key, first.schedule_name)
         title = first.schedule_name if first.every != Every.once else ""
-        out += ["", "■ " + _("Hạn {due} — {title}{label}").format(
-            due=format_day(due), title=f"{title}, " if title else "", label=label)
-                + (f" ({first.plan_short})" if several else "")]
-        out.append("  " + _("Kỳ số liệu: {start} – {end}").format(start=format_date(first.window_start),
-                                                                  end=format_date(first.window_end)))
+        if first.is_event:  # a meeting: held on a day, reported as held (date, minutes); no data window
+            out += ["", "■ " + _("Ngày tổ chức {due} — {label}").format(due=format_day(due), label=label)
+                    + (f" ({first.plan_short})" if several else "")]
+            out.append("  " + _("Sự kiện, không phải báo cáo số liệu: báo đã tổ chức chưa, ngày nào, kèm biên bản."))
+        else:
+            out += ["", "■ " + _("Hạn {due} — {title}{label}").format(
+                due=format_day(due), title=f"{title}, " if title else "", label=label)
+                    + (f" ({first.plan_short})" if several else "")]
+            out.append("  " + _("Kỳ số liệu: {start} – {end}").format(start=format_date(first.window_start),
+                                                                      end=format_date(first.window_end)))
         if not calendar.is_working_day(due):
             reason = calendar.holiday_name(due) or format_day(due).split(",")[0]
             out.append("  " + _("⚠ Hạn rơi vào ngày nghỉ ({reason}): nhắc hạn vào ngày làm việc liền trước.")

@@ -301,7 +301,7 @@ class _Loader:
                 "once": s.once, "window_from": s.window_from, "kind": s.kind, "skip_years": sorted(s.skip_years),
                 "reminders_before": list(reminders.before) if reminders else None,
                 "escalate_after": list(reminders.escalate_after) if reminders else None,
-                "source": s.source, "basis": s.basis, "active": True,
+                "source": s.source, "basis": s.basis, "inferred": s.inferred, "active": True,
             }
         return await self._sync("schedule", Schedule, existing, desired)  # type: ignore[return-value]
 
@@ -344,6 +344,8 @@ class _Loader:
                 # reloading a plan moves the deadlines of periods stored before that rule.
                 for p in rules.periods(spec_schedule.rule(), header.start, header.end, calendar, header.issued,
                                        self.spec.calendar.deadline_on_day_off)
+                # skip_years: the years another report asks the same content (sơ kết 2025, tổng kết 2030).
+                if p.window_end.year not in spec_schedule.skip_years
             }
             await self._sync("period", Period, existing, desired, label=lambda k, c=code: f"{c} {k}")
         for code, schedule in schedules.items():

@@ -123,6 +123,9 @@ class ScheduleSpec(Strict):
     reminders: RemindersSpec | None = None
     source: str = "default"
     basis: str = ""
+    # The schedule itself (how often, on which occasion) is the plan file's choice, not the decision's; the
+    # date is a separate matter (`source: default`).
+    inferred: bool = False
 
     @field_validator("due")
     @classmethod
@@ -161,6 +164,8 @@ class ScheduleSpec(Strict):
                 raise ValueError(_("sự kiện (kind: event) không có kỳ số liệu: bỏ `window_from`"))
         if self.skip_years and every == Every.once:
             raise ValueError(_("`skip_years` chỉ dùng cho lịch định kỳ (every), không dùng cho lịch một lần"))
+        if self.inferred and not self.basis:
+            raise ValueError(_("lịch ghi `inferred: true` (văn bản không nêu) nhưng thiếu `basis` (lý do)"))
         if len(set(self.skip_years)) != len(self.skip_years):
             raise ValueError(_("`skip_years` có năm ghi hai lần"))
         return self

@@ -166,6 +166,7 @@ class Schedule(SQLModel, table=True):
     escalate_after: list[int] | None = Field(default=None, sa_type=JSON)
     source: str = "default"
     basis: str = ""
+    inferred: bool = False  # the schedule itself (how often, on which occasion) is not the decision's
     active: bool = True
 
 
@@ -420,6 +421,7 @@ class KeyValue(SQLModel, table=True):
 
 
 # --- tables kept in modules of their own (each re-exported here, so that `tables` names every table) --
+from models.store.baseline_table import TargetBaseline  # noqa: E402, F401
 from models.store.evidence_tables import Contribution, Evidence  # noqa: E402, F401
 from models.store.exception_table import ObligationException  # noqa: E402, F401
 from models.store.web_tables import WebLink, WebSession  # noqa: E402, F401

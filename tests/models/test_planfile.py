@@ -257,6 +257,8 @@ schedules:
     every: year
     due: {after_cutoff: 2}
     skip_years: [2025]
+    inferred: true
+    basis: "Văn bản không nêu tần suất."
   hang-quy:
 """).replace("""    schedules: [hang-quy]
 """, """    short_title: "Một"
@@ -273,12 +275,13 @@ def test_every_new_key_is_optional_and_read(tmp_path):
     assert plain.calendar.deadline_on_day_off == "next"
     task, schedule = plain.tasks[0], plain.schedules["hang-quy"]
     assert (task.short_title, task.inferred, task.basis, task.report_by) == (None, [], "", "lead")
-    assert (schedule.kind, schedule.skip_years) == ("report", [])
+    assert (schedule.kind, schedule.skip_years, schedule.inferred) == ("report", [], False)
     spec = read_plan(write(tmp_path, FULL, "full.yaml")).spec
     assert spec.plan.short == "KH thử" and spec.plan.report_to[1] == "Bộ Khoa học và Công nghệ"
     assert spec.plan.issuer == ["UBND TỈNH THỬ", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"] and spec.plan.review is False
     assert spec.targets[0].aggregate == "average_growth" and spec.calendar.deadline_on_day_off == "previous"
     assert spec.schedules["hoi-nghi"].kind == "event" and spec.schedules["hang-nam"].skip_years == [2025]
+    assert spec.schedules["hang-nam"].inferred is True and spec.schedules["hoi-nghi"].inferred is False
     task = spec.tasks[0]
     assert (task.short_title, task.report_by, task.inferred) == ("Một", "none", ["lead", "schedules"])
 
@@ -288,6 +291,13 @@ def test_inferred_parts_need_their_basis(tmp_path):
     (problem,) = problems_of(write(tmp_path, text))
     assert re.search(r":\d+: tasks\[0\]: nhiệm vụ 1: `inferred` ghi lead, schedules là suy luận nhưng thiếu `basis`",
                      problem)
+
+
+def test_an_inferred_schedule_needs_its_basis(tmp_path):
+    text = FULL.replace('    basis: "Văn bản không nêu tần suất."\n', "")
+    (problem,) = problems_of(write(tmp_path, text))
+    assert re.search(r":\d+: schedules\.hang-nam: lịch ghi `inferred: true` \(văn bản không nêu\) nhưng thiếu "
+                     r"`basis`", problem), problem
 
 
 @pytest.mark.parametrize(("change", "expected"), [

@@ -209,19 +209,35 @@ def test_conferences_are_events(spec, tasks):
 
 
 def test_the_yearly_report_does_not_ask_2025_and_2030_twice(spec, tasks, calendar):
-    for code in ("hang-nam", "tong-hop-hang-nam"):
-        assert spec.schedules[code].skip_years == [2025, 2030]
-    # Whoever reports yearly is asked in the mid-term and final reports instead (the nine through IV.2.b) …
+    # The year's results and figures are asked once, in the yearly report, every year; the mid-term and final
+    # reports are the nine Sở's assessment of the period (IV.2.b) and ask no figures again.
+    assert spec.schedules["hang-nam"].skip_years == [2030]
+    assert spec.schedules["tong-hop-hang-nam"].skip_years == [2025, 2030]
     for task in spec.tasks:
-        if "hang-nam" in task.schedules and task.report_by != "none":
-            covered = set(task.lead) <= set(NINE) or {"so-ket-2025", "tong-ket-2030"} <= set(task.schedules)
-            assert covered, task.code
-    assert "dn" in tasks["IV.2.b"].indicators
-    # … and the 2030 yearly report, had it been asked, would fall after the final conference it feeds.
+        if {"so-ket-2025", "tong-ket-2030"} & set(task.schedules):
+            assert task.code == "IV.2.b" and set(task.lead) == set(NINE) and not task.indicators, task.code
+        if "hang-nam" in task.schedules:
+            assert "hang-nam-2030" in task.schedules, task.code  # 2030's yearly report, asked before the conference
+    assert "dn" not in tasks["IV.2.b"].indicators and "dn" in tasks["IV.2.a"].indicators
+    # Had 2030 followed the yearly rule, the report would fall after the final conference it feeds.
     rule = spec.schedules["hang-nam"].rule()
     due_2030 = next(p.due for p in periods(rule, spec.plan.start, spec.plan.end, calendar) if p.key == "2030")
     assert due_2030 > spec.schedules["tong-ket-2030-hoi-nghi"].once
+    assert spec.schedules["hang-nam-2030"].once < spec.schedules["tong-ket-2030-hoi-nghi"].once
+    assert spec.schedules["hang-nam-2030"].window_from == date(2029, 12, 15)
     assert spec.schedules["tong-ket-2030"].once < spec.schedules["tong-ket-2030-hoi-nghi"].once
+    assert spec.schedules["hang-nam-2030"].once < spec.schedules["tong-hop-tong-ket-2030"].once
+
+
+def test_schedules_the_decision_does_not_state_are_marked_inferred(spec):
+    inferred = {code for code, s in spec.schedules.items() if s.inferred}
+    # "Định kỳ" without a frequency; the consolidated yearly report; 2030's early report; the districts' years.
+    assert inferred == {"hang-nam", "hang-nam-2030", "tong-hop-hang-nam", "so-ket-2025-dia-phuong",
+                        "tong-ket-2030-dia-phuong"}
+    for code in inferred:
+        assert spec.schedules[code].basis, code
+    # Every date is a default, whether the schedule is the decision's or not.
+    assert {s.source for s in spec.schedules.values()} == {"default"}
 
 
 def test_targets_and_calendar(spec):

@@ -1,7 +1,7 @@
 """exceptions: a deadline extended, or a report exempted, for one unit and task
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01
 """
 from alembic import op

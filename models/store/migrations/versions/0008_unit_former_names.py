@@ -3,8 +3,8 @@
 A rename applied by an earlier release overwrote the unit's name; its old name and the day are in the
 rename event (`unitevent.detail`), from which the history is filled in.
 
-Revision ID: 0011
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 """
 from datetime import date, timedelta
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
