@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import and_, bindparam, case, exists, or_
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.registry import effective_on
@@ -119,10 +119,10 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
         .join(Assignment, Assignment.task_id == Task.id)
         .join(Unit, Unit.id == Assignment.unit_id)
         .where(
-            Schedule.plan_id.in_(bindparam("plan_ids", expanding=True)),
+            col(Schedule.plan_id).in_(bindparam("plan_ids", expanding=True)),
             Period.active, Schedule.active, Task.active, Assignment.active, Unit.active,
             Period.due >= bindparam("due_from"), Period.due <= bindparam("due_to"),
-            or_(Assignment.role == "lead", Task.report_by == "all"), Task.report_by != "none",
+            or_(col(Assignment.role) == "lead", col(Task.report_by) == "all"), Task.report_by != "none",
             effective_on(Assignment.valid_from, Assignment.valid_to, _OWNED_ON),
             effective_on(Unit.valid_from, Unit.valid_to, _OWNED_ON),
         )
@@ -134,9 +134,11 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
         query = query.where(_FILTERS[name].in_(bindparam(name, expanding=True)))
     if with_report:
         query = query.add_columns(Report).outerjoin(
-            Report, and_(Report.assignment_id == Assignment.id, Report.period_id == Period.id, Report.is_latest))
+            Report, and_(col(Report.assignment_id) == Assignment.id, col(Report.period_id) == Period.id,
+                         col(Report.is_latest)))
     if unreported_only:  # overdue lists: let the database skip the (many) reported ones
-        query = query.where(~exists().where(Report.assignment_id == Assignment.id, Report.period_id == Period.id))
+        query = query.where(~exists().where(col(Report.assignment_id) == Assignment.id,
+                                            col(Report.period_id) == Period.id))
     return query
 
 
@@ -204,9 +206,10 @@ async def task_indicator_codes(session: AsyncSession, task_ids: Iterable[int]) -
         return {}
     found: dict[int, list[str]] = {}
     for task_id, code in (await session.exec(
-            select(TaskIndicator.task_id, Indicator.code).join(Indicator, Indicator.id == TaskIndicator.indicator_id)
-            .where(TaskIndicator.task_id.in_(ids), Indicator.active)
-            .order_by(TaskIndicator.task_id, TaskIndicator.position))).all():
+            select(TaskIndicator.task_id, Indicator.code)
+            .join(Indicator, col(Indicator.id) == TaskIndicator.indicator_id)
+            .where(col(TaskIndicator.task_id).in_(ids), Indicator.active)
+            .order_by(col(TaskIndicator.task_id), col(TaskIndicator.position)))).all():
         found.setdefault(task_id, []).append(code)
     return {task_id: tuple(codes) for task_id, codes in found.items()}
 

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
@@ -187,7 +188,7 @@ class Recipients:
 
     async def load(self, session: AsyncSession) -> Recipients:
         grants = (await session.exec(select(RoleGrant).where(
-            RoleGrant.status.in_([GrantStatus.active, GrantStatus.pending])))).scalars()
+            col(RoleGrant.status).in_([GrantStatus.active, GrantStatus.pending])))).scalars()
         pending: list[int] = []
         for grant in grants:
             if grant.status == GrantStatus.pending:
@@ -200,13 +201,13 @@ class Recipients:
                 self.leaders.append(grant.member_id)
         ids = set(self.coordinators) | set(self.leaders) | {m for ms in self.focal.values() for m in ms} | set(pending)
         if ids:
-            for member in (await session.exec(select(Member).where(Member.id.in_(ids)))).scalars():
+            for member in (await session.exec(select(Member).where(col(Member.id).in_(ids)))).scalars():
                 self.members[member.id] = member
             for account in (await session.exec(select(ChannelAccount).where(
-                    ChannelAccount.member_id.in_(ids)).order_by(ChannelAccount.id))).scalars():
+                    col(ChannelAccount.member_id).in_(ids)).order_by(col(ChannelAccount.id)))).scalars():
                 self.accounts[account.member_id].append(account)
-        self.groups = list((await session.exec(select(ChatDestination).where(ChatDestination.active)
-                                                .order_by(ChatDestination.id))).scalars())
+        self.groups = list((await session.exec(select(ChatDestination).where(col(ChatDestination.active))
+                                                .order_by(col(ChatDestination.id)))).scalars())
         return self
 
     def of(self, member_id: int) -> Recipient | None:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.store.tables import (
@@ -96,19 +96,19 @@ async def units_at(session: AsyncSession, day: date | None, *, plan_ids: Sequenc
     if day is not None:
         query = query.where(effective_on(Unit.valid_from, Unit.valid_to, day))
     if plan_ids is not None:
-        query = query.where(Unit.id.in_(select(Assignment.unit_id).join(Task, Task.id == Assignment.task_id)
-                                        .where(Task.plan_id.in_(list(plan_ids)), Assignment.active)))
-    return list((await session.exec(query.order_by(Unit.id))).all())
+        query = query.where(col(Unit.id).in_(select(Assignment.unit_id).join(Task, col(Task.id) == Assignment.task_id)
+                                        .where(col(Task.plan_id).in_(list(plan_ids)), Assignment.active)))
+    return list((await session.exec(query.order_by(col(Unit.id)))).all())
 
 
 async def lead_counts(session: AsyncSession, unit_ids: Sequence[int], day: date | None) -> dict[int, int]:
     """Tasks each unit leads on `day` (None: at any time)."""
-    where = [Assignment.unit_id.in_(list(unit_ids)), Assignment.role == "lead", Assignment.active, Task.active]
+    where = [col(Assignment.unit_id).in_(list(unit_ids)), Assignment.role == "lead", Assignment.active, Task.active]
     if day is not None:
         where.append(effective_on(Assignment.valid_from, Assignment.valid_to, day))
     return dict((await session.exec(
         select(Assignment.unit_id, func.count(func.distinct(Assignment.task_id)))
-        .join(Task, Task.id == Assignment.task_id).where(*where).group_by(Assignment.unit_id))).all())
+        .join(Task, col(Task.id) == Assignment.task_id).where(*where).group_by(col(Assignment.unit_id)))).all())
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ async def unit_history(session: AsyncSession, unit: Unit) -> list[HistoryEntry]:
     related = {unit.id, *(u.id for u in predecessors(units, unit.id))}
     codes = {units[i].code for i in related}
     entries = []
-    for e in (await session.exec(select(UnitEvent).order_by(UnitEvent.day, UnitEvent.id))).all():
+    for e in (await session.exec(select(UnitEvent).order_by(col(UnitEvent.day), col(UnitEvent.id)))).all():
         # A split names its receiving units only in its task list.
         receives = any(owner in codes for _task, _role, owner in e.detail.get("tasks", []))
         if e.unit_id in related or e.target_id in related or receives:
@@ -177,7 +177,7 @@ async def pending_successions(session: AsyncSession, today: date, *, member_id: 
 async def focal_points(session: AsyncSession, unit_ids: Sequence[int]) -> list[tuple[int, Member, str]]:
     """(unit id, member, grant status) for focal points of the units: active ones and those pending."""
     rows = (await session.exec(
-        select(RoleGrant.unit_id, Member, RoleGrant.status).join(Member, Member.id == RoleGrant.member_id)
-        .where(RoleGrant.unit_id.in_(list(unit_ids)), RoleGrant.role == Role.focal,
+        select(RoleGrant.unit_id, Member, RoleGrant.status).join(Member, col(Member.id) == RoleGrant.member_id)
+        .where(col(RoleGrant.unit_id).in_(list(unit_ids)), RoleGrant.role == Role.focal,
                RoleGrant.status != GrantStatus.revoked).order_by(RoleGrant.status, Member.display_name))).all()
     return [(unit_id, member, status) for unit_id, member, status in rows]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.review import counts, review_of
@@ -164,12 +164,12 @@ def year_figure(aggregate: str, figures: list[Figure]) -> Decimal:
 async def target_figures(session: AsyncSession, plan: Plan, last_year: int) -> list[TargetFigures]:
     """Every active target of `plan` with its figure for each year up to `last_year`."""
     targets = (await session.exec(select(Target).where(Target.plan_id == plan.id, Target.active)
-                                  .order_by(Target.id))).all()
+                                  .order_by(col(Target.id)))).all()
     if not targets:
         return []
     milestones: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
     for m in (await session.exec(select(TargetMilestone).where(
-            TargetMilestone.target_id.in_([t.id for t in targets])).order_by(TargetMilestone.year))).all():
+            col(TargetMilestone.target_id).in_([t.id for t in targets])).order_by(col(TargetMilestone.year)))).all():
         milestones[m.target_id].append((m.year, Decimal(m.value), m.op))
     rows = (await session.exec(
         select(Indicator.target_id, ReportValue.value, Period.window_start, Period.window_end, Report)
@@ -177,7 +177,7 @@ async def target_figures(session: AsyncSession, plan: Plan, last_year: int) -> l
         .join(Indicator, Indicator.id == ReportValue.indicator_id)
         .join(Report, Report.id == ReportValue.report_id)
         .join(Period, Period.id == Report.period_id)
-        .where(Report.is_latest, Indicator.plan_id == plan.id, Indicator.target_id.is_not(None),
+        .where(Report.is_latest, Indicator.plan_id == plan.id, col(Indicator.target_id).is_not(None),
                Period.active, Period.window_end <= date(last_year, 12, 31)))).all()
     found: dict[int, dict[int, list[Figure]]] = defaultdict(lambda: defaultdict(list))
     for target_id, value, start, end, report in rows:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import or_
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, format_date
@@ -157,7 +157,7 @@ class _Loader:
         """The province's units this file lists: new ones are added; one another plan file lists too must be
         described alike (name, kind, dates; aliases add up), or the load fails naming both files."""
         listed = {u.code.upper(): (index, u) for index, u in enumerate(self.spec.units)}
-        existing = {u.code: u for u in await self._all(Unit, Unit.code.in_(list(listed)))}
+        existing = {u.code: u for u in await self._all(Unit, col(Unit.code).in_(list(listed)))}
         elsewhere = await self._listed_elsewhere(plan)
         # What reorganisation files changed (names, end dates, successors) belongs to them: reloading the plan
         # file must not undo the 2025 reorganisation.
@@ -201,7 +201,7 @@ class _Loader:
     async def _listed_elsewhere(self, plan: Plan) -> dict[int, list[str]]:
         """Unit id → the files of the other plans that list it."""
         rows = (await self.session.exec(select(PlanUnit.unit_id, Plan.source_path)
-                                        .join(Plan, Plan.id == PlanUnit.plan_id)
+                                        .join(Plan, col(Plan.id) == PlanUnit.plan_id)
                                         .where(PlanUnit.plan_id != plan.id))).all()
         found: dict[int, list[str]] = {}
         for unit_id, path in rows:
@@ -231,8 +231,9 @@ class _Loader:
             await self.session.delete(links[unit_id])
         await self.session.flush()
         if dropped:
-            still = set((await self.session.exec(select(PlanUnit.unit_id).where(PlanUnit.unit_id.in_(dropped)))).all())
-            for unit in await self._all(Unit, Unit.id.in_(dropped), Unit.origin == "plan", Unit.active):
+            still = set((await self.session.exec(
+                select(PlanUnit.unit_id).where(col(PlanUnit.unit_id).in_(dropped)))).all())
+            for unit in await self._all(Unit, col(Unit.id).in_(dropped), Unit.origin == "plan", Unit.active):
                 if unit.id not in still:
                     unit.active = False
                     self.changes.append(Change("retire", "unit", unit.code))
@@ -240,9 +241,9 @@ class _Loader:
     async def _aliases(self, plan: Plan, units: dict[str, Unit], listed: dict[str, tuple[int, Any]]) -> None:
         """This file's names for its units (other files' names for them stay: aliases add up). A name must
         not lead to two units."""
-        others = {a.norm: a.unit_id for a in await self._all(UnitAlias, or_(UnitAlias.plan_id != plan.id,
-                                                                            UnitAlias.plan_id.is_(None)))}
-        code_of = {u.id: u.code for u in await self._all(Unit, Unit.id.in_(list(set(others.values()))))}
+        others = {a.norm: a.unit_id for a in await self._all(UnitAlias, or_(col(UnitAlias.plan_id) != plan.id,
+                                                                            col(UnitAlias.plan_id).is_(None)))}
+        code_of = {u.id: u.code for u in await self._all(Unit, col(Unit.id).in_(list(set(others.values()))))}
         wanted: dict[Hashable, dict[str, Any]] = {}
         for code, (index, spec_unit) in listed.items():
             unit = units[code]
@@ -268,7 +269,7 @@ class _Loader:
         targets: dict[str, Target] = await self._sync("target", Target, existing, desired)  # type: ignore[assignment]
         ids = [t.id for t in targets.values()]
         milestones = {(m.target_id, m.year): m
-                      for m in await self._all(TargetMilestone, TargetMilestone.target_id.in_(ids))}
+                      for m in await self._all(TargetMilestone, col(TargetMilestone.target_id).in_(ids))}
         wanted = {}
         for spec_target in self.spec.targets:
             target = targets[spec_target.code]
@@ -309,7 +310,7 @@ class _Loader:
         """The plan's day swaps. The province has one calendar: another plan saying otherwise of a day fails
         the load, naming both files."""
         others = (await self.session.exec(select(CalendarOverride, Plan.source_path)
-                                          .join(Plan, Plan.id == CalendarOverride.plan_id)
+                                          .join(Plan, col(Plan.id) == CalendarOverride.plan_id)
                                           .where(CalendarOverride.plan_id != plan.id))).all()
         said = {override.day: (override.working, path) for override, path in others}
         for section, days, working in (("days_off", self.spec.calendar.off(), False),
@@ -367,7 +368,7 @@ class _Loader:
         unit_code = {u.id: u.code for u in units.values()}
 
         links = {(link.task_id, link.schedule_id): link
-                 for link in await self._all(TaskSchedule, TaskSchedule.task_id.in_(task_ids))}
+                 for link in await self._all(TaskSchedule, col(TaskSchedule.task_id).in_(task_ids))}
         schedule_code = {s.id: s.code for s in schedules.values()}
         wanted = {(tasks[t.code].id, schedules[s].id): {"task_id": tasks[t.code].id, "schedule_id": schedules[s].id}
                   for t in self.spec.tasks for s in t.schedules}
@@ -375,7 +376,7 @@ class _Loader:
                          label=lambda k: f"{code_of_task.get(k[0])} ↔ {schedule_code.get(k[1])}")
 
         indicator_links = {(link.task_id, link.indicator_id): link
-                           for link in await self._all(TaskIndicator, TaskIndicator.task_id.in_(task_ids))}
+                           for link in await self._all(TaskIndicator, col(TaskIndicator.task_id).in_(task_ids))}
         indicator_code = {i.id: i.code for i in indicators.values()}
         wanted = {
             (tasks[t.code].id, indicators[c].id): {"task_id": tasks[t.code].id, "indicator_id": indicators[c].id,
@@ -387,7 +388,7 @@ class _Loader:
 
         # Assignments written by reorganisations (origin != "plan") are not the plan file's to change.
         assignments = {(a.task_id, a.unit_id, a.role): a
-                       for a in await self._all(Assignment, Assignment.task_id.in_(task_ids),
+                       for a in await self._all(Assignment, col(Assignment.task_id).in_(task_ids),
                                                 Assignment.origin == "plan")}
         wanted = {}
         for t in self.spec.tasks:
