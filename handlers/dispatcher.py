@@ -155,7 +155,8 @@ class Dispatcher:
 
     async def _first_time(self, session: AsyncSession, incoming: Incoming) -> bool:
         """Record the update's id in this message's transaction; False if it was handled before."""
-        insert = await insert_new(session, InboundSeen.__table__, ["channel", "message_id"])
+        insert = await insert_new(session, InboundSeen.__table__,  # type: ignore[attr-defined]  # undeclared by SQLModel
+                                  ["channel", "message_id"])
         result = await (await session.connection()).execute(insert.values(
             channel=incoming.channel, message_id=incoming.update_id, seen_at=self.clock()))
         return bool(result.rowcount)

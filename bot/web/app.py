@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import metrics

@@ -289,7 +289,8 @@ async def unit_page(session: AsyncSession, plans: list[Plan], catalog: Catalog, 
 
 async def latest_reports(session: AsyncSession, unit_ids: Iterable[int], tz: ZoneInfo) -> list[Latest]:
     rows = (await session.exec(
-        select(Report, Task.id, Task.code, Task.title, Period.key, Schedule.every, Schedule.name)
+        # sqlmodel's select is typed for up to 4 columns and session.exec takes no other: 7 here.
+        select(Report, Task.id, Task.code, Task.title, Period.key, Schedule.every, Schedule.name)  # type: ignore[call-overload]
         .join(Assignment, Assignment.id == Report.assignment_id)
         .join(Task, Task.id == Assignment.task_id)
         .join(Period, Period.id == Report.period_id)
