@@ -202,8 +202,9 @@ async def _values(session: AsyncSession, reports: Sequence[Report]) -> dict[int,
     ids = [r.id for r in reports]
     for start in range(0, len(ids), 500):  # bounded IN lists
         for report_id, code, value in (await session.exec(
-                select(ReportValue.report_id, Indicator.code, ReportValue.value)
-                .join(Indicator, Indicator.id == ReportValue.indicator_id)
+                # col(): Decimal is not among sqlmodel's scalar types, which select is typed for
+                select(ReportValue.report_id, Indicator.code, col(ReportValue.value))
+                .join(Indicator, col(Indicator.id) == ReportValue.indicator_id)
                 .where(col(ReportValue.report_id).in_(ids[start:start + 500])))).all():
             found.setdefault(report_id, {})[code] = Decimal(value)
     return found

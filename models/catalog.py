@@ -149,12 +149,12 @@ class Catalog:
         followed: list[Succession] = []
         for unit in (self.units[i] for i in ids or []):
             if in_force(unit, on):
-                found.setdefault(unit.id, unit)  # type: ignore[arg-type]
+                found.setdefault(unit.id, unit)
             elif on is not None and unit.active and (current := current_of(self.units, unit, on)) is not None:
                 followed.append(succession(unit, current, self.ended_by))
         direct = set(found)
         for step in followed:
-            found.setdefault(step.current.id, step.current)  # type: ignore[arg-type]
+            found.setdefault(step.current.id, step.current)
         # Only say "… đã hợp nhất vào …" when the old name is what led to the unit.
         return list(found.values()), [s for s in followed if s.current.id not in direct]
 
@@ -200,7 +200,7 @@ async def load_catalog(session: AsyncSession, revision: int | None = None) -> Ca
             keys[key].append(info.id)
     ended_by = {unit_id: kind for unit_id, kind in (await session.exec(
         select(UnitEvent.unit_id, UnitEvent.kind).where(col(UnitEvent.kind).in_(["merge", "retire"])))).all()}
-    return Catalog(revision=revision, plans=plans, tasks=infos, units=units,  # type: ignore[arg-type]
+    return Catalog(revision=revision, plans=plans, tasks=infos, units=units,
                    calendar=await plan_calendar(session), _task_keys=dict(keys), _aliases=dict(aliases),
                    ended_by=ended_by)
 

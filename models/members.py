@@ -86,10 +86,10 @@ async def _describe(session: AsyncSession, holdings: dict[int, list[Holding]]) -
                                        .order_by(col(ChannelAccount.id)))).all():
         accounts[account.member_id].append(account)
     seen: dict[int, datetime] = {}
-    for table_member, moment in ((AuditLog.member_id, AuditLog.at), (Report.member_id, Report.submitted_at)):
+    for table_member, moment in ((col(AuditLog.member_id), AuditLog.at), (col(Report.member_id), Report.submitted_at)):
         for member_id, last in (await session.exec(select(table_member, func.max(moment)).where(
                 table_member.in_(ids)).group_by(table_member))).all():
-            if last is not None and (member_id not in seen or last > seen[member_id]):
+            if last is not None and member_id is not None and (member_id not in seen or last > seen[member_id]):
                 seen[member_id] = last
     found = []
     for member_id, held in holdings.items():

@@ -8,7 +8,7 @@ here answers for a list of plans at once: a province follows dozens.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -110,7 +110,7 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
     """One statement object per shape, parameters bound at execution: SQLAlchemy then reuses the
     statement's cache key and compiled form instead of rebuilding them on every message."""
     query = (
-        select(*_COLUMNS)
+        select(*_COLUMNS)  # type: ignore[call-overload]  # 24 columns: sqlmodel's select is typed for up to 4
         .select_from(Period)
         .join(Schedule, Schedule.id == Period.schedule_id)
         .join(Plan, Plan.id == Schedule.plan_id)
@@ -131,7 +131,7 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
     if followed_only:  # deadlines before a plan was first followed are history, not owed
         query = query.where(Period.due >= Plan.track_from)
     for name in sorted(filters):
-        query = query.where(_FILTERS[name].in_(bindparam(name, expanding=True)))
+        query = query.where(col(_FILTERS[name]).in_(bindparam(name, expanding=True)))
     if with_report:
         query = query.add_columns(Report).outerjoin(
             Report, and_(col(Report.assignment_id) == Assignment.id, col(Report.period_id) == Period.id,
@@ -144,7 +144,7 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
 
 async def _rows(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date, as_of: date,
                 with_report: bool = False, unreported_only: bool = False, followed_only: bool = False,
-                **filters: Sequence[int] | None) -> list:
+                filters: Mapping[str, Sequence[int] | None]) -> list:
     given = {name: list(values) for name, values in filters.items() if values is not None}
     if unknown := set(given) - set(_FILTERS):
         raise TypeError(f"unknown filters {unknown}")
@@ -178,7 +178,7 @@ async def obligations(session: AsyncSession, plan_ids: Sequence[int], *, due_fro
     The owner is the unit responsible on `as_of` for an open period, on the deadline for a past one.
     """
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, followed_only=followed_only,
-                       **filters)
+                       filters=filters)
     return [_obligation(row) for row in rows]
 
 
@@ -187,7 +187,7 @@ async def with_latest_reports(session: AsyncSession, plan_ids: Sequence[int], *,
                               **filters: Sequence[int] | None) -> list[tuple[Obligation, Report | None]]:
     """`obligations`, each with its latest report (None: not reported), in one round trip."""
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, with_report=True,
-                       followed_only=followed_only, **filters)
+                       followed_only=followed_only, filters=filters)
     return [(_obligation(row), row[len(_COLUMNS)]) for row in rows]
 
 
@@ -195,7 +195,7 @@ async def unreported(session: AsyncSession, plan_ids: Sequence[int], *, due_from
                      as_of: date = FAR_FUTURE, **filters: Sequence[int] | None) -> list[Obligation]:
     """Followed obligations that nothing has been reported for (the database skips the many reported ones)."""
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, unreported_only=True,
-                       followed_only=True, **filters)
+                       followed_only=True, filters=filters)
     return [_obligation(row) for row in rows]
 
 

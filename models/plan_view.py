@@ -125,9 +125,9 @@ async def plan_view(session: AsyncSession, plan: Plan, day: date) -> PlanView:
         if link.schedule_id in schedule_code:
             views[link.task_id].schedules.append(schedule_code[link.schedule_id])
     indicator_code = {i.id: i.code for i in indicators}
-    for link in (await session.exec(select(TaskIndicator).where(col(TaskIndicator.task_id).in_(task_ids))
-                                    .order_by(col(TaskIndicator.position)))).all():
-        views[link.task_id].indicators.append(indicator_code.get(link.indicator_id, "?"))
+    for indicator_link in (await session.exec(select(TaskIndicator).where(col(TaskIndicator.task_id).in_(task_ids))
+                                              .order_by(col(TaskIndicator.position)))).all():
+        views[indicator_link.task_id].indicators.append(indicator_code.get(indicator_link.indicator_id, "?"))
     overrides = list((await session.exec(select(CalendarOverride).where(CalendarOverride.plan_id == plan.id)
                                          .order_by(col(CalendarOverride.day)))).all())
     coordinator = next((u for u in units.values() if u.code == plan.coordinator_code), None)
@@ -151,7 +151,7 @@ async def plan_counts(session: AsyncSession) -> list[PlanCounts]:
     tasks = dict((await session.exec(select(Task.plan_id, func.count()).where(Task.active)
                                      .group_by(col(Task.plan_id)))).all())
     reports = dict((await session.exec(
-        select(Task.plan_id, func.count(Report.id)).join(Assignment, col(Assignment.task_id) == Task.id)
+        select(Task.plan_id, func.count(col(Report.id))).join(Assignment, col(Assignment.task_id) == Task.id)
         .join(Report, col(Report.assignment_id) == Assignment.id).group_by(col(Task.plan_id)))).all())
     return [PlanCounts(plan=p, units=units.get(p.id, 0), tasks=tasks.get(p.id, 0), reports=reports.get(p.id, 0))
             for p in plans]

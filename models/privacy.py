@@ -119,9 +119,9 @@ async def forget(session: AsyncSession, person: Person, *, actor: str, now: date
     # A chat id of a private chat is the person's platform id: sent messages keep their record, not it.
     await session.exec(update(Delivery).where(theirs).values(account_id=None, chat_id=""))
     if actors:
-        for table, column in ((AuditLog, AuditLog.actor), (Invite, Invite.created_by),
-                              (RoleGrant, RoleGrant.granted_by), (WebLink, WebLink.created_by)):
-            await session.exec(update(table).where(column.in_(actors)).values({column.key: alias}))
+        for table, column in ((AuditLog, col(AuditLog.actor)), (Invite, col(Invite.created_by)),
+                              (RoleGrant, col(RoleGrant.granted_by)), (WebLink, col(WebLink.created_by))):
+            await session.exec(update(table).where(column.in_(actors)).values({column: alias}))
     grants = (await session.exec(update(RoleGrant).where(
         col(RoleGrant.member_id) == member_id, col(RoleGrant.status) != GrantStatus.revoked)
         .values(status=GrantStatus.revoked, revoked_at=now))).rowcount

@@ -53,6 +53,7 @@ def current_of(units: Mapping[int, Unit], unit: Unit, day: date) -> Unit | None:
             return unit
         seen.add(unit.id)  # a cycle cannot be loaded (models/reorgfile.py), but never loop on one
         if unit.valid_to is not None and unit.valid_to < day and unit.successor_id in units:
+            assert unit.successor_id is not None  # it is a key of `units`
             unit = units[unit.successor_id]
         else:
             return None
@@ -103,7 +104,8 @@ async def units_at(session: AsyncSession, day: date | None, *, plan_ids: Sequenc
 
 async def lead_counts(session: AsyncSession, unit_ids: Sequence[int], day: date | None) -> dict[int, int]:
     """Tasks each unit leads on `day` (None: at any time)."""
-    where = [col(Assignment.unit_id).in_(list(unit_ids)), Assignment.role == "lead", Assignment.active, Task.active]
+    where: list[ColumnElement[bool] | bool] = [col(Assignment.unit_id).in_(list(unit_ids)), Assignment.role == "lead",
+                                               Assignment.active, Task.active]
     if day is not None:
         where.append(effective_on(Assignment.valid_from, Assignment.valid_to, day))
     return dict((await session.exec(
@@ -156,13 +158,14 @@ async def pending_successions(session: AsyncSession, today: date, *, member_id: 
     current = aliased(Unit)
     old_grant = aliased(RoleGrant)
     statement = (
-        select(RoleGrant, Member, former, current, UnitEvent)
+        # sqlmodel's select is typed for up to 4 entities and session.exec takes no other: 5 here.
+        select(RoleGrant, Member, former, current, UnitEvent)  # type: ignore[call-overload]
         .join(Member, Member.id == RoleGrant.member_id)
         .join(current, current.id == RoleGrant.unit_id)
         .join(UnitEvent, UnitEvent.target_id == current.id)
         .join(former, former.id == UnitEvent.unit_id)
-        .join(old_grant, and_(old_grant.member_id == RoleGrant.member_id, old_grant.unit_id == former.id,
-                              old_grant.role == Role.focal, old_grant.status != GrantStatus.revoked))
+        .join(old_grant, and_(col(old_grant.member_id) == RoleGrant.member_id, col(old_grant.unit_id) == former.id,
+                              col(old_grant.role) == Role.focal, col(old_grant.status) != GrantStatus.revoked))
         .where(RoleGrant.status == GrantStatus.pending, RoleGrant.role == Role.focal, UnitEvent.day <= today)
         .order_by(RoleGrant.id, UnitEvent.day)
     )
@@ -180,4 +183,5 @@ async def focal_points(session: AsyncSession, unit_ids: Sequence[int]) -> list[t
         select(RoleGrant.unit_id, Member, RoleGrant.status).join(Member, col(Member.id) == RoleGrant.member_id)
         .where(col(RoleGrant.unit_id).in_(list(unit_ids)), RoleGrant.role == Role.focal,
                RoleGrant.status != GrantStatus.revoked).order_by(RoleGrant.status, Member.display_name))).all()
-    return [(unit_id, member, status) for unit_id, member, status in rows]
+    return [(unit_id, member, status) for unit_id, member, status in rows
+            if unit_id is not None]  # never None (the `in_` above): for the type checker

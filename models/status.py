@@ -68,8 +68,9 @@ async def _values(session: AsyncSession, reports: Sequence[Report]) -> dict[int,
     by_report: dict[int, dict[str, Decimal]] = {}
     if reports:
         rows = (await session.exec(
-            select(ReportValue.report_id, Indicator.code, ReportValue.value)
-            .join(Indicator, Indicator.id == ReportValue.indicator_id)
+            # col(): Decimal is not among sqlmodel's scalar types, which select is typed for
+            select(ReportValue.report_id, Indicator.code, col(ReportValue.value))
+            .join(Indicator, col(Indicator.id) == ReportValue.indicator_id)
             .where(col(ReportValue.report_id).in_([r.id for r in reports])))).all()
         for report_id, code, value in rows:
             by_report.setdefault(report_id, {})[code] = Decimal(value)
@@ -83,7 +84,7 @@ async def with_reports(session: AsyncSession, found: Sequence[Obligation]) -> li
     period_ids = sorted({o.period_id for o in found})
     assignment_ids = sorted({o.assignment_id for o in found})
     reports = (await session.exec(select(Report).where(
-        Report.is_latest, col(Report.period_id).in_(period_ids), Report.assignment_id.in_(assignment_ids)))).all()
+        Report.is_latest, col(Report.period_id).in_(period_ids), col(Report.assignment_id).in_(assignment_ids)))).all()
     latest = {(r.assignment_id, r.period_id): r for r in reports}
     return [Item(o, latest.get((o.assignment_id, o.period_id))) for o in found]
 

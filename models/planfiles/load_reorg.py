@@ -106,6 +106,7 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
         target = units[event.tasks_to.upper()]
     detail: dict = {}
     if event.kind == "rename":
+        assert event.name is not None  # a rename gives the new name (models/planfiles/reorg_file.py)
         detail = {"old": unit.name, "new": event.name}
         changes.append(Change("update", "unit", unit.code, {"name": (unit.name, event.name)}))
         unit.name = event.name

@@ -261,9 +261,9 @@ def check_against(loaded: LoadedReorg, state: ProvinceState, *, applied: frozens
             for task in moving:
                 rows = tasks[task]
                 new_owner = moves.get(task, target).upper() if (moves.get(task) or target) else ""
-                for position, (unit, role, start, stop) in enumerate(list(rows)):
-                    if unit == code and _open(start, stop, day):
-                        rows[position] = (unit, role, start, end)
+                for position, (owner, role, start, stop) in enumerate(list(rows)):
+                    if owner == code and _open(start, stop, day):
+                        rows[position] = (owner, role, start, end)
                         if new_owner:
                             rows.append((new_owner, role, day, None))
                 if not new_owner:
