@@ -7,8 +7,9 @@ same work inside a transaction that is rolled back, so it shows exactly what a l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import or_
@@ -95,14 +96,14 @@ class _Loader:
         self,
         entity: str,
         model: type[SQLModel],
-        existing: dict[Hashable, Any],
-        desired: dict[Hashable, dict[str, Any]],
+        existing: dict[Any, Any],
+        desired: Mapping[Any, Mapping[str, Any]],
         *,
-        label: Callable[[Hashable], str] = str,
+        label: Callable[[Any], str] = str,
         retire: str = "retire",
-    ) -> dict[Hashable, Any]:
+    ) -> dict[Any, Any]:
         """Make rows match `desired`; rows no longer desired are retired (active=False) or removed."""
-        rows: dict[Hashable, Any] = {}
+        rows: dict[Any, Any] = {}
         for key, values in desired.items():
             row = existing.get(key)
             if row is None:
@@ -164,8 +165,8 @@ class _Loader:
         changed = set((await self.session.exec(select(UnitEvent.unit_id))).all())
         units: dict[str, Unit] = {}
         for code, (index, spec_unit) in listed.items():
-            values = {"code": code, "name": spec_unit.name, "kind": spec_unit.kind, "valid_from": spec_unit.valid_from,
-                      "valid_to": spec_unit.valid_to}
+            values: dict[str, Any] = {"code": code, "name": spec_unit.name, "kind": spec_unit.kind,
+                                      "valid_from": spec_unit.valid_from, "valid_to": spec_unit.valid_to}
             unit = existing.get(code)
             if unit is None:
                 unit = Unit(**values, active=True, origin="plan")
@@ -266,7 +267,7 @@ class _Loader:
         desired = {t.code: {"plan_id": plan.id, "code": t.code, "name": t.name, "measure": t.unit,
                             "aggregate": t.aggregate, "source": t.source, "active": True}
                    for t in self.spec.targets}
-        targets: dict[str, Target] = await self._sync("target", Target, existing, desired)  # type: ignore[assignment]
+        targets: dict[str, Target] = await self._sync("target", Target, existing, desired)
         ids = [t.id for t in targets.values()]
         milestones = {(m.target_id, m.year): m
                       for m in await self._all(TargetMilestone, col(TargetMilestone.target_id).in_(ids))}
@@ -286,7 +287,7 @@ class _Loader:
         desired = {i.code: {"plan_id": plan.id, "code": i.code, "name": i.name, "type": i.type, "measure": i.unit,
                             "target_id": targets[i.target].id if i.target else None, "active": True}
                    for i in self.spec.indicators}
-        return await self._sync("indicator", Indicator, existing, desired)  # type: ignore[return-value]
+        return await self._sync("indicator", Indicator, existing, desired)
 
     async def _schedules(self, plan: Plan) -> dict[str, Schedule]:
         existing = {s.code: s for s in await self._all(Schedule, Schedule.plan_id == plan.id)}
@@ -304,7 +305,7 @@ class _Loader:
                 "escalate_after": list(reminders.escalate_after) if reminders else None,
                 "source": s.source, "basis": s.basis, "active": True,
             }
-        return await self._sync("schedule", Schedule, existing, desired)  # type: ignore[return-value]
+        return await self._sync("schedule", Schedule, existing, desired)
 
     async def _calendar(self, plan: Plan) -> None:
         """The plan's day swaps. The province has one calendar: another plan saying otherwise of a day fails
@@ -346,7 +347,7 @@ class _Loader:
                 for p in rules.periods(spec_schedule.rule(), header.start, header.end, calendar, header.issued,
                                        self.spec.calendar.deadline_on_day_off)
             }
-            await self._sync("period", Period, existing, desired, label=lambda k, c=code: f"{c} {k}")
+            await self._sync("period", Period, existing, desired, label=partial(lambda c, k: f"{c} {k}", code))
         for code, schedule in schedules.items():
             if code not in self.spec.schedules:  # a retired schedule's periods stop being followed
                 for period in await self._all(Period, Period.schedule_id == schedule.id, Period.active):
@@ -362,7 +363,7 @@ class _Loader:
                             "report_by": t.report_by, "inferred": list(t.inferred), "basis": t.basis,
                             "source": t.source, "active": True}
                    for t in self.spec.tasks}
-        tasks: dict[str, Task] = await self._sync("task", Task, existing, desired)  # type: ignore[assignment]
+        tasks: dict[str, Task] = await self._sync("task", Task, existing, desired)
         task_ids = [t.id for t in tasks.values()]
         code_of_task = {t.id: t.code for t in tasks.values()}
         unit_code = {u.id: u.code for u in units.values()}
@@ -390,13 +391,13 @@ class _Loader:
         assignments = {(a.task_id, a.unit_id, a.role): a
                        for a in await self._all(Assignment, col(Assignment.task_id).in_(task_ids),
                                                 Assignment.origin == "plan")}
-        wanted = {}
+        wanted_assignments = {}
         for t in self.spec.tasks:
             for role in ("lead", "support"):
                 for code in getattr(t, role):
                     unit = units[code.upper()]
-                    wanted[(tasks[t.code].id, unit.id, role)] = {
+                    wanted_assignments[(tasks[t.code].id, unit.id, role)] = {
                         "task_id": tasks[t.code].id, "unit_id": unit.id, "role": role, "origin": "plan",
                         "active": True}
-        await self._sync("assignment", Assignment, assignments, wanted,
+        await self._sync("assignment", Assignment, assignments, wanted_assignments,
                          label=lambda k: f"{code_of_task.get(k[0])} {k[2]} {unit_code.get(k[1])}")
