@@ -189,7 +189,7 @@ class Recipients:
 
     async def load(self, session: AsyncSession) -> Recipients:
         grants = (await session.exec(select(RoleGrant).where(
-            col(RoleGrant.status).in_([GrantStatus.active, GrantStatus.pending]))))
+            col(RoleGrant.status).in_([GrantStatus.active, GrantStatus.pending])))).all()
         pending: list[int] = []
         for grant in grants:
             if grant.status == GrantStatus.pending:
@@ -202,10 +202,10 @@ class Recipients:
                 self.leaders.append(grant.member_id)
         ids = set(self.coordinators) | set(self.leaders) | {m for ms in self.focal.values() for m in ms} | set(pending)
         if ids:
-            for member in (await session.exec(select(Member).where(col(Member.id).in_(ids)))):
+            for member in (await session.exec(select(Member).where(col(Member.id).in_(ids)))).all():
                 self.members[member.id] = member
             for account in (await session.exec(select(ChannelAccount).where(
-                    col(ChannelAccount.member_id).in_(ids)).order_by(col(ChannelAccount.id)))):
+                    col(ChannelAccount.member_id).in_(ids)).order_by(col(ChannelAccount.id)))).all():
                 self.accounts[account.member_id].append(account)
         self.groups = list((await session.exec(select(ChatDestination).where(col(ChatDestination.active))
                                                 .order_by(col(ChatDestination.id)))).all())
