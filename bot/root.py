@@ -212,9 +212,9 @@ async def start_bot(services: Services, *, clock: Callable[[], datetime] = utcno
         hooks = {"telegram": (settings.telegram_webhook_url, settings.telegram_webhook_secret),
                  "zalo": (settings.zalo_webhook_url, settings.zalo_webhook_secret)}
         for channel in channels:
-            url, secret = hooks[channel.channel]
-            if channel.webhook and url and secret:
-                await channel.set_webhook(url, secret.get_secret_value())
+            url, hook_secret = hooks[channel.channel]
+            if channel.webhook and url and hook_secret:
+                await channel.set_webhook(url, hook_secret.get_secret_value())
     return running
 
 

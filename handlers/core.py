@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
@@ -177,8 +177,8 @@ class Context:
         if self.conversation_loaded and self.conversation is None:
             return False
         result = await self.session.exec(delete(Conversation).where(
-            Conversation.channel == self.incoming.channel, Conversation.chat_id == self.incoming.chat_id,
-            Conversation.user_id == self.incoming.user_id))
+            col(Conversation.channel) == self.incoming.channel, col(Conversation.chat_id) == self.incoming.chat_id,
+            col(Conversation.user_id) == self.incoming.user_id))
         self.conversation, self.conversation_loaded = None, True
         return bool(result.rowcount)
 

@@ -36,9 +36,9 @@ async def notice(ctx: Context, args: str) -> list[Reply]:
     words = args.split()
     for size in (2, 1):
         if fold(" ".join(words[:size])) in EVERYONE:
-            text = args.split(None, size)[size:]
+            rest = args.split(None, size)[size:]
             units = await units_at(ctx.session, ctx.today, plan_ids=[p.id for p in ctx.plans])
-            return await _send(ctx, units, text[0].strip() if text else "", scope="all")
+            return await _send(ctx, units, rest[0].strip() if rest else "", scope="all")
     for size in range(min(len(words), UNIT_WORDS), 0, -1):
         units, steps = ctx.catalog.resolve_units(" ".join(words[:size]), on=ctx.today)
         if not units:

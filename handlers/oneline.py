@@ -75,6 +75,7 @@ def parse_line(text: str, *, is_task: Callable[[str], bool], task_known: bool = 
         raise LineError("empty")
     parsed = ParsedLine()
     rest = text
+    match: re.Match[str] | None  # a token below, a figure further down
     if not task_known:
         for match in re.finditer(r"\S+", text):
             token = match.group().strip(",;:")

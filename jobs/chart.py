@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 from jobs.digest import Digest, number
 from locales import _, format_date
@@ -24,7 +26,7 @@ TARGET, TARGET_MISSED = "#5e35b1", "#e53935"
 
 # Labels are data (unit and target names from plan files, older rows): drawn as written, never as
 # mathtext, where one "$" in a name fails the whole figure.
-PLAIN_TEXT = {"text.parse_math": False}
+PLAIN_TEXT: dict[RcKeyType, Any] = {"text.parse_math": False}
 
 
 @dataclass

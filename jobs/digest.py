@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, format_date, format_datetime, format_number, ngettext
@@ -133,13 +133,13 @@ async def build(session: AsyncSession, plan: Plan, now: datetime, tz: ZoneInfo, 
     behind = await year_targets.contributions(session, plan, today.year) if contributions else []
     names = dict((await session.exec(select(Indicator.code, Indicator.name).where(
         Indicator.plan_id == plan.id, Indicator.active))).all())
-    units = {u.id: u for u in (await session.exec(select(Unit))).scalars()}
-    ended = {o.unit_id for o in (i.obligation for i in items) if units[o.unit_id].valid_to is not None
-             and units[o.unit_id].valid_to < today}
+    units = {u.id: u for u in (await session.exec(select(Unit))).all()}
+    ended = {o.unit_id for o in (i.obligation for i in items)
+             if (valid_to := units[o.unit_id].valid_to) is not None and valid_to < today}
     now_part_of = {unit_id: current for unit_id in ended
                    if (current := current_of(units, units[unit_id], today)) is not None}
-    in_plan = set((await session.exec(select(Assignment.unit_id).join(Task, Task.id == Assignment.task_id)
-                                       .where(Task.plan_id == plan.id))).scalars())
+    in_plan = set((await session.exec(select(Assignment.unit_id).join(Task, col(Task.id) == Assignment.task_id)
+                                       .where(Task.plan_id == plan.id))).all())
     unconfirmed = [p for p in await pending_successions(session, today) if p.current.id in in_plan]
     files = await names_of(session, [(i.obligation.assignment_id, i.obligation.period_id) for i in items
                                      if i.report]) if contributions else {}

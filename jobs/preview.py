@@ -52,10 +52,10 @@ async def preview(session: AsyncSession, config: TickConfig, moment: datetime) -
         name = recipients.name(recipient.member_id) if recipient.member_id is not None else \
             _("nhóm {chat}").format(chat=recipient.chat_id)
         result.messages.append(Planned(kind=kind, recipient=name, channel=recipient.channel, items=items, text=text))
-    for member_id, items in due.blocked.items():
-        text = messages.reminder(items, today, calendar, can_reply=False)
+    for member_id, blocked in due.blocked.items():
+        text = messages.reminder(blocked, today, calendar, can_reply=False)
         result.messages.append(Planned(kind=DeliveryKind.reminder, recipient=recipients.name(member_id), channel="",
-                                       items=tuple(items), text=text, blocked=recipients.why_not(member_id)))
+                                       items=tuple(blocked), text=text, blocked=recipients.why_not(member_id)))
     return result
 
 

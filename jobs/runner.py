@@ -14,6 +14,7 @@ import time
 import traceback
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +77,9 @@ class DigestReplies:
 
         with use_locale(locale):
             day = data[0].today.isoformat()
-            pictures = [self._attachment(now, "chart", lambda d=d: Attachment(
+            pictures = [self._attachment(now, "chart", partial(lambda d: Attachment(
                 f"nhacviec-{d.plan.code}-{day}.png", chart.render(d), "image/png",
-                _("Biểu đồ tình hình ngày {day}").format(day=day))) for d in data]
+                _("Biểu đồ tình hình ngày {day}").format(day=day)), d)) for d in data]
             table = self._attachment(now, "workbook", lambda: workbook.attachment(
                 data, _("Bảng tổng hợp ngày {day}").format(day=day)))
             made = [Reply("", attachment=a) for a in (*pictures, table) if a is not None]

@@ -31,8 +31,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiolimiter import AsyncLimiter
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jobs import messages
@@ -53,7 +54,7 @@ log = logging.getLogger(__name__)
 RESEND_WHEN_UNKNOWN = frozenset({DeliveryKind.digest, DeliveryKind.escalation})
 MAX_ATTEMPTS = 8
 BATCH = 200
-DELIVERY = Delivery.__table__
+DELIVERY: Table = Delivery.__table__  # type: ignore[attr-defined]  # SQLAlchemy sets it; SQLModel does not declare it
 
 
 class SendOutcome(StrEnum):
@@ -129,7 +130,7 @@ class OutboxSender:
                 select(DELIVERY.c.id, DELIVERY.c.channel, DELIVERY.c.chat_id)
                 .where(DELIVERY.c.status == DeliveryStatus.pending, DELIVERY.c.next_attempt_at <= self.clock())
                 .order_by(DELIVERY.c.next_attempt_at, DELIVERY.c.id).limit(limit))).all()
-        return [dict(row._mapping) for row in rows]
+        return [{"id": row_id, "channel": channel, "chat_id": chat_id} for row_id, channel, chat_id in rows]
 
     async def _take(self, row_id: int) -> dict[str, Any] | None:
         """Mark one row as being sent, now; None if it is no longer pending (another process took it)."""
@@ -186,7 +187,7 @@ class OutboxSender:
     async def _until_next(self, idle: float) -> float:
         async with self.sessions() as session:
             nxt = (await session.exec(select(func.min(DELIVERY.c.next_attempt_at)).where(
-                DELIVERY.c.status == DeliveryStatus.pending))).scalar()
+                DELIVERY.c.status == DeliveryStatus.pending))).first()
         if nxt is None:
             return idle
         return max(0.05, min(idle, (nxt - self.clock()).total_seconds()))
@@ -287,8 +288,8 @@ class OutboxSender:
                 account.reachable, account.unreachable_since = False, now
             since = account.unreachable_since or now
             member = await session.get(Member, account.member_id)
-            units = (await session.exec(select(Unit.code).join(RoleGrant, RoleGrant.unit_id == Unit.id).where(
-                RoleGrant.member_id == account.member_id))).scalars().all()
+            units = (await session.exec(select(Unit.code).join(RoleGrant, col(RoleGrant.unit_id) == Unit.id).where(
+                RoleGrant.member_id == account.member_id))).all()
             await session.commit()
             recipients = await Recipients(channels=frozenset(self.senders), default_locale=self.default_locale
                                           ).load(session)

@@ -28,7 +28,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jobs import review_list
@@ -80,7 +81,7 @@ async def due_now(session: AsyncSession, config: TickConfig, now: datetime,
     recipients = recipients or await Recipients(channels=config.channels,
                                                 default_locale=config.default_locale).load(session)
     due = Due()
-    for plan in (await session.exec(select(Plan).where(Plan.retired_at.is_(None)).order_by(Plan.id))).scalars().all():
+    for plan in (await session.exec(select(Plan).where(col(Plan.retired_at).is_(None)).order_by(col(Plan.id)))).all():
         await _plan_reminders(session, plan, config, recipients, now, due)
     await _succession_questions(session, config, recipients, now, due)
     calendar = await plan_calendar(session)
@@ -182,8 +183,8 @@ async def tick(session: AsyncSession, config: TickConfig, now: datetime) -> Tick
     """Claim and queue what is due at `now` (committing); the outbox sender sends it."""
     due = await due_now(session, config, now)
     queued = await claim(session, due.actions, now=now)
-    await session.exec(delete(InboundSeen).where(InboundSeen.seen_at < now - SEEN_FOR))
+    await session.exec(delete(InboundSeen).where(col(InboundSeen.seen_at) < now - SEEN_FOR))
     # A report abandoned half-way is no longer kept than it can be resumed (personal data: keep no more).
-    await session.exec(delete(Conversation).where(Conversation.expires_at < now))
+    await session.exec(delete(Conversation).where(col(Conversation.expires_at) < now))
     await session.commit()
     return TickResult(queued=queued)

@@ -94,7 +94,7 @@ def _status_sheet(sheet: Worksheet, digests: list[Digest]) -> None:
         state = state_of(item, d)
         append(sheet, [
             o.unit_code, d.unit_label(o), o.task_code, o.task_title, period_of(o), o.due,
-            _(STATE[state]),  # type: ignore[call-overload]
+            _(STATE[state]),
             status_label(report.status) if report else _("Chưa báo cáo"),
             report.percent if report else None,
             *[float(by_name[name]) if name in by_name else None for name in indicators],

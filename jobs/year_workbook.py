@@ -140,10 +140,10 @@ def _target_sheets(book: Workbook, data: Year) -> None:
                              None, _number(t.of(year))])
         append(tab, [])
         append(tab, [t.name])
-        for label, value in ((_("Năm {year}").format(year=data.year), t.of(data.year)),
+        for label, figure in ((_("Năm {year}").format(year=data.year), t.of(data.year)),
                              (_("Năm {year}").format(year=data.year - 1), t.of(data.year - 1)),
                              (_("Lũy kế, bình quân hoặc số mới nhất"), t.so_far(data.year, data.plan.start.year))):
-            append(tab, [label, None, None, None, _number(value), t.measure])
+            append(tab, [label, None, None, None, _number(figure), t.measure])
         for year, goal, op in t.milestones:
             append(tab, [_("Mốc {year}").format(year=year), MILESTONE_OP.get(op, op), None, None, float(goal)])
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.obligations import Obligation, with_latest_reports
@@ -211,9 +211,10 @@ async def _values(session: AsyncSession, reports: Sequence[Report]) -> dict[int,
     ids = [r.id for r in reports]
     for start in range(0, len(ids), 500):  # bounded IN lists
         for report_id, code, value in (await session.exec(
-                select(ReportValue.report_id, Indicator.code, ReportValue.value)
-                .join(Indicator, Indicator.id == ReportValue.indicator_id)
-                .where(ReportValue.report_id.in_(ids[start:start + 500])))).all():
+                # col(): Decimal is not among sqlmodel's scalar types, which select is typed for
+                select(ReportValue.report_id, Indicator.code, col(ReportValue.value))
+                .join(Indicator, col(Indicator.id) == ReportValue.indicator_id)
+                .where(col(ReportValue.report_id).in_(ids[start:start + 500])))).all():
             found.setdefault(report_id, {})[code] = Decimal(value)
     return found
 
@@ -230,10 +231,10 @@ async def plan_facts(session: AsyncSession, plan: Plan) -> PlanFacts:
 async def year_data(session: AsyncSession, plan: Plan, year: int, as_of: date) -> Year:
     """Everything about `plan`'s `year` as known on `as_of`, and the year before."""
     facts = await plan_facts(session, plan)
-    tasks = (await session.exec(select(Task).where(Task.plan_id == plan.id, Task.active).order_by(Task.id))).all()
+    tasks = (await session.exec(select(Task).where(Task.plan_id == plan.id, Task.active).order_by(col(Task.id)))).all()
     indicators = (await session.exec(
-        select(Indicator, Target.code, Target.aggregate).outerjoin(Target, Target.id == Indicator.target_id)
-        .where(Indicator.plan_id == plan.id, Indicator.active).order_by(Indicator.id))).all()
+        select(Indicator, Target.code, Target.aggregate).outerjoin(Target, col(Target.id) == Indicator.target_id)
+        .where(Indicator.plan_id == plan.id, Indicator.active).order_by(col(Indicator.id)))).all()
     return Year(
         plan=facts, year=year, as_of=as_of,
         entries=tuple(await entries(session, plan, year, as_of)),

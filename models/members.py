@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.rules.text import fold
@@ -58,17 +58,17 @@ async def registered(session: AsyncSession, *, admins: Collection[str] = (), uni
     """Everyone holding a role (or only those holding one for `unit_ids`, or only `member_ids`), by name."""
     query = select(RoleGrant).where(RoleGrant.status != GrantStatus.revoked)
     if unit_ids is not None:
-        query = query.where(RoleGrant.unit_id.in_(list(unit_ids)))
+        query = query.where(col(RoleGrant.unit_id).in_(list(unit_ids)))
     if member_ids is not None:
-        query = query.where(RoleGrant.member_id.in_(list(member_ids)))
+        query = query.where(col(RoleGrant.member_id).in_(list(member_ids)))
     holdings: dict[int, list[Holding]] = defaultdict(list)
-    for grant in (await session.exec(query.order_by(RoleGrant.id))).all():
+    for grant in (await session.exec(query.order_by(col(RoleGrant.id)))).all():
         holdings[grant.member_id].append(Holding(grant.id, grant.role, grant.unit_id,
                                                  grant.status == GrantStatus.pending, grant.granted_at))
     configured = configured_accounts(admins)
     if configured and unit_ids is None:
         accounts = (await session.exec(select(ChannelAccount).where(
-            ChannelAccount.external_id.in_([user for _channel, user in configured])))).all()
+            col(ChannelAccount.external_id).in_([user for _channel, user in configured])))).all()
         for account in accounts:
             if (account.channel, account.external_id) in configured and \
                     (member_ids is None or account.member_id in member_ids):
@@ -80,16 +80,16 @@ async def _describe(session: AsyncSession, holdings: dict[int, list[Holding]]) -
     ids = list(holdings)
     if not ids:
         return []
-    members = {m.id: m for m in (await session.exec(select(Member).where(Member.id.in_(ids)))).all()}
+    members = {m.id: m for m in (await session.exec(select(Member).where(col(Member.id).in_(ids)))).all()}
     accounts: dict[int, list[ChannelAccount]] = defaultdict(list)
-    for account in (await session.exec(select(ChannelAccount).where(ChannelAccount.member_id.in_(ids))
-                                       .order_by(ChannelAccount.id))).all():
+    for account in (await session.exec(select(ChannelAccount).where(col(ChannelAccount.member_id).in_(ids))
+                                       .order_by(col(ChannelAccount.id)))).all():
         accounts[account.member_id].append(account)
     seen: dict[int, datetime] = {}
-    for table_member, moment in ((AuditLog.member_id, AuditLog.at), (Report.member_id, Report.submitted_at)):
+    for table_member, moment in ((col(AuditLog.member_id), AuditLog.at), (col(Report.member_id), Report.submitted_at)):
         for member_id, last in (await session.exec(select(table_member, func.max(moment)).where(
                 table_member.in_(ids)).group_by(table_member))).all():
-            if last is not None and (member_id not in seen or last > seen[member_id]):
+            if last is not None and member_id is not None and (member_id not in seen or last > seen[member_id]):
                 seen[member_id] = last
     found = []
     for member_id, held in holdings.items():

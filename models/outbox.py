@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
@@ -40,8 +41,9 @@ from models.store.tables import (
     RoleGrant,
 )
 
-CLAIM = Claim.__table__
-DELIVERY = Delivery.__table__
+# SQLAlchemy sets __table__ on table models; SQLModel does not declare it.
+CLAIM: Table = Claim.__table__  # type: ignore[attr-defined]
+DELIVERY: Table = Delivery.__table__  # type: ignore[attr-defined]
 # Kinds whose actions for one recipient are sent together as one message.
 GROUPED = frozenset({DeliveryKind.reminder, DeliveryKind.escalation, DeliveryKind.nudge})
 
@@ -210,7 +212,7 @@ class Recipients:
 
     async def load(self, session: AsyncSession) -> Recipients:
         grants = (await session.exec(select(RoleGrant).where(
-            RoleGrant.status.in_([GrantStatus.active, GrantStatus.pending])))).scalars()
+            col(RoleGrant.status).in_([GrantStatus.active, GrantStatus.pending])))).all()
         pending: list[int] = []
         for grant in grants:
             if grant.status == GrantStatus.pending:
@@ -223,13 +225,13 @@ class Recipients:
                 self.leaders.append(grant.member_id)
         ids = set(self.coordinators) | set(self.leaders) | {m for ms in self.focal.values() for m in ms} | set(pending)
         if ids:
-            for member in (await session.exec(select(Member).where(Member.id.in_(ids)))).scalars():
+            for member in (await session.exec(select(Member).where(col(Member.id).in_(ids)))).all():
                 self.members[member.id] = member
             for account in (await session.exec(select(ChannelAccount).where(
-                    ChannelAccount.member_id.in_(ids)).order_by(ChannelAccount.id))).scalars():
+                    col(ChannelAccount.member_id).in_(ids)).order_by(col(ChannelAccount.id)))).all():
                 self.accounts[account.member_id].append(account)
-        self.groups = list((await session.exec(select(ChatDestination).where(ChatDestination.active)
-                                                .order_by(ChatDestination.id))).scalars())
+        self.groups = list((await session.exec(select(ChatDestination).where(col(ChatDestination.active))
+                                                .order_by(col(ChatDestination.id)))).all())
         return self
 
     def of(self, member_id: int) -> Recipient | None:
@@ -291,7 +293,7 @@ async def unclaimed(session: AsyncSession, actions: Sequence[Action]) -> list[Ac
     existing: set[str] = set()
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        existing |= set((await session.exec(select(CLAIM.c.key).where(CLAIM.c.key.in_(chunk)))).scalars())
+        existing |= set((await session.exec(select(CLAIM.c.key).where(CLAIM.c.key.in_(chunk)))).all())
     return [a for a in actions if a.key not in existing]
 
 

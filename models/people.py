@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.registry import Succession, current_of, succession
@@ -94,11 +94,13 @@ class Identity:
 
 # One round trip of plain columns, built once: this runs for every message the cache has not seen.
 _IDENTITY = (
-    select(ChannelAccount.id, ChannelAccount.channel, ChannelAccount.external_id, ChannelAccount.chat_id,
+    # sqlmodel's select is typed for up to 4 columns and session.exec takes no other: 11 here.
+    select(  # type: ignore[call-overload]
+           ChannelAccount.id, ChannelAccount.channel, ChannelAccount.external_id, ChannelAccount.chat_id,
            Member.id, Member.display_name, Member.locale, Member.preferred_channel,
            RoleGrant.role, RoleGrant.unit_id, RoleGrant.status)
     .join(Member, Member.id == ChannelAccount.member_id)
-    .outerjoin(RoleGrant, and_(RoleGrant.member_id == Member.id, RoleGrant.status != GrantStatus.revoked))
+    .outerjoin(RoleGrant, and_(col(RoleGrant.member_id) == Member.id, col(RoleGrant.status) != GrantStatus.revoked))
     .where(ChannelAccount.channel == bindparam("channel"), ChannelAccount.external_id == bindparam("user_id"))
 )
 
@@ -249,7 +251,7 @@ async def _unit_on(session: AsyncSession, unit_id: int, day: date) -> tuple[Unit
     if current is None:
         raise InviteRejected("unit_ended", unit)
     kinds = dict((await session.exec(select(UnitEvent.unit_id, UnitEvent.kind).where(
-        UnitEvent.unit_id == unit.id, UnitEvent.kind.in_(["merge", "retire"])))).all())
+        UnitEvent.unit_id == unit.id, col(UnitEvent.kind).in_(["merge", "retire"])))).all())
     return current, succession(unit, current, kinds)
 
 
@@ -291,7 +293,7 @@ async def redeem_invite(session: AsyncSession, code: str, *, channel: str, user_
             await record(session, actor, "invite.unit_ended", "invite", invite.id, {"unit_id": invite.unit_id})
             raise
     # Claim the code first: of two people racing for one code, exactly one UPDATE matches.
-    claimed = await session.exec(update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+    claimed = await session.exec(update(Invite).where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
                                  .values(used_at=now))
     if claimed.rowcount != 1:
         await record(session, actor, "invite.rejected", "invite", invite.id, {"reason": "used"})
@@ -353,7 +355,7 @@ async def redeem_link_code(session: AsyncSession, code: str, *, channel: str, us
         await record(session, actor, "invite.rejected", "link", invite.id if invite else "", {"reason": reason})
         raise InviteRejected(reason)
     assert invite is not None and invite.member_id is not None
-    claimed = await session.exec(update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+    claimed = await session.exec(update(Invite).where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
                                  .values(used_at=now))
     if claimed.rowcount != 1:
         raise InviteRejected("used")

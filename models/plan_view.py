@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.registry import current_of, in_force, valid_on
@@ -104,31 +104,32 @@ async def plan_view(session: AsyncSession, plan: Plan, day: date) -> PlanView:
     units = {u.id: u for u in (await session.exec(select(Unit))).all()}
     listed = (await session.exec(select(func.count()).select_from(PlanUnit).where(PlanUnit.plan_id == plan.id))).one()
     targets = (await session.exec(select(Target).where(Target.plan_id == plan.id, Target.active)
-                                  .order_by(Target.id))).all()
+                                  .order_by(col(Target.id)))).all()
     milestones: dict[int, list[TargetMilestone]] = defaultdict(list)
-    for m in (await session.exec(select(TargetMilestone).where(TargetMilestone.target_id.in_([t.id for t in targets]))
-                                 .order_by(TargetMilestone.year))).all():
+    for m in (await session.exec(select(TargetMilestone)
+                                 .where(col(TargetMilestone.target_id).in_([t.id for t in targets]))
+                                 .order_by(col(TargetMilestone.year)))).all():
         milestones[m.target_id].append(m)
     indicators = list((await session.exec(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.active)
-                                          .order_by(Indicator.id))).all())
+                                          .order_by(col(Indicator.id)))).all())
     schedules = list((await session.exec(select(Schedule).where(Schedule.plan_id == plan.id, Schedule.active)
-                                         .order_by(Schedule.id))).all())
-    tasks = (await session.exec(select(Task).where(Task.plan_id == plan.id, Task.active).order_by(Task.id))).all()
+                                         .order_by(col(Schedule.id)))).all())
+    tasks = (await session.exec(select(Task).where(Task.plan_id == plan.id, Task.active).order_by(col(Task.id)))).all()
     task_ids = [t.id for t in tasks]
     parties = task_parties((await session.exec(select(Assignment).where(
-        Assignment.task_id.in_(task_ids), Assignment.active).order_by(Assignment.id))).all(), units, day)
+        col(Assignment.task_id).in_(task_ids), Assignment.active).order_by(col(Assignment.id)))).all(), units, day)
     schedule_code = {s.id: s.code for s in schedules}
     views = {t.id: TaskView(task=t, lead=parties.get(t.id, {}).get("lead", []),
                             support=parties.get(t.id, {}).get("support", [])) for t in tasks}
-    for link in (await session.exec(select(TaskSchedule).where(TaskSchedule.task_id.in_(task_ids)))).all():
+    for link in (await session.exec(select(TaskSchedule).where(col(TaskSchedule.task_id).in_(task_ids)))).all():
         if link.schedule_id in schedule_code:
             views[link.task_id].schedules.append(schedule_code[link.schedule_id])
     indicator_code = {i.id: i.code for i in indicators}
-    for link in (await session.exec(select(TaskIndicator).where(TaskIndicator.task_id.in_(task_ids))
-                                    .order_by(TaskIndicator.position))).all():
-        views[link.task_id].indicators.append(indicator_code.get(link.indicator_id, "?"))
+    for indicator_link in (await session.exec(select(TaskIndicator).where(col(TaskIndicator.task_id).in_(task_ids))
+                                              .order_by(col(TaskIndicator.position)))).all():
+        views[indicator_link.task_id].indicators.append(indicator_code.get(indicator_link.indicator_id, "?"))
     overrides = list((await session.exec(select(CalendarOverride).where(CalendarOverride.plan_id == plan.id)
-                                         .order_by(CalendarOverride.day))).all())
+                                         .order_by(col(CalendarOverride.day)))).all())
     coordinator = next((u for u in units.values() if u.code == plan.coordinator_code), None)
     return PlanView(plan=plan, coordinator=coordinator, units=listed,
                     targets=[(t, milestones.get(t.id, [])) for t in targets], indicators=indicators,
@@ -146,11 +147,11 @@ class PlanCounts:
 async def plan_counts(session: AsyncSession) -> list[PlanCounts]:
     """Every plan loaded, followed or retired, with how much it holds (`nhacviec plan list`)."""
     plans = (await session.exec(select(Plan).order_by(Plan.code))).all()
-    units = dict((await session.exec(select(PlanUnit.plan_id, func.count()).group_by(PlanUnit.plan_id))).all())
+    units = dict((await session.exec(select(PlanUnit.plan_id, func.count()).group_by(col(PlanUnit.plan_id)))).all())
     tasks = dict((await session.exec(select(Task.plan_id, func.count()).where(Task.active)
-                                     .group_by(Task.plan_id))).all())
+                                     .group_by(col(Task.plan_id)))).all())
     reports = dict((await session.exec(
-        select(Task.plan_id, func.count(Report.id)).join(Assignment, Assignment.task_id == Task.id)
-        .join(Report, Report.assignment_id == Assignment.id).group_by(Task.plan_id))).all())
+        select(Task.plan_id, func.count(col(Report.id))).join(Assignment, col(Assignment.task_id) == Task.id)
+        .join(Report, col(Report.assignment_id) == Assignment.id).group_by(col(Task.plan_id)))).all())
     return [PlanCounts(plan=p, units=units.get(p.id, 0), tasks=tasks.get(p.id, 0), reports=reports.get(p.id, 0))
             for p in plans]

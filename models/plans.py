@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
@@ -23,7 +23,7 @@ class AlreadyDone(ValueError):
 
 async def followed_plans(session: AsyncSession) -> list[Plan]:
     """The plans the province follows now (retired plans are kept, not followed)."""
-    return list((await session.exec(select(Plan).where(Plan.retired_at.is_(None)).order_by(Plan.code))).all())
+    return list((await session.exec(select(Plan).where(col(Plan.retired_at).is_(None)).order_by(Plan.code))).all())
 
 
 async def find_plan(session: AsyncSession, code: str) -> Plan:

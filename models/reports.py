@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, insert, text, tuple_, update
+import sqlalchemy
+from sqlalchemy import Table, bindparam, func, insert, text, tuple_, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,7 +30,8 @@ class ReportInput:
     via: str = "guided"
 
 
-REPORT = Report.__table__  # Core table: these statements bypass the ORM's unit of work
+# Core table: these statements bypass the ORM's unit of work. (SQLAlchemy sets __table__; SQLModel does not declare it.)
+REPORT: Table = Report.__table__  # type: ignore[attr-defined]
 _FIELDS = ("assignment_id", "period_id", "is_latest", "member_id", "channel", "status", "percent", "note", "obstacles",
            "proposals", "raw_text", "via", "late", "submitted_at", "review", "reviewed_at")
 # The version is counted inside the INSERT. SQLite runs it under its single write lock; PostgreSQL first
@@ -39,14 +41,14 @@ _SAME_TASK_LOCK = text("SELECT pg_advisory_xact_lock(:a, :p)")
 _PRIOR = REPORT.alias("prior")
 _INSERT_REPORT = insert(REPORT).from_select(
     [*_FIELDS, "version"],
-    select(*(bindparam(name, type_=REPORT.c[name].type) for name in _FIELDS),
+    sqlalchemy.select(*(bindparam(name, type_=REPORT.c[name].type) for name in _FIELDS),  # any number of columns
            (func.coalesce(func.max(_PRIOR.c.version), 0) + 1))
     .where(_PRIOR.c.assignment_id == bindparam("assignment_id"), _PRIOR.c.period_id == bindparam("period_id")),
 ).returning(REPORT.c.id, REPORT.c.version)
 _SUPERSEDE = (update(REPORT).where(REPORT.c.assignment_id == bindparam("a"), REPORT.c.period_id == bindparam("p"),
                                    REPORT.c.is_latest, REPORT.c.id != bindparam("new_id"))
               .values(is_latest=False))
-_INSERT_VALUES = insert(ReportValue.__table__)
+_INSERT_VALUES = insert(ReportValue.__table__)  # type: ignore[attr-defined]  # as REPORT
 
 
 def is_late(at: datetime, due: date, tz: tzinfo) -> bool:
@@ -90,7 +92,7 @@ async def submit_report(session: AsyncSession, *, assignment_id: int, period_id:
             for indicator_id, value in data.values.items()])
     # No audit entry: the report row is itself the record of who filed what, when and how (rows are never
     # edited), so the audit log keeps to changes that leave no history of their own.
-    return Filed(report_id, version, data.status, data.percent, row["late"])
+    return Filed(report_id, version, data.status, data.percent, bool(row["late"]))
 
 
 async def reported(session: AsyncSession, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, use_locale
@@ -78,7 +78,7 @@ async def revoke(session: AsyncSession, member_id: int, by: Revoker, *, now: dat
     """Revoke every role of the member, in the caller's transaction (the caller commits). Audited."""
     member = await session.get(Member, member_id)
     grants = list((await session.exec(select(RoleGrant).where(
-        RoleGrant.member_id == member_id, RoleGrant.status != GrantStatus.revoked).order_by(RoleGrant.id))).all())
+        RoleGrant.member_id == member_id, RoleGrant.status != GrantStatus.revoked).order_by(col(RoleGrant.id)))).all())
     accounts = list((await session.exec(select(ChannelAccount).where(ChannelAccount.member_id == member_id))).all())
     configured = configured_accounts(by.admins)
     if by.member_id == member_id:
@@ -95,26 +95,28 @@ async def revoke(session: AsyncSession, member_id: int, by: Revoker, *, now: dat
     recipient = recipients.of(member_id)
     not_told = "" if recipient is not None else recipients.why_not(member_id)
     units = {u.id: u for u in (await session.exec(select(Unit).where(
-        Unit.id.in_([g.unit_id for g in grants if g.unit_id])))).all()}
+        col(Unit.id).in_([g.unit_id for g in grants if g.unit_id])))).all()}
     roles = [(g.role, units.get(g.unit_id) if g.unit_id else None) for g in grants]
 
-    await session.exec(update(RoleGrant).where(RoleGrant.id.in_([g.id for g in grants]))
+    await session.exec(update(RoleGrant).where(col(RoleGrant.id).in_([g.id for g in grants]))
                        .values(status=GrantStatus.revoked, revoked_at=now))
     drafts = 0
     if accounts:
         drafts = (await session.exec(delete(Conversation).where(or_(*(
-            and_(Conversation.channel == a.channel, Conversation.user_id == a.external_id) for a in accounts))))
+            and_(col(Conversation.channel) == a.channel, col(Conversation.user_id) == a.external_id)
+            for a in accounts))))
         ).rowcount
         # Zalo remembers the last numbered list sent to a chat: no answer to an old list may act for them.
-        await session.exec(delete(KeyValue).where(KeyValue.key.in_(
+        await session.exec(delete(KeyValue).where(col(KeyValue.key).in_(
             [f"zalo.options.{a.chat_id}" for a in accounts if a.channel == "zalo"])))
     cancelled = (await session.exec(update(Delivery).where(
-        Delivery.member_id == member_id, Delivery.status == DeliveryStatus.pending)
+        col(Delivery.member_id) == member_id, col(Delivery.status) == DeliveryStatus.pending)
         .values(status=DeliveryStatus.stale, reason="role revoked"))).rowcount
-    await session.exec(update(WebSession).where(WebSession.member_id == member_id, WebSession.ended_at.is_(None))
+    await session.exec(update(WebSession).where(col(WebSession.member_id) == member_id,
+                                                col(WebSession.ended_at).is_(None))
                        .values(ended_at=now))
-    await session.exec(update(WebLink).where(WebLink.member_id == member_id, WebLink.used_at.is_(None),
-                                             WebLink.expires_at > now).values(expires_at=now))
+    await session.exec(update(WebLink).where(col(WebLink.member_id) == member_id, col(WebLink.used_at).is_(None),
+                                             col(WebLink.expires_at) > now).values(expires_at=now))
     if recipient is not None:
         with use_locale(recipient.locale):
             text = _("Quyền sử dụng bot của anh/chị ({roles}) đã được thu hồi. Các báo cáo anh/chị đã gửi vẫn "

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.obligations import Obligation, unreported, with_latest_reports
@@ -81,9 +81,10 @@ async def _values(session: AsyncSession, reports: Sequence[Report]) -> dict[int,
     by_report: dict[int, dict[str, Decimal]] = {}
     if reports:
         rows = (await session.exec(
-            select(ReportValue.report_id, Indicator.code, ReportValue.value)
-            .join(Indicator, Indicator.id == ReportValue.indicator_id)
-            .where(ReportValue.report_id.in_([r.id for r in reports])))).all()
+            # col(): Decimal is not among sqlmodel's scalar types, which select is typed for
+            select(ReportValue.report_id, Indicator.code, col(ReportValue.value))
+            .join(Indicator, col(Indicator.id) == ReportValue.indicator_id)
+            .where(col(ReportValue.report_id).in_([r.id for r in reports])))).all()
         for report_id, code, value in rows:
             by_report.setdefault(report_id, {})[code] = Decimal(value)
     return by_report
@@ -96,7 +97,7 @@ async def with_reports(session: AsyncSession, found: Sequence[Obligation]) -> li
     period_ids = sorted({o.period_id for o in found})
     assignment_ids = sorted({o.assignment_id for o in found})
     reports = (await session.exec(select(Report).where(
-        Report.is_latest, Report.period_id.in_(period_ids), Report.assignment_id.in_(assignment_ids)))).all()
+        Report.is_latest, col(Report.period_id).in_(period_ids), col(Report.assignment_id).in_(assignment_ids)))).all()
     latest = {(r.assignment_id, r.period_id): r for r in reports}
     return [Item(o, latest.get((o.assignment_id, o.period_id))) for o in found]
 

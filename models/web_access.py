@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.store.audit import record
@@ -77,10 +77,10 @@ async def create_link(session: AsyncSession, *, role: str, unit_id: int | None, 
     if (role == Role.focal) != (unit_id is not None):
         raise ValueError("a focal point's link needs exactly its unit; other roles see the whole province")
     # Old rows go when new ones come: no scheduled clean-up job needed.
-    await session.exec(delete(WebSession).where(WebSession.expires_at < now - KEEP_EXPIRED))
-    await session.exec(delete(WebLink).where(WebLink.expires_at < now - KEEP_EXPIRED,
-                                             WebLink.id.not_in(select(WebSession.link_id).where(
-                                                 WebSession.link_id.is_not(None)))))
+    await session.exec(delete(WebSession).where(col(WebSession.expires_at) < now - KEEP_EXPIRED))
+    await session.exec(delete(WebLink).where(col(WebLink.expires_at) < now - KEEP_EXPIRED,
+                                             col(WebLink.id).not_in(select(WebSession.link_id).where(
+                                                 col(WebSession.link_id).is_not(None)))))
     token = new_token()
     link = WebLink(token_hash=hash_token(token), role=role, unit_id=unit_id, member_id=member_id, locale=locale,
                    created_by=created_by, created_at=now, expires_at=now + timedelta(minutes=LINK_MINUTES))
@@ -122,7 +122,7 @@ async def redeem_link(session: AsyncSession, token: str, *, now: datetime, actor
         await record(session, actor, "web.link_rejected", "weblink", "", {"reason": error.reason})
         raise
     # Of two presses racing for one link, exactly one UPDATE matches.
-    claimed = await session.exec(update(WebLink).where(WebLink.id == link.id, WebLink.used_at.is_(None))
+    claimed = await session.exec(update(WebLink).where(col(WebLink.id) == link.id, col(WebLink.used_at).is_(None))
                                  .values(used_at=now))
     if claimed.rowcount != 1:
         await record(session, actor, "web.link_rejected", "weblink", link.id, {"reason": "used"})
@@ -164,7 +164,7 @@ async def _still_holds(session: AsyncSession, row: WebSession) -> bool:
 
 
 async def end_session(session: AsyncSession, session_id: int, *, now: datetime, actor: str = "web") -> None:
-    await session.exec(update(WebSession).where(WebSession.id == session_id, WebSession.ended_at.is_(None))
+    await session.exec(update(WebSession).where(col(WebSession.id) == session_id, col(WebSession.ended_at).is_(None))
                        .values(ended_at=now))
     await record(session, actor, "web.signout", "websession", session_id)
 

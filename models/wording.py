@@ -24,8 +24,8 @@ STATUS = {
     ReportStatus.done: N_("Hoàn thành"),
     ReportStatus.blocked: N_("Gặp vướng mắc"),
 }
-STATUS_ICON = {ReportStatus.not_started: "⚪", ReportStatus.in_progress: "🔵", ReportStatus.done: "✅",
-               ReportStatus.blocked: "⚠️"}
+STATUS_ICON: dict[str, str] = {ReportStatus.not_started: "⚪", ReportStatus.in_progress: "🔵", ReportStatus.done: "✅",
+                                ReportStatus.blocked: "⚠️"}
 ROLE = {Role.focal: N_("đầu mối"), Role.coordinator: N_("điều phối"), Role.leader: N_("lãnh đạo"),
         Role.admin: N_("quản trị viên")}
 

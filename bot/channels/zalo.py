@@ -242,7 +242,7 @@ class ZaloChannel:
         ValueError if the body is not an update (the webhook answers 400)."""
         update = unwrap(body)
         if update is None:
-            event = (body.get("result") if isinstance(body.get("result"), dict) else body).get("event_name") \
+            event = (result if isinstance(result := body.get("result"), dict) else body).get("event_name") \
                 if isinstance(body, dict) else None
             if isinstance(event, str):  # an event of a kind that carries no message (a reaction…): not ours
                 log.info("zalo: ignored event %r without a message", event[:60])

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.cli import text as cli_text
 from bot.cli.common import app, execute, settings_or_exit
@@ -32,16 +32,16 @@ def member_list(unit: Annotated[str | None, typer.Option("--unit", help=_("Chỉ
 
     async def work(services: Services) -> None:
         async with services.sessions() as session:
-            grants = (await session.exec(select(RoleGrant, Unit.code).join(Unit, Unit.id == RoleGrant.unit_id,
+            grants = (await session.exec(select(RoleGrant, Unit.code).join(Unit, col(Unit.id) == RoleGrant.unit_id,
                                                                           isouter=True)
                                          .where(RoleGrant.status != GrantStatus.revoked)
-                                         .order_by(RoleGrant.member_id, RoleGrant.id))).all()
+                                         .order_by(col(RoleGrant.member_id), col(RoleGrant.id)))).all()
             if unit:
                 grants = [(g, code) for g, code in grants if code == unit.upper()]
             ids = sorted({g.member_id for g, _code in grants})
-            members = {m.id: m for m in (await session.exec(select(Member).where(Member.id.in_(ids)))).all()}
-            accounts = (await session.exec(select(ChannelAccount).where(ChannelAccount.member_id.in_(ids))
-                                           .order_by(ChannelAccount.id))).all()
+            members = {m.id: m for m in (await session.exec(select(Member).where(col(Member.id).in_(ids)))).all()}
+            accounts = (await session.exec(select(ChannelAccount).where(col(ChannelAccount.member_id).in_(ids))
+                                           .order_by(col(ChannelAccount.id)))).all()
         rows = []
         for member_id in ids:
             roles = ", ".join(role_label(g.role) + (f" {code}" if code else "") for g, code in grants

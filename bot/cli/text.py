@@ -130,7 +130,7 @@ def plan_overview(view: PlanView, tz: tzinfo) -> str:
             out.append("      " + _("Theo dõi, không hỏi báo cáo, không nhắc (report_by: none)"))
         if task.inferred:
             out.append("      " + _("Suy luận (văn bản không ghi): {parts} — {basis}").format(
-                parts=", ".join(_(INFERRED.get(p, p)) for p in task.inferred),  # type: ignore[call-overload]
+                parts=", ".join(_(INFERRED.get(p, p)) for p in task.inferred),
                 basis=short(task.basis, 160)))
     out += ["", _("Đơn vị: {n} (xem `nhacviec units`)").format(n=view.units)]
     if overrides:
@@ -305,7 +305,7 @@ def preview(planned: Preview, moment: datetime, tz: tzinfo) -> str:
                     "Nếu bot chạy vào {at}, lần quét sẽ gửi {n} tin nhắn.", len(sendable)).format(
         at=format_datetime(moment, tz), n=len(sendable))]
     for message in planned.messages:
-        kind = _(MESSAGE_KIND[message.kind])  # type: ignore[call-overload]
+        kind = _(MESSAGE_KIND[message.kind])
         items = ", ".join(f"{i.task} · {period_label(i.every, i.period, i.schedule)}" for i in message.items)
         where = f" ({message.channel})" if message.channel else ""
         line = f"• {kind} → {message.recipient}{where}" + (f": {items}" if items else "")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Annotated
 
 import typer
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.cli import text
 from bot.cli.common import PlanOption, execute, parse_day, units_app
@@ -36,7 +36,8 @@ def units(
             rows = await units_at(s, day, plan_ids=plan_ids)
             ids = [u.id for u in rows]
             aliases: dict[int, list[str]] = defaultdict(list)
-            for a in (await s.exec(select(UnitAlias).where(UnitAlias.unit_id.in_(ids)).order_by(UnitAlias.id))).all():
+            for a in (await s.exec(select(UnitAlias).where(col(UnitAlias.unit_id).in_(ids))
+                                   .order_by(col(UnitAlias.id)))).all():
                 if a.alias not in aliases[a.unit_id]:
                     aliases[a.unit_id].append(a.alias)
             focals: dict[int, int] = defaultdict(int)

@@ -18,8 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import metrics
@@ -275,7 +276,7 @@ class WebView:
             async with asyncio.timeout(3), self.sessions() as session:
                 rows = (await session.exec(
                     select(Delivery.channel, func.count()).where(
-                        Delivery.status.in_([DeliveryStatus.pending, DeliveryStatus.sending]))
+                        col(Delivery.status).in_([DeliveryStatus.pending, DeliveryStatus.sending]))
                     .group_by(Delivery.channel))).all()
             metrics.set_outbox_depth({channel: count for channel, count in rows})
         except Exception as error:  # the rest of the page is still worth scraping

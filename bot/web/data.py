@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from jobs import digest as digest_data
@@ -298,13 +298,14 @@ async def unit_page(session: AsyncSession, plans: list[Plan], catalog: Catalog, 
 
 async def latest_reports(session: AsyncSession, unit_ids: Iterable[int], tz: ZoneInfo) -> list[Latest]:
     rows = (await session.exec(
-        select(Report, Task.id, Task.code, Task.title, Period.key, Schedule.every, Schedule.name)
+        # sqlmodel's select is typed for up to 4 columns and session.exec takes no other: 7 here.
+        select(Report, Task.id, Task.code, Task.title, Period.key, Schedule.every, Schedule.name)  # type: ignore[call-overload]
         .join(Assignment, Assignment.id == Report.assignment_id)
         .join(Task, Task.id == Assignment.task_id)
         .join(Period, Period.id == Report.period_id)
         .join(Schedule, Schedule.id == Period.schedule_id)
-        .where(Report.is_latest, Assignment.unit_id.in_(list(unit_ids)))
-        .order_by(Report.submitted_at.desc(), Report.id.desc()).limit(LATEST_REPORTS))).all()
+        .where(Report.is_latest, col(Assignment.unit_id).in_(list(unit_ids)))
+        .order_by(col(Report.submitted_at).desc(), col(Report.id).desc()).limit(LATEST_REPORTS))).all()
     return [Latest(task_id, code, title, period_label(every, key, name), report_view(report, {}, tz))
             for report, task_id, code, title, key, every, name in rows]
 

@@ -331,7 +331,6 @@ class _Writer:
     def _closing(self, report: OfficialReport) -> None:
         """"Nơi nhận:" on the left and the signer on the right, side by side as in NĐ 30's layout."""
         table = self._table(1, (LEFT_COLUMN_MM, RIGHT_COLUMN_MM), borders=False)
-        table.rows[0].allow_break_across_pages = False
         _keep_row_on_one_page(table.rows[0]._tr)
         recipients = table.cell(0, 0)
         self._line(recipients, _("Nơi nhận:"), 12, bold=True, italic=True, before=12,

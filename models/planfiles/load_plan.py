@@ -7,12 +7,13 @@ same work inside a transaction that is rolled back, so it shows exactly what a l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import or_
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, format_date
@@ -95,14 +96,14 @@ class _Loader:
         self,
         entity: str,
         model: type[SQLModel],
-        existing: dict[Hashable, Any],
-        desired: dict[Hashable, dict[str, Any]],
+        existing: dict[Any, Any],
+        desired: Mapping[Any, Mapping[str, Any]],
         *,
-        label: Callable[[Hashable], str] = str,
+        label: Callable[[Any], str] = str,
         retire: str = "retire",
-    ) -> dict[Hashable, Any]:
+    ) -> dict[Any, Any]:
         """Make rows match `desired`; rows no longer desired are retired (active=False) or removed."""
-        rows: dict[Hashable, Any] = {}
+        rows: dict[Any, Any] = {}
         for key, values in desired.items():
             row = existing.get(key)
             if row is None:
@@ -157,15 +158,15 @@ class _Loader:
         """The province's units this file lists: new ones are added; one another plan file lists too must be
         described alike (name, kind, dates; aliases add up), or the load fails naming both files."""
         listed = {u.code.upper(): (index, u) for index, u in enumerate(self.spec.units)}
-        existing = {u.code: u for u in await self._all(Unit, Unit.code.in_(list(listed)))}
+        existing = {u.code: u for u in await self._all(Unit, col(Unit.code).in_(list(listed)))}
         elsewhere = await self._listed_elsewhere(plan)
         # What reorganisation files changed (names, end dates, successors) belongs to them: reloading the plan
         # file must not undo the 2025 reorganisation.
         changed = set((await self.session.exec(select(UnitEvent.unit_id))).all())
         units: dict[str, Unit] = {}
         for code, (index, spec_unit) in listed.items():
-            values = {"code": code, "name": spec_unit.name, "kind": spec_unit.kind, "valid_from": spec_unit.valid_from,
-                      "valid_to": spec_unit.valid_to}
+            values: dict[str, Any] = {"code": code, "name": spec_unit.name, "kind": spec_unit.kind,
+                                      "valid_from": spec_unit.valid_from, "valid_to": spec_unit.valid_to}
             unit = existing.get(code)
             if unit is None:
                 unit = Unit(**values, active=True, origin="plan")
@@ -201,7 +202,7 @@ class _Loader:
     async def _listed_elsewhere(self, plan: Plan) -> dict[int, list[str]]:
         """Unit id → the files of the other plans that list it."""
         rows = (await self.session.exec(select(PlanUnit.unit_id, Plan.source_path)
-                                        .join(Plan, Plan.id == PlanUnit.plan_id)
+                                        .join(Plan, col(Plan.id) == PlanUnit.plan_id)
                                         .where(PlanUnit.plan_id != plan.id))).all()
         found: dict[int, list[str]] = {}
         for unit_id, path in rows:
@@ -231,8 +232,9 @@ class _Loader:
             await self.session.delete(links[unit_id])
         await self.session.flush()
         if dropped:
-            still = set((await self.session.exec(select(PlanUnit.unit_id).where(PlanUnit.unit_id.in_(dropped)))).all())
-            for unit in await self._all(Unit, Unit.id.in_(dropped), Unit.origin == "plan", Unit.active):
+            still = set((await self.session.exec(
+                select(PlanUnit.unit_id).where(col(PlanUnit.unit_id).in_(dropped)))).all())
+            for unit in await self._all(Unit, col(Unit.id).in_(dropped), Unit.origin == "plan", Unit.active):
                 if unit.id not in still:
                     unit.active = False
                     self.changes.append(Change("retire", "unit", unit.code))
@@ -240,9 +242,9 @@ class _Loader:
     async def _aliases(self, plan: Plan, units: dict[str, Unit], listed: dict[str, tuple[int, Any]]) -> None:
         """This file's names for its units (other files' names for them stay: aliases add up). A name must
         not lead to two units."""
-        others = {a.norm: a.unit_id for a in await self._all(UnitAlias, or_(UnitAlias.plan_id != plan.id,
-                                                                            UnitAlias.plan_id.is_(None)))}
-        code_of = {u.id: u.code for u in await self._all(Unit, Unit.id.in_(list(set(others.values()))))}
+        others = {a.norm: a.unit_id for a in await self._all(UnitAlias, or_(col(UnitAlias.plan_id) != plan.id,
+                                                                            col(UnitAlias.plan_id).is_(None)))}
+        code_of = {u.id: u.code for u in await self._all(Unit, col(Unit.id).in_(list(set(others.values()))))}
         wanted: dict[Hashable, dict[str, Any]] = {}
         for code, (index, spec_unit) in listed.items():
             unit = units[code]
@@ -265,10 +267,10 @@ class _Loader:
         desired = {t.code: {"plan_id": plan.id, "code": t.code, "name": t.name, "measure": t.unit,
                             "aggregate": t.aggregate, "source": t.source, "active": True}
                    for t in self.spec.targets}
-        targets: dict[str, Target] = await self._sync("target", Target, existing, desired)  # type: ignore[assignment]
+        targets: dict[str, Target] = await self._sync("target", Target, existing, desired)
         ids = [t.id for t in targets.values()]
         milestones = {(m.target_id, m.year): m
-                      for m in await self._all(TargetMilestone, TargetMilestone.target_id.in_(ids))}
+                      for m in await self._all(TargetMilestone, col(TargetMilestone.target_id).in_(ids))}
         wanted = {}
         for spec_target in self.spec.targets:
             target = targets[spec_target.code]
@@ -285,7 +287,7 @@ class _Loader:
         desired = {i.code: {"plan_id": plan.id, "code": i.code, "name": i.name, "type": i.type, "measure": i.unit,
                             "target_id": targets[i.target].id if i.target else None, "active": True}
                    for i in self.spec.indicators}
-        return await self._sync("indicator", Indicator, existing, desired)  # type: ignore[return-value]
+        return await self._sync("indicator", Indicator, existing, desired)
 
     async def _schedules(self, plan: Plan) -> dict[str, Schedule]:
         existing = {s.code: s for s in await self._all(Schedule, Schedule.plan_id == plan.id)}
@@ -303,13 +305,13 @@ class _Loader:
                 "escalate_after": list(reminders.escalate_after) if reminders else None,
                 "source": s.source, "basis": s.basis, "inferred": s.inferred, "active": True,
             }
-        return await self._sync("schedule", Schedule, existing, desired)  # type: ignore[return-value]
+        return await self._sync("schedule", Schedule, existing, desired)
 
     async def _calendar(self, plan: Plan) -> None:
         """The plan's day swaps. The province has one calendar: another plan saying otherwise of a day fails
         the load, naming both files."""
         others = (await self.session.exec(select(CalendarOverride, Plan.source_path)
-                                          .join(Plan, Plan.id == CalendarOverride.plan_id)
+                                          .join(Plan, col(Plan.id) == CalendarOverride.plan_id)
                                           .where(CalendarOverride.plan_id != plan.id))).all()
         said = {override.day: (override.working, path) for override, path in others}
         for section, days, working in (("days_off", self.spec.calendar.off(), False),
@@ -347,7 +349,7 @@ class _Loader:
                 # skip_years: the years another report asks the same content (sơ kết 2025, tổng kết 2030).
                 if p.window_end.year not in spec_schedule.skip_years
             }
-            await self._sync("period", Period, existing, desired, label=lambda k, c=code: f"{c} {k}")
+            await self._sync("period", Period, existing, desired, label=partial(lambda c, k: f"{c} {k}", code))
         for code, schedule in schedules.items():
             if code not in self.spec.schedules:  # a retired schedule's periods stop being followed
                 for period in await self._all(Period, Period.schedule_id == schedule.id, Period.active):
@@ -363,13 +365,13 @@ class _Loader:
                             "report_by": t.report_by, "inferred": list(t.inferred), "basis": t.basis,
                             "source": t.source, "active": True}
                    for t in self.spec.tasks}
-        tasks: dict[str, Task] = await self._sync("task", Task, existing, desired)  # type: ignore[assignment]
+        tasks: dict[str, Task] = await self._sync("task", Task, existing, desired)
         task_ids = [t.id for t in tasks.values()]
         code_of_task = {t.id: t.code for t in tasks.values()}
         unit_code = {u.id: u.code for u in units.values()}
 
         links = {(link.task_id, link.schedule_id): link
-                 for link in await self._all(TaskSchedule, TaskSchedule.task_id.in_(task_ids))}
+                 for link in await self._all(TaskSchedule, col(TaskSchedule.task_id).in_(task_ids))}
         schedule_code = {s.id: s.code for s in schedules.values()}
         wanted = {(tasks[t.code].id, schedules[s].id): {"task_id": tasks[t.code].id, "schedule_id": schedules[s].id}
                   for t in self.spec.tasks for s in t.schedules}
@@ -377,7 +379,7 @@ class _Loader:
                          label=lambda k: f"{code_of_task.get(k[0])} ↔ {schedule_code.get(k[1])}")
 
         indicator_links = {(link.task_id, link.indicator_id): link
-                           for link in await self._all(TaskIndicator, TaskIndicator.task_id.in_(task_ids))}
+                           for link in await self._all(TaskIndicator, col(TaskIndicator.task_id).in_(task_ids))}
         indicator_code = {i.id: i.code for i in indicators.values()}
         wanted = {
             (tasks[t.code].id, indicators[c].id): {"task_id": tasks[t.code].id, "indicator_id": indicators[c].id,
@@ -389,15 +391,15 @@ class _Loader:
 
         # Assignments written by reorganisations (origin != "plan") are not the plan file's to change.
         assignments = {(a.task_id, a.unit_id, a.role): a
-                       for a in await self._all(Assignment, Assignment.task_id.in_(task_ids),
+                       for a in await self._all(Assignment, col(Assignment.task_id).in_(task_ids),
                                                 Assignment.origin == "plan")}
-        wanted = {}
+        wanted_assignments = {}
         for t in self.spec.tasks:
             for role in ("lead", "support"):
                 for code in getattr(t, role):
                     unit = units[code.upper()]
-                    wanted[(tasks[t.code].id, unit.id, role)] = {
+                    wanted_assignments[(tasks[t.code].id, unit.id, role)] = {
                         "task_id": tasks[t.code].id, "unit_id": unit.id, "role": role, "origin": "plan",
                         "active": True}
-        await self._sync("assignment", Assignment, assignments, wanted,
+        await self._sync("assignment", Assignment, assignments, wanted_assignments,
                          label=lambda k: f"{code_of_task.get(k[0])} {k[2]} {unit_code.get(k[1])}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.planfiles.changes import Change, LoadResult, finish_load
@@ -36,12 +36,12 @@ async def province_state(session: AsyncSession) -> ProvinceState:
     units = (await session.exec(select(Unit))).all()
     code_of = {u.id: u.code for u in units}
     names = {a.norm: code_of[a.unit_id] for a in (await session.exec(select(UnitAlias))).all() if a.unit_id in code_of}
-    followed = (await session.exec(select(Plan).where(Plan.retired_at.is_(None)))).all()
+    followed = (await session.exec(select(Plan).where(col(Plan.retired_at).is_(None)))).all()
     plans = {p.code: (p.start, p.end) for p in followed}
     leads: dict[str, list] = defaultdict(list)
-    rows = (await session.exec(select(Assignment, Task.code, Plan.code).join(Task, Task.id == Assignment.task_id)
-                               .join(Plan, Plan.id == Task.plan_id)
-                               .where(Task.active, Assignment.active, Plan.retired_at.is_(None)))).all()
+    rows = (await session.exec(select(Assignment, Task.code, Plan.code).join(Task, col(Task.id) == Assignment.task_id)
+                               .join(Plan, col(Plan.id) == Task.plan_id)
+                               .where(Task.active, Assignment.active, col(Plan.retired_at).is_(None)))).all()
     for assignment, task_code, plan_code in rows:
         leads[f"{plan_code}:{task_code}"].append((code_of[assignment.unit_id], assignment.role,
                                                    assignment.valid_from, assignment.valid_to))
@@ -118,6 +118,7 @@ async def _apply(session: AsyncSession, event: EventSpec, unit: Unit, units: dic
         target = units[event.tasks_to.upper()]
     detail: dict = {}
     if event.kind == "rename":
+        assert event.name is not None  # a rename gives the new name (models/planfiles/reorg_file.py)
         detail = {"old": unit.name, "new": event.name}
         renamed = {"name": (unit.name, event.name)}
         if event.new_kind is not None and event.new_kind != unit.kind:
@@ -165,8 +166,8 @@ async def _move_tasks(session: AsyncSession, unit: Unit, kind: str, target: Unit
     takes it). Returns what moved, what went to the coordinators' decision, and what was dropped (the part,
     the unit it would have landed on, and why: `_dropped_because`)."""
     end = day - timedelta(days=1)
-    query = (select(Assignment, Task, Plan.code, Plan.coordinator_code).join(Task, Task.id == Assignment.task_id)
-             .join(Plan, Plan.id == Task.plan_id).where(Assignment.unit_id == unit.id, Assignment.active))
+    query = (select(Assignment, Task, Plan.code, Plan.coordinator_code).join(Task, col(Task.id) == Assignment.task_id)
+             .join(Plan, col(Plan.id) == Task.plan_id).where(Assignment.unit_id == unit.id, Assignment.active))
     if plan_id is not None:
         query = query.where(Task.plan_id == plan_id)
     rows = (await session.exec(query)).all()
@@ -235,8 +236,8 @@ async def replay(session: AsyncSession, plan_id: int) -> list[Change]:
     by_id = {u.id: u for u in units.values()}
     plans_of = (await province_state(session)).plans_of()
     changes: list[Change] = []
-    for event in (await session.exec(select(UnitEvent).where(UnitEvent.kind.in_(["merge", "retire", "split"]))
-                                     .order_by(UnitEvent.day, UnitEvent.id))).all():
+    for event in (await session.exec(select(UnitEvent).where(col(UnitEvent.kind).in_(["merge", "retire", "split"]))
+                                     .order_by(col(UnitEvent.day), col(UnitEvent.id)))).all():
         unit = by_id[event.unit_id]
         target = by_id.get(event.target_id) if event.target_id else None
         moved, decided, dropped = await _move_tasks(session, unit, event.kind, target, units, event.day,

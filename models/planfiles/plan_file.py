@@ -379,7 +379,7 @@ def check_references(spec: PlanFile) -> list[tuple[Path_, str]]:
 def _successor_cycles(spec: PlanFile) -> list[tuple[Path_, str]]:
     successor = {u.code.upper(): (u.successor or "").upper() for u in spec.units}
     index_of = {u.code.upper(): i for i, u in enumerate(spec.units)}
-    problems = []
+    problems: list[tuple[Path_, str]] = []
     reported: set[str] = set()
     for start in successor:
         chain = [start]

@@ -8,6 +8,7 @@ errors become `Problem`s a person can act on; a file is never half-read.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -86,7 +87,7 @@ def _has(container: Any, part: Any) -> bool:
     return isinstance(container, list) and isinstance(part, int) and 0 <= part < len(container)
 
 
-def _message(item: dict[str, Any]) -> str:
+def _message(item: Mapping[str, Any]) -> str:
     kind = item["type"]
     ctx = item.get("ctx") or {}
     if kind == "missing":
