@@ -22,6 +22,7 @@ from locales import _
 from models.callbacks import Button
 from models.catalog import Catalog
 from models.chat import Attachment, FileSource, Incoming, IncomingFile, Option, Reply
+from models.obligation_cache import Obligations
 from models.people import Identity
 from models.registry import unit_name
 from models.rules.workdays import WorkCalendar
@@ -80,6 +81,8 @@ class Context:
     identity: Identity
     now: datetime
     catalog: Catalog  # what the province follows (plans, tasks, units), cached per process
+    # Who owes which report when, cached per process at this message's revisions (None: read from the database).
+    obligations: Obligations | None = None
     exports: Exports | None = None
     files: FileSource | None = None  # the channel's way to fetch a file the person sent
     # Plain text handled as if no flow were open: a flow whose optional step is not being answered hands the

@@ -43,6 +43,7 @@ from locales import _, use_locale
 from models.callbacks import BadButton, Button
 from models.catalog import Catalog, CatalogCache
 from models.chat import FileSource, Incoming, Outcome, Reply
+from models.obligation_cache import ObligationCache, Obligations
 from models.people import Identity, IdentityCache, ensure_account, identify
 from models.rules.text import clean, fold
 from models.store import revisions
@@ -72,6 +73,7 @@ class Dispatcher:
         self.exports = exports
         self.catalogs = CatalogCache()
         self.people = IdentityCache()
+        self.obligations = ObligationCache()
         self._seen_insert: dict[str, Insert] = {}
         self._database_down = False  # said once per outage, not once per message
         self.commands: dict[str, Command] = {}
@@ -128,7 +130,8 @@ class Dispatcher:
                         locale = identity.member.locale
                     with use_locale(locale):
                         outcome = await self._handle(session, incoming, identity,
-                                                     await self.catalogs.get(session, revision.catalog), files)
+                                                     await self.catalogs.get(session, revision.catalog), files,
+                                                     self.obligations.at(revision))
                     await session.commit()
                     self._database_back()
                     return outcome, True
@@ -174,7 +177,7 @@ class Dispatcher:
         return bool(result.rowcount)
 
     async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity, catalog: Catalog,
-                      files: FileSource | None = None) -> Outcome:
+                      files: FileSource | None, obligations: Obligations) -> Outcome:
         now = self.clock()
         if identity.admin and identity.member is None:
             # Admins are configured, not invited: give them a member row on first contact.
@@ -188,7 +191,7 @@ class Dispatcher:
             if account is not None:
                 account.chat_id = incoming.chat_id
         ctx = Context(incoming=incoming, session=session, config=self.config, identity=identity, now=now,
-                      catalog=catalog, exports=self.exports, files=files,
+                      catalog=catalog, obligations=obligations, exports=self.exports, files=files,
                       plain=self.plain,
                       commands=lambda roles, group: self.commands_for(roles, in_group=group))
         replies = await self._route(ctx)

@@ -27,14 +27,14 @@ async def unit_items(ctx: Context, unit_id: int) -> list[Item]:
     """What one unit can report on now (computed once per message)."""
     key = f"items:{unit_id}"
     if key not in ctx.memo:
-            ctx.memo[key] = (await snapshot(ctx.session, ctx.plans, ctx.today, unit_ids=[unit_id], values=False)
-                         ).reportable()
+        ctx.memo[key] = (await snapshot(ctx.session, ctx.plans, ctx.today, unit_ids=[unit_id], values=False,
+                                        cached=ctx.obligations)).reportable()
     return ctx.memo[key]
 
 
 async def units_with_items(ctx: Context, units: list[Unit], task_ids: list[int] | None) -> list[Unit]:
     state = await snapshot(ctx.session, ctx.plans, ctx.today, unit_ids=[u.id for u in units], task_ids=task_ids,
-                           values=False)
+                           values=False, cached=ctx.obligations)
     having = {i.obligation.unit_id for i in state.reportable()}
     return [u for u in units if u.id in having]
 

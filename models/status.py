@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.obligation_cache import Obligations
 from models.obligations import Obligation, unreported, with_latest_reports
 from models.review import counted
 from models.store.tables import Indicator, Plan, Report, ReportValue
@@ -114,14 +115,19 @@ def _current_only(found: Iterable[Obligation], today: date) -> list[Obligation]:
 
 
 async def snapshot(session: AsyncSession, plans: Sequence[Plan], today: date, *, unit_ids: list[int] | None = None,
-                   task_ids: list[int] | None = None, values: bool = True) -> Snapshot:
-    """Where the plans stand on `today` (each plan followed from its own `track_from`)."""
-    # The obligations and their latest reports in one round trip; indicator values in a second if asked.
-    # Two questions, two queries, both bounded by the province's size and not by its history:
-    # the rounds around today (with their latest reports), and what is overdue (unreported, in SQL).
+                   task_ids: list[int] | None = None, values: bool = True, cached: Obligations | None = None
+                   ) -> Snapshot:
+    """Where the plans stand on `today` (each plan followed from its own `track_from`). `cached`: the
+    obligations from the process's cache (models/obligation_cache.py), their reports read fresh."""
     if not plans:
         return Snapshot(current=[], recent=[], overdue=[])
     plan_ids = [p.id for p in plans if p.id is not None]
+    if cached is not None:
+        return await _from_cache(session, cached, plan_ids, min(p.track_from for p in plans), today,
+                                 unit_ids=unit_ids, task_ids=task_ids, values=values)
+    # The obligations and their latest reports in one round trip; indicator values in a second if asked.
+    # Two questions, two queries, both bounded by the province's size and not by its history:
+    # the rounds around today (with their latest reports), and what is overdue (unreported, in SQL).
     pairs = await with_latest_reports(session, plan_ids, due_from=today - timedelta(days=RECENT_DAYS),
                                       due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), as_of=today,
                                       followed_only=True, unit_ids=unit_ids, task_ids=task_ids)
@@ -140,6 +146,30 @@ async def snapshot(session: AsyncSession, plans: Sequence[Plan], today: date, *,
         current=[item(o) for o in current],
         recent=[item(o) for o in found if o.due < today],
         overdue=await with_reports(session, overdue),  # a returned or withdrawn version, shown as such
+    )
+
+
+async def _from_cache(session: AsyncSession, cached: Obligations, plan_ids: list[int], track_from: date, today: date,
+                      *, unit_ids: list[int] | None, task_ids: list[int] | None, values: bool) -> Snapshot:
+    """`snapshot` with the obligations from the cache and one query for their latest reports. What is overdue is
+    decided here by `Item.overdue`, the rule the SQL of `unreported` writes for the database."""
+    window = await cached(session, plan_ids, due_from=today - timedelta(days=RECENT_DAYS),
+                          due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), as_of=today, followed_only=True,
+                          unit_ids=unit_ids, task_ids=task_ids)
+    past = await cached(session, plan_ids, due_from=track_from, due_to=today - timedelta(days=1), as_of=today,
+                        followed_only=True, unit_ids=unit_ids, task_ids=task_ids)
+    latest = {(i.obligation.assignment_id, i.obligation.period_id): i.report
+              for i in await with_reports(session, [*window, *past]) if i.report is not None}
+    by_report = await _values(session, list(latest.values())) if values else {}
+
+    def item(o: Obligation) -> Item:
+        report = latest.get((o.assignment_id, o.period_id))
+        return Item(o, report, by_report.get(report.id, {}) if report else {})
+
+    return Snapshot(
+        current=[item(o) for o in _current_only(window, today)],
+        recent=[item(o) for o in window if o.due < today],
+        overdue=[i for i in (Item(o, latest.get((o.assignment_id, o.period_id))) for o in past) if i.overdue(today)],
     )
 
 

@@ -39,4 +39,4 @@ submitted
 successor_name  # unit.html: the successor named as it is called today (issue 15 §10)
 
 # SQLAlchemy session events, registered by their decorator (models/store/revisions.py).
-_people_flushed, _people_bulk_changed
+_watched_flushed, _watched_bulk_changed

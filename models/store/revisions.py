@@ -7,9 +7,11 @@ a counter in the same transaction; a bot reads both counters with one small stat
 drops what moved. The counters only ever grow and are incremented by the database itself
 (`value + 1`), so two transactions bumping at once never leave one change unannounced.
 
-People are watched automatically: any flush or bulk statement that touches `Member`, `ChannelAccount`
-or `RoleGrant` bumps `people.revision` (a session event), so no handler, job or CLI command written
-later can forget to.
+Two counters are watched automatically: any flush or bulk statement that touches `Member`,
+`ChannelAccount` or `RoleGrant` bumps `people.revision`, and one that touches what decides who owes which
+report when (plans, schedules, periods, tasks, assignments, units and their events, extensions and
+exemptions) bumps `obligations.revision` (session events), so no handler, job or CLI command written later
+can forget to. The catalog counter is moved by the loaders themselves, once per load.
 """
 
 from __future__ import annotations
@@ -24,18 +26,36 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.store.base import utcnow
-from models.store.tables import ChannelAccount, KeyValue, Member, RoleGrant
+from models.store.tables import (
+    Assignment,
+    ChannelAccount,
+    KeyValue,
+    Member,
+    ObligationException,
+    Period,
+    Plan,
+    RoleGrant,
+    Schedule,
+    Task,
+    TaskSchedule,
+    Unit,
+    UnitEvent,
+)
 
 CATALOG = "catalog.revision"  # plans, units, tasks, reorganisations
 PEOPLE = "people.revision"  # members, channel accounts, role grants
+OBLIGATIONS = "obligations.revision"  # who owes which report when
 
-_PEOPLE_TABLES = frozenset({Member.__tablename__, ChannelAccount.__tablename__, RoleGrant.__tablename__})
-_PEOPLE_MODELS = (Member, ChannelAccount, RoleGrant)
+_WATCHED: dict[str, tuple[type, ...]] = {
+    PEOPLE: (Member, ChannelAccount, RoleGrant),
+    OBLIGATIONS: (Plan, Schedule, Period, Task, TaskSchedule, Assignment, Unit, UnitEvent, ObligationException),
+}
+_COUNTER_OF_TABLE = {model.__tablename__: counter for counter, models in _WATCHED.items() for model in models}
 
 _kv = KeyValue.__table__  # type: ignore[attr-defined]
 _BUMP = (update(_kv).where(_kv.c.key == bindparam("counter"))
          .values(value=cast(cast(_kv.c.value, Integer) + 1, String), updated_at=bindparam("moved_at")))
-_READ = select(_kv.c.key, _kv.c.value).where(_kv.c.key.in_([CATALOG, PEOPLE]))
+_READ = select(_kv.c.key, _kv.c.value).where(_kv.c.key.in_([CATALOG, PEOPLE, OBLIGATIONS]))
 
 
 def bump_on(connection: Connection, key: str) -> None:
@@ -59,31 +79,35 @@ async def bump(session: AsyncSession, key: str) -> None:
 class Revisions:
     catalog: int
     people: int
+    obligations: int
 
 
 async def read(session: AsyncSession) -> Revisions:
-    """Both counters, in one statement on the session's connection (no ORM: this runs for every message)."""
+    """The counters, in one statement on the session's connection (no ORM: this runs for every message)."""
     rows = (await (await session.connection()).execute(_READ)).all()
     values = {key: int(value) for key, value in rows}
-    return Revisions(catalog=values.get(CATALOG, 0), people=values.get(PEOPLE, 0))
+    return Revisions(catalog=values.get(CATALOG, 0), people=values.get(PEOPLE, 0),
+                     obligations=values.get(OBLIGATIONS, 0))
 
 
-# --- people changes move the people counter, whoever makes them ---------------------------------------
+# --- changes to watched tables move their counter, whoever makes them ---------------------------------
 
 
 @event.listens_for(Session, "before_flush")
-def _people_flushed(session: Session, _context: UOWTransaction, _instances: Any) -> None:
+def _watched_flushed(session: Session, _context: UOWTransaction, _instances: Any) -> None:
     changed = chain(session.new, session.deleted,
                     (o for o in session.dirty if session.is_modified(o, include_collections=False)))
-    if any(isinstance(o, _PEOPLE_MODELS) for o in changed):
-        bump_on(session.connection(), PEOPLE)
+    counters = {counter for o in changed for counter, models in _WATCHED.items() if isinstance(o, models)}
+    for counter in sorted(counters):
+        bump_on(session.connection(), counter)
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _people_bulk_changed(state: ORMExecuteState) -> None:
+def _watched_bulk_changed(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     table = getattr(state.statement, "table", None)
-    if table is not None and table.name in _PEOPLE_TABLES:
-        bump_on(state.session.connection(), PEOPLE)
+    counter = _COUNTER_OF_TABLE.get(table.name) if table is not None else None
+    if counter is not None:
+        bump_on(state.session.connection(), counter)
 
