@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Insert, bindparam
+from sqlalchemy import Insert, Table, bindparam
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -169,7 +169,8 @@ class Dispatcher:
         connection = await session.connection()
         dialect = connection.dialect.name
         if dialect not in self._seen_insert:  # built once: this runs for every update
-            self._seen_insert[dialect] = (await insert_new(session, InboundSeen.__table__, ["channel", "message_id"])
+            seen: Table = InboundSeen.__table__  # type: ignore[attr-defined]  # SQLModel does not declare it
+            self._seen_insert[dialect] = (await insert_new(session, seen, ["channel", "message_id"])
                                           ).values(channel=bindparam("channel"), message_id=bindparam("message_id"),
                                                    seen_at=bindparam("seen_at"))
         result = await connection.execute(self._seen_insert[dialect], {

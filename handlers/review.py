@@ -51,9 +51,9 @@ async def _named(ctx: Context, args: str, example: str) -> Named | list[Reply]:
     unit_text = " ".join(words[:at])
     units, steps = ctx.catalog.resolve_units(unit_text, on=ctx.today)
     if len(units) != 1:
-        found = ", ".join(u.code for u in units[:12])
+        codes = ", ".join(u.code for u in units[:12])
         return [Reply(_("Chưa xác định được đơn vị “{text}”{found}. Ví dụ: {example}").format(
-            text=short(unit_text, 60), found=f" ({found})" if found else "", example=example))]
+            text=short(unit_text, 60), found=f" ({codes})" if codes else "", example=example))]
     unit = units[0]
     tasks = ctx.catalog.find_tasks(words[at])
     rest = words[at + 1:]

@@ -8,7 +8,7 @@ their grant on the successor, active or revoked. Until they answer, coordinators
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handlers.core import REGISTERED, Context, Router
 from locales import N_, _
@@ -74,4 +74,4 @@ async def _answer_for(ctx: Context, unit_id: int, *, pending_too: bool = False) 
     statuses = [GrantStatus.active, GrantStatus.revoked, *([GrantStatus.pending] if pending_too else [])]
     return (await ctx.session.exec(select(RoleGrant).where(
         RoleGrant.member_id == ctx.member_id, RoleGrant.unit_id == unit_id, RoleGrant.role == Role.focal,
-        RoleGrant.status.in_(statuses)).order_by(RoleGrant.id))).first()
+        col(RoleGrant.status).in_(statuses)).order_by(col(RoleGrant.id)))).first()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, ngettext
@@ -38,7 +38,7 @@ def due(at: time | None, tz: ZoneInfo, recipients: Recipients, now: datetime, ca
 
 async def review_list(session: AsyncSession, member_id: int | None) -> list[Reply]:
     """The reports waiting for review now, but those the coordinator filed (nobody reviews their own)."""
-    plan_ids = list((await session.exec(select(Plan.id).where(Plan.retired_at.is_(None)))).scalars())
+    plan_ids = list((await session.exec(select(Plan.id).where(col(Plan.retired_at).is_(None)))).all())
     found = [f for f in await waiting(session, plan_ids, limit=200) if f.report.member_id != member_id]
     if not found:
         return []

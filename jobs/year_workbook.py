@@ -168,7 +168,7 @@ def _tasks_sheet(sheet: Worksheet, data: Year) -> None:
     wrap = Alignment(wrap_text=True, vertical="top")
     for row, task in enumerate(data.tasks, start=2):
         append(sheet, [task.code, task.title, task.short_title or None, task.source or None,
-                       ", ".join(_(INFERRED.get(p, p)) for p in task.inferred) or _("không"),  # type: ignore[call-overload]
+                       ", ".join(_(INFERRED.get(p, p)) for p in task.inferred) or _("không"),
                        task.basis or None,
                        _("theo dõi, không hỏi") if task.report_by == "none" else _("đơn vị được hỏi")])
         for column in (2, 4, 6):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
@@ -46,7 +46,7 @@ def years_open(plan: Plan) -> range:
 
 async def targets_of(session: AsyncSession, plan: Plan) -> list[Target]:
     return list((await session.exec(select(Target).where(Target.plan_id == plan.id, Target.active)
-                                    .order_by(Target.id))).all())
+                                    .order_by(col(Target.id)))).all())
 
 
 def find_target(targets: list[Target], text: str) -> Target | None:
@@ -118,6 +118,6 @@ def _plain(value: Decimal) -> str:
 async def baselines_of(session: AsyncSession, plan: Plan) -> list[tuple[Target, TargetBaseline]]:
     """Every figure entered by hand for `plan`'s targets, by target then year."""
     rows = (await session.exec(
-        select(Target, TargetBaseline).join(TargetBaseline, TargetBaseline.target_id == Target.id)
-        .where(Target.plan_id == plan.id, Target.active).order_by(Target.id, TargetBaseline.year))).all()
+        select(Target, TargetBaseline).join(TargetBaseline, col(TargetBaseline.target_id) == Target.id)
+        .where(Target.plan_id == plan.id, Target.active).order_by(col(Target.id), col(TargetBaseline.year)))).all()
     return [(t, b) for t, b in rows]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.obligations import plan_calendar
@@ -150,12 +150,12 @@ class Catalog:
         followed: list[Succession] = []
         for unit in (self.units[i] for i in ids or []):
             if in_force(unit, on):
-                found.setdefault(unit.id, unit)  # type: ignore[arg-type]
+                found.setdefault(unit.id, unit)
             elif on is not None and unit.active and (current := current_of(self.units, unit, on)) is not None:
                 followed.append(succession(unit, current, self.ended_by))
         direct = set(found)
         for step in followed:
-            found.setdefault(step.current.id, step.current)  # type: ignore[arg-type]
+            found.setdefault(step.current.id, step.current)
         # Only say "… đã hợp nhất vào …" when the old name is what led to the unit.
         return list(found.values()), [s for s in followed if s.current.id not in direct]
 
@@ -197,28 +197,29 @@ class Catalog:
 async def load_catalog(session: AsyncSession, revision: int | None = None) -> Catalog:
     if revision is None:
         revision = (await revisions.read(session)).catalog
-    plans = {p.id: p for p in (await session.exec(select(Plan).where(Plan.retired_at.is_(None))
-                                                  .order_by(Plan.id))).all()}
-    tasks = (await session.exec(select(Task).where(Task.plan_id.in_(list(plans)), Task.active)
-                                .order_by(Task.id))).all()
+    plans = {p.id: p for p in (await session.exec(select(Plan).where(col(Plan.retired_at).is_(None))
+                                                  .order_by(col(Plan.id)))).all()}
+    tasks = (await session.exec(select(Task).where(col(Task.plan_id).in_(list(plans)), Task.active)
+                                .order_by(col(Task.id)))).all()
     task_ids = [t.id for t in tasks]
     assignments: dict[int, list[AssignmentInfo]] = defaultdict(list)
-    for a in (await session.exec(select(Assignment).where(Assignment.task_id.in_(task_ids), Assignment.active)
-                                 .order_by(Assignment.id))).all():
+    for a in (await session.exec(select(Assignment).where(col(Assignment.task_id).in_(task_ids), Assignment.active)
+                                 .order_by(col(Assignment.id)))).all():
         assignments[a.task_id].append(AssignmentInfo(id=a.id, unit_id=a.unit_id, role=a.role,
                                                      valid_from=a.valid_from, valid_to=a.valid_to))
     indicators: dict[int, list[IndicatorInfo]] = defaultdict(list)
     for link, indicator in (await session.exec(
-            select(TaskIndicator, Indicator).join(Indicator, Indicator.id == TaskIndicator.indicator_id)
-            .where(TaskIndicator.task_id.in_(task_ids), Indicator.active).order_by(TaskIndicator.position))).all():
+            select(TaskIndicator, Indicator).join(Indicator, col(Indicator.id) == TaskIndicator.indicator_id)
+            .where(col(TaskIndicator.task_id).in_(task_ids), Indicator.active)
+            .order_by(col(TaskIndicator.position)))).all():
         indicators[link.task_id].append(IndicatorInfo(id=indicator.id, code=indicator.code, name=indicator.name,
                                                       type=indicator.type, measure=indicator.measure))
-    units = {u.id: u for u in (await session.exec(select(Unit).order_by(Unit.id))).all()}
+    units = {u.id: u for u in (await session.exec(select(Unit).order_by(col(Unit.id)))).all()}
     # Shared by every later message's session: a rollback in one must not expire them.
     for row in [*units.values(), *plans.values()]:
         session.expunge(row)
     aliases: dict[str, list[int]] = defaultdict(list)
-    for alias in (await session.exec(select(UnitAlias).order_by(UnitAlias.unit_id))).all():
+    for alias in (await session.exec(select(UnitAlias).order_by(col(UnitAlias.unit_id)))).all():
         if alias.unit_id not in aliases[alias.norm]:
             aliases[alias.norm].append(alias.unit_id)
     infos = {t.id: TaskInfo(id=t.id, plan_id=t.plan_id, code=t.code, title=t.title, report_by=t.report_by,
@@ -230,11 +231,12 @@ async def load_catalog(session: AsyncSession, revision: int | None = None) -> Ca
             keys[key].append(info.id)
     ended_by: dict[int, str] = {}
     passed_to: dict[int, set[str]] = defaultdict(set)
-    for event in (await session.exec(select(UnitEvent).where(UnitEvent.kind.in_(["merge", "retire", "split"])))).all():
+    for event in (await session.exec(select(UnitEvent)
+                                     .where(col(UnitEvent.kind).in_(["merge", "retire", "split"])))).all():
         if event.kind != "split":
             ended_by[event.unit_id] = event.kind
         passed_to[event.unit_id].update(owner for _task, _role, owner in event.detail.get("tasks", []))
-    return Catalog(revision=revision, plans=plans, tasks=infos, units=units,  # type: ignore[arg-type]
+    return Catalog(revision=revision, plans=plans, tasks=infos, units=units,
                    calendar=await plan_calendar(session), _task_keys=dict(keys), _aliases=dict(aliases),
                    ended_by=ended_by, passed_to={k: frozenset(v) for k, v in passed_to.items()})
 

@@ -238,9 +238,9 @@ async def counts(session: AsyncSession, pairs: Iterable[tuple[int, int]]) -> dic
         chunk = wanted[start:start + 400]
         rows = (await session.exec(
             select(Report.assignment_id, Report.period_id, func.count(col(Evidence.id)))
-            .join(Evidence, Evidence.report_id == Report.id)
+            .join(Evidence, col(Evidence.report_id) == Report.id)
             .where(tuple_(Report.assignment_id, Report.period_id).in_(chunk))
-            .group_by(Report.assignment_id, Report.period_id))).all()
+            .group_by(col(Report.assignment_id), col(Report.period_id)))).all()
         found.update({(a, p): n for a, p, n in rows})
     return found
 
@@ -253,7 +253,7 @@ async def names_of(session: AsyncSession, pairs: Sequence[tuple[int, int]]) -> d
         chunk = wanted[start:start + 400]
         rows = (await session.exec(
             select(Report.assignment_id, Report.period_id, Evidence.name)
-            .join(Evidence, Evidence.report_id == Report.id)
+            .join(Evidence, col(Evidence.report_id) == Report.id)
             .where(tuple_(Report.assignment_id, Report.period_id).in_(chunk))
             .order_by(col(Evidence.sent_at), col(Evidence.id)))).all()
         for a, p, name in rows:

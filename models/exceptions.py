@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, format_date
@@ -185,7 +185,7 @@ async def revoke_by_id(session: AsyncSession, catalog: Catalog, exception_id: in
 async def _revoke_rows(session: AsyncSession, kind: Kind, where: Target, rows: Sequence[ObligationException], *,
                        actor: str, member_id: int | None) -> list[ObligationException]:
     keys = dict((await session.exec(select(Period.id, Period.key).where(
-        Period.id.in_([r.period_id for r in rows if r.period_id is not None])))).all())
+        col(Period.id).in_([r.period_id for r in rows if r.period_id is not None])))).all())
     for row in rows:
         row.revoked_at = _now()
         period = keys[row.period_id] if row.period_id is not None else f"from:{row.from_day}"
@@ -200,12 +200,12 @@ async def _active(session: AsyncSession, kind: Kind, where: Target, *, period_id
                   from_now: bool | None = None) -> Sequence[ObligationException]:
     query = select(ObligationException).where(
         ObligationException.kind == kind, ObligationException.unit_id == where.unit.id,
-        ObligationException.task_id == where.task.id, ObligationException.revoked_at.is_(None))
+        ObligationException.task_id == where.task.id, col(ObligationException.revoked_at).is_(None))
     if period_id is not None:
         query = query.where(ObligationException.period_id == period_id)
     elif from_now:
-        query = query.where(ObligationException.period_id.is_(None))
-    return (await session.exec(query.order_by(ObligationException.id))).all()
+        query = query.where(col(ObligationException.period_id).is_(None))
+    return (await session.exec(query.order_by(col(ObligationException.id)))).all()
 
 
 def _now() -> datetime:

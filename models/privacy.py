@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
@@ -71,10 +71,11 @@ async def find_person(session: AsyncSession, text: str) -> Person | None:
     if member is None or member.id is None:
         return None
     accounts = (await session.exec(select(ChannelAccount).where(ChannelAccount.member_id == member.id)
-                                   .order_by(ChannelAccount.id))).all()
-    roles = (await session.exec(select(RoleGrant.role, Unit.code).join(Unit, Unit.id == RoleGrant.unit_id, isouter=True)
+                                   .order_by(col(ChannelAccount.id)))).all()
+    roles = (await session.exec(select(RoleGrant.role, Unit.code)
+                                .join(Unit, col(Unit.id) == RoleGrant.unit_id, isouter=True)
                                 .where(RoleGrant.member_id == member.id, RoleGrant.status != GrantStatus.revoked)
-                                .order_by(RoleGrant.id))).all()
+                                .order_by(col(RoleGrant.id)))).all()
     reports = (await session.exec(select(func.count()).select_from(Report).where(Report.member_id == member.id))).one()
     forgotten = (await session.exec(select(AuditLog.id).where(
         AuditLog.action == FORGET_ACTION, AuditLog.entity == "member", AuditLog.entity_id == str(member.id)))).first()
@@ -107,31 +108,33 @@ async def forget(session: AsyncSession, person: Person, *, actor: str, now: date
     drafts = 0
     if accounts:
         drafts = (await session.exec(delete(Conversation).where(or_(*(
-            and_(Conversation.channel == a.channel, Conversation.user_id == a.external_id) for a in accounts))))
+            and_(col(Conversation.channel) == a.channel, col(Conversation.user_id) == a.external_id)
+            for a in accounts))))
         ).rowcount
         # Zalo remembers the last numbered list sent to a chat, keyed by the chat id.
-        await session.exec(delete(KeyValue).where(KeyValue.key.in_(
+        await session.exec(delete(KeyValue).where(col(KeyValue.key).in_(
             [f"zalo.options.{a.chat_id}" for a in accounts if a.channel == "zalo"])))
     files = await drop_drafts(session, member_id)  # files not yet on any report are a draft too
     drafts += len(files)
-    theirs = or_(Delivery.member_id == member_id, Delivery.account_id.in_(account_ids))
+    theirs = or_(col(Delivery.member_id) == member_id, col(Delivery.account_id).in_(account_ids))
     cancelled = (await session.exec(update(Delivery).where(
-        theirs, Delivery.status.in_([DeliveryStatus.pending, DeliveryStatus.sending]))
+        theirs, col(Delivery.status).in_([DeliveryStatus.pending, DeliveryStatus.sending]))
         .values(status=DeliveryStatus.failed, reason="member forgotten", sending_since=None))).rowcount
     # A chat id of a private chat is the person's platform id: sent messages keep their record, not it.
     await session.exec(update(Delivery).where(theirs).values(account_id=None, chat_id=""))
     if actors:
-        for table, column in ((AuditLog, AuditLog.actor), (Invite, Invite.created_by),
-                              (RoleGrant, RoleGrant.granted_by), (WebLink, WebLink.created_by)):
-            await session.exec(update(table).where(column.in_(actors)).values({column.key: alias}))
+        for table, column in ((AuditLog, col(AuditLog.actor)), (Invite, col(Invite.created_by)),
+                              (RoleGrant, col(RoleGrant.granted_by)), (WebLink, col(WebLink.created_by))):
+            await session.exec(update(table).where(column.in_(actors)).values({column: alias}))
     grants = (await session.exec(update(RoleGrant).where(
-        RoleGrant.member_id == member_id, RoleGrant.status != GrantStatus.revoked)
+        col(RoleGrant.member_id) == member_id, col(RoleGrant.status) != GrantStatus.revoked)
         .values(status=GrantStatus.revoked, revoked_at=now))).rowcount
-    await session.exec(update(WebSession).where(WebSession.member_id == member_id, WebSession.ended_at.is_(None))
+    await session.exec(update(WebSession).where(col(WebSession.member_id) == member_id,
+                                                col(WebSession.ended_at).is_(None))
                        .values(ended_at=now))
-    await session.exec(update(WebLink).where(WebLink.member_id == member_id, WebLink.used_at.is_(None),
-                                             WebLink.expires_at > now).values(expires_at=now))
-    await session.exec(delete(ChannelAccount).where(ChannelAccount.member_id == member_id))
+    await session.exec(update(WebLink).where(col(WebLink.member_id) == member_id, col(WebLink.used_at).is_(None),
+                                             col(WebLink.expires_at) > now).values(expires_at=now))
+    await session.exec(delete(ChannelAccount).where(col(ChannelAccount.member_id) == member_id))
     member.display_name = _("Người dùng đã xóa #{id}").format(id=member_id)
     member.preferred_channel = None
     session.add(member)

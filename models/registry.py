@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.store.tables import (
@@ -73,6 +73,7 @@ def current_of(units: Mapping[int, Unit], unit: Unit, day: date) -> Unit | None:
             return unit
         seen.add(unit.id)  # a cycle cannot be loaded (models/reorgfile.py), but never loop on one
         if unit.valid_to is not None and unit.valid_to < day and unit.successor_id in units:
+            assert unit.successor_id is not None  # it is a key of `units`
             unit = units[unit.successor_id]
         else:
             return None
@@ -125,19 +126,20 @@ async def units_at(session: AsyncSession, day: date | None, *, plan_ids: Sequenc
     if day is not None:
         query = query.where(effective_on(Unit.valid_from, Unit.valid_to, day))
     if plan_ids is not None:
-        query = query.where(Unit.id.in_(select(Assignment.unit_id).join(Task, Task.id == Assignment.task_id)
-                                        .where(Task.plan_id.in_(list(plan_ids)), Assignment.active)))
-    return list((await session.exec(query.order_by(Unit.id))).all())
+        query = query.where(col(Unit.id).in_(select(Assignment.unit_id).join(Task, col(Task.id) == Assignment.task_id)
+                                             .where(col(Task.plan_id).in_(list(plan_ids)), Assignment.active)))
+    return list((await session.exec(query.order_by(col(Unit.id)))).all())
 
 
 async def lead_counts(session: AsyncSession, unit_ids: Sequence[int], day: date | None) -> dict[int, int]:
     """Tasks each unit leads on `day` (None: at any time)."""
-    where = [Assignment.unit_id.in_(list(unit_ids)), Assignment.role == "lead", Assignment.active, Task.active]
+    where: list[ColumnElement[bool] | bool] = [col(Assignment.unit_id).in_(list(unit_ids)), Assignment.role == "lead",
+                                               Assignment.active, Task.active]
     if day is not None:
         where.append(effective_on(Assignment.valid_from, Assignment.valid_to, day))
     return dict((await session.exec(
         select(Assignment.unit_id, func.count(func.distinct(Assignment.task_id)))
-        .join(Task, Task.id == Assignment.task_id).where(*where).group_by(Assignment.unit_id))).all())
+        .join(Task, col(Task.id) == Assignment.task_id).where(*where).group_by(col(Assignment.unit_id)))).all())
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,7 @@ async def unit_history(session: AsyncSession, unit: Unit) -> list[HistoryEntry]:
     related = {unit.id, *(u.id for u in predecessors(units, unit.id))}
     codes = {units[i].code for i in related}
     entries = []
-    for e in (await session.exec(select(UnitEvent).order_by(UnitEvent.day, UnitEvent.id))).all():
+    for e in (await session.exec(select(UnitEvent).order_by(col(UnitEvent.day), col(UnitEvent.id)))).all():
         # A split names its receiving units only in its task list.
         receives = any(owner in codes for _task, _role, owner in e.detail.get("tasks", []))
         if e.unit_id in related or e.target_id in related or receives:
@@ -196,21 +198,24 @@ async def pending_successions(session: AsyncSession, today: date, *, member_id: 
     ended = [u.id for u in units.values() if u.valid_to is not None and u.valid_to < today and u.successor_id]
     if not ended:
         return []
-    query = (select(RoleGrant, Member).join(Member, Member.id == RoleGrant.member_id)
-             .where(RoleGrant.unit_id.in_(ended), RoleGrant.role == Role.focal, RoleGrant.status == GrantStatus.active))
+    query = (select(RoleGrant, Member).join(Member, col(Member.id) == RoleGrant.member_id)
+             .where(col(RoleGrant.unit_id).in_(ended), RoleGrant.role == Role.focal,
+                    RoleGrant.status == GrantStatus.active))
     answered_query = select(RoleGrant.member_id, RoleGrant.unit_id).where(
-        RoleGrant.role == Role.focal, RoleGrant.status.in_([GrantStatus.active, GrantStatus.revoked]))
+        RoleGrant.role == Role.focal, col(RoleGrant.status).in_([GrantStatus.active, GrantStatus.revoked]))
     if member_id is not None:
         query = query.where(RoleGrant.member_id == member_id)
         answered_query = answered_query.where(RoleGrant.member_id == member_id)
     answered = set((await session.exec(answered_query)).all())
     events = {e.unit_id: e for e in (await session.exec(select(UnitEvent).where(
-        UnitEvent.unit_id.in_(ended), UnitEvent.kind.in_(["merge", "retire"])))).all()}
+        col(UnitEvent.unit_id).in_(ended), col(UnitEvent.kind).in_(["merge", "retire"])))).all()}
     found: dict[tuple[int, int], PendingSuccession] = {}
     # The most recent event first: after two mergers in a row, the question names the last one.
-    rows = sorted((await session.exec(query)).all(), key=lambda row: (-units[row[0].unit_id].valid_to.toordinal(),
+    # The query took only grants of ended units: unit_id and valid_to are set.
+    rows = sorted((await session.exec(query)).all(), key=lambda row: (-units[row[0].unit_id].valid_to.toordinal(),  # type: ignore[index, union-attr]
                                                                        row[0].id))
     for grant, member in rows:
+        assert grant.unit_id is not None  # a grant of an ended unit
         former = units[grant.unit_id]
         current = current_of(units, former, today)
         event = events.get(former.id)
@@ -225,10 +230,12 @@ async def focal_points(session: AsyncSession, unit_ids: Sequence[int], day: date
     """(unit id, member, grant status) for focal points of the units: active ones and, on `day`, those of
     merged units who have not said yet whether they carry on for these ("pending")."""
     rows = (await session.exec(
-        select(RoleGrant.unit_id, Member, RoleGrant.status).join(Member, Member.id == RoleGrant.member_id)
-        .where(RoleGrant.unit_id.in_(list(unit_ids)), RoleGrant.role == Role.focal,
-               RoleGrant.status != GrantStatus.revoked).order_by(RoleGrant.status, Member.display_name))).all()
-    found = [(unit_id, member, status) for unit_id, member, status in rows]
+        select(RoleGrant.unit_id, Member, RoleGrant.status).join(Member, col(Member.id) == RoleGrant.member_id)
+        .where(col(RoleGrant.unit_id).in_(list(unit_ids)), RoleGrant.role == Role.focal,
+               RoleGrant.status != GrantStatus.revoked)
+        .order_by(col(RoleGrant.status), col(Member.display_name)))).all()
+    # unit_id is never None here (the query asks for these units): the test only tells the type checker.
+    found = [(unit_id, member, status) for unit_id, member, status in rows if unit_id is not None]
     if day is not None:
         listed = {(unit_id, member.id) for unit_id, member, _status in found}
         found += [(p.current.id, p.member, GrantStatus.pending) for p in await pending_successions(session, day)

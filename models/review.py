@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sqlalchemy import and_
+from sqlmodel import col
 
 from locales import N_, _
 from models.store.tables import Report
@@ -29,7 +30,7 @@ LABEL = {Review.new: N_("mới"), Review.accepted: N_("đã tiếp nhận"), Rev
 NONE = "—"  # no report
 
 # The latest version of a period, when it counts as reported (the SQL twin of `counts(review_of(r))`).
-COUNTS = and_(Report.is_latest, Report.review != Review.returned.value, Report.withdrawn_at.is_(None))
+COUNTS = and_(col(Report.is_latest), col(Report.review) != Review.returned.value, col(Report.withdrawn_at).is_(None))
 
 
 def review_of(report: Report) -> Review:

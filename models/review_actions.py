@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, format_date
@@ -76,7 +76,8 @@ class Found:
         return review_of(self.report)
 
 
-_QUERY = (select(Report, Unit.id, Unit.code, Unit.name, Task.code, Task.title, Plan.short, Plan.code, Plan.review,
+# sqlmodel's select is typed for up to 4 columns and session.exec takes no other: 14 here.
+_QUERY = (select(Report, Unit.id, Unit.code, Unit.name, Task.code, Task.title, Plan.short, Plan.code, Plan.review,  # type: ignore[call-overload]
                  Schedule.every, Period.key, Schedule.name, Member.display_name, Plan.timezone)
           .join(Assignment, Assignment.id == Report.assignment_id)
           .join(Unit, Unit.id == Assignment.unit_id)
@@ -99,10 +100,11 @@ async def latest_of(session: AsyncSession, *, unit_ids: Sequence[int], task_ids:
                     period: PeriodRef | None = None) -> Found | None:
     """The version that counts for the period named (latest for its period), or without a period the one the
     unit sent last on the task."""
-    query = _QUERY.where(Report.is_latest, Assignment.unit_id.in_(list(unit_ids)), Task.id.in_(list(task_ids)))
+    query = _QUERY.where(Report.is_latest, col(Assignment.unit_id).in_(list(unit_ids)),
+                         col(Task.id).in_(list(task_ids)))
     if period is not None:
         query = query.where(Period.key == period.key, Schedule.every == period.every.value)
-    row = (await session.exec(query.order_by(Report.submitted_at.desc(), Report.id.desc()).limit(1))).first()
+    row = (await session.exec(query.order_by(col(Report.submitted_at).desc(), col(Report.id).desc()).limit(1))).first()
     return _found(row) if row is not None else None
 
 
@@ -114,8 +116,8 @@ async def by_id(session: AsyncSession, report_id: int) -> Found | None:
 async def waiting(session: AsyncSession, plan_ids: Sequence[int], *, limit: int = 50) -> list[Found]:
     """Versions nobody has reviewed yet (latest, not withdrawn, of plans with review on), oldest first."""
     rows = (await session.exec(_QUERY.where(
-        Report.is_latest, Report.review == Review.new.value, Report.withdrawn_at.is_(None), Plan.review,
-        Plan.id.in_(list(plan_ids))).order_by(Report.submitted_at, Report.id).limit(limit))).all()
+        Report.is_latest, Report.review == Review.new.value, col(Report.withdrawn_at).is_(None), Plan.review,
+        col(Plan.id).in_(list(plan_ids))).order_by(Report.submitted_at, Report.id).limit(limit))).all()
     return [_found(row) for row in rows]
 
 
@@ -153,10 +155,10 @@ def withdrawable(found: Found, member_id: int, now: datetime) -> bool:
 
 async def mine_latest(session: AsyncSession, member_id: int, task_ids: Sequence[int] | None) -> Found | None:
     """The last version this person filed (on one of the tasks, when named) that is still its period's latest."""
-    query = _QUERY.where(Report.member_id == member_id, Report.is_latest, Report.withdrawn_at.is_(None))
+    query = _QUERY.where(Report.member_id == member_id, Report.is_latest, col(Report.withdrawn_at).is_(None))
     if task_ids is not None:
-        query = query.where(Task.id.in_(list(task_ids)))
-    row = (await session.exec(query.order_by(Report.submitted_at.desc(), Report.id.desc()).limit(1))).first()
+        query = query.where(col(Task.id).in_(list(task_ids)))
+    row = (await session.exec(query.order_by(col(Report.submitted_at).desc(), col(Report.id).desc()).limit(1))).first()
     return _found(row) if row is not None else None
 
 
@@ -182,6 +184,7 @@ async def tell_returned(session: AsyncSession, found: Found, *, channels: frozen
 
 async def values_of(session: AsyncSession, report_id: int) -> dict[int, Decimal]:
     """The version's indicator values (indicator id → value): a revision starts from them."""
-    rows = (await session.exec(select(ReportValue.indicator_id, ReportValue.value)
+    # col(): Decimal is not among sqlmodel's scalar types, which select is typed for
+    rows = (await session.exec(select(ReportValue.indicator_id, col(ReportValue.value))
                                .where(ReportValue.report_id == report_id))).all()
     return {indicator_id: Decimal(value) for indicator_id, value in rows}

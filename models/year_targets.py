@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
@@ -171,20 +171,21 @@ def year_figure(aggregate: str, figures: list[Figure]) -> Decimal:
 async def target_figures(session: AsyncSession, plan: Plan, last_year: int) -> list[TargetFigures]:
     """Every active target of `plan` with its figure for each year up to `last_year`."""
     targets = (await session.exec(select(Target).where(Target.plan_id == plan.id, Target.active)
-                                  .order_by(Target.id))).all()
+                                  .order_by(col(Target.id)))).all()
     if not targets:
         return []
     milestones: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
     for m in (await session.exec(select(TargetMilestone).where(
-            TargetMilestone.target_id.in_([t.id for t in targets])).order_by(TargetMilestone.year))).all():
+            col(TargetMilestone.target_id).in_([t.id for t in targets])).order_by(col(TargetMilestone.year)))).all():
         milestones[m.target_id].append((m.year, Decimal(m.value), m.op))
     rows = (await session.exec(
-        select(Indicator.target_id, ReportValue.value, Period.window_start, Period.window_end, Report)
+        # sqlmodel's select is typed for up to 4 columns and session.exec takes no other: 5 here.
+        select(Indicator.target_id, ReportValue.value, Period.window_start, Period.window_end, Report)  # type: ignore[call-overload]
         .select_from(ReportValue)
         .join(Indicator, Indicator.id == ReportValue.indicator_id)
         .join(Report, Report.id == ReportValue.report_id)
         .join(Period, Period.id == Report.period_id)
-        .where(Report.is_latest, Indicator.plan_id == plan.id, Indicator.target_id.is_not(None),
+        .where(Report.is_latest, Indicator.plan_id == plan.id, col(Indicator.target_id).is_not(None),
                Period.active, Period.window_end <= date(last_year, 12, 31)))).all()
     found: dict[int, dict[int, list[Figure]]] = defaultdict(lambda: defaultdict(list))
     for target_id, value, start, end, report in rows:
@@ -194,7 +195,7 @@ async def target_figures(session: AsyncSession, plan: Plan, last_year: int) -> l
     # A year entered by hand is the province's figure for that year: it stands in place of that year's reports.
     by_hand: dict[int, dict[int, TargetBaseline]] = defaultdict(dict)
     for baseline in (await session.exec(select(TargetBaseline).where(
-            TargetBaseline.target_id.in_([t.id for t in targets]), TargetBaseline.year <= last_year))).all():
+            col(TargetBaseline.target_id).in_([t.id for t in targets]), TargetBaseline.year <= last_year))).all():
         by_hand[baseline.target_id][baseline.year] = baseline
     result = []
     for t in targets:
@@ -227,7 +228,8 @@ class Contribution:
 async def contributions(session: AsyncSession, plan: Plan, last_year: int) -> list[Contribution]:
     """The reports behind each target of `plan`, counted by the same rule as `target_figures`."""
     rows = (await session.exec(
-        select(Target.code, ReportValue.value, Report, Period.window_end, Period.key, Schedule.every, Schedule.name,
+        # sqlmodel's select is typed for up to 4 columns and session.exec takes no other: 10 here.
+        select(Target.code, ReportValue.value, Report, Period.window_end, Period.key, Schedule.every, Schedule.name,  # type: ignore[call-overload]
                Unit.name, Unit.former_names, Task.code)
         .select_from(ReportValue)
         .join(Indicator, Indicator.id == ReportValue.indicator_id)
@@ -249,9 +251,9 @@ async def contributions(session: AsyncSession, plan: Plan, last_year: int) -> li
              if counts(review_of(report))]
     # Figures entered by hand come first (they are the earliest years), marked as such with their source.
     entered = (await session.exec(
-        select(Target.code, TargetBaseline).join(TargetBaseline, TargetBaseline.target_id == Target.id)
+        select(Target.code, TargetBaseline).join(TargetBaseline, col(TargetBaseline.target_id) == Target.id)
         .where(Target.plan_id == plan.id, Target.active, TargetBaseline.year <= last_year)
-        .order_by(TargetBaseline.year, Target.id))).all()
+        .order_by(col(TargetBaseline.year), col(Target.id)))).all()
     return [Contribution(target=code, unit=_("Nhập tay: {source}").format(source=b.source_note), task="",
                          every="year", period=str(b.year), schedule=_("Số liệu nhập tay"), year=b.year,
                          value=Decimal(b.value), submitted_at=b.entered_at)

@@ -274,9 +274,9 @@ def check_against(loaded: LoadedReorg, state: ProvinceState, *, applied: frozens
                 # As the loader does: a lead part landing on the coordinator is dropped (it cannot owe the
                 # reports sent to itself), which may leave the task without a lead (_orphans says so).
                 dropped = (new_owner == state.coordinators.get(task.partition(":")[0]) and task not in moves)
-                for position, (unit, role, start, stop) in enumerate(list(rows)):
-                    if unit == code and _open(start, stop, day):
-                        rows[position] = (unit, role, start, end)
+                for position, (holder, role, start, stop) in enumerate(list(rows)):
+                    if holder == code and _open(start, stop, day):
+                        rows[position] = (holder, role, start, end)
                         if new_owner and not (dropped and role == "lead"):
                             rows.append((new_owner, role, day, None))
                 if not new_owner:
