@@ -110,7 +110,8 @@ def parse_line(text: str, *, is_task: Callable[[str], bool], task_known: bool = 
             position = match.end()
             continue
         break
-    _split_free_text(parsed, rest[position:].strip(" \t,;-–:"))
+    # A full stop after the status ("50% đang triển khai.") ends it; it is not a note of its own.
+    _split_free_text(parsed, rest[position:].lstrip(" \t,;.-–:").rstrip(" \t,;-–:"))
     if parsed.status is None and parsed.percent is not None:
         parsed.status = (ReportStatus.done if parsed.percent == 100 else
                          ReportStatus.not_started if parsed.percent == 0 else ReportStatus.in_progress)

@@ -109,6 +109,13 @@ async def test_one_line_loose_spelling_without_command(focal, sessions):
     assert (report.status, report.percent, report.obstacles) == ("done", 100, "thiếu người")
 
 
+async def test_a_full_stop_after_the_status_is_not_a_note(focal, sessions):
+    assert "Đang thực hiện 50%" in await focal.say("/bc IV.2.a 50% Đang triển khai.")
+    assert "Hoàn thành" in await focal.say("/bc IV.2.a xong. Đã tập huấn 3 lớp.")
+    first, second = await reports(sessions)
+    assert (first.note, second.note) == ("", "Đã tập huấn 3 lớp.")
+
+
 async def test_one_line_without_status_asks_for_it(focal, sessions):
     answer = await focal.say("/bc IV.2.a dn=2")
     assert "Tình trạng thực hiện?" in answer
