@@ -8,14 +8,14 @@ here answers for a list of plans at once: a province follows dozens.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, exists, func, or_, union
+from sqlalchemy import BindParameter, and_, bindparam, case, exists, func, or_, union
 from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, format_date
@@ -127,7 +127,7 @@ def steps_for(due: date, before: list[int], after: list[int], calendar: WorkCale
 # previous one). `_DUE` is the deadline every rule counts from: the extended one, else the period's own.
 _EXTENSION = aliased(ObligationException, name="extension")
 _DUE = func.coalesce(_EXTENSION.new_due, Period.due)
-_EXEMPTION = ObligationException.__table__.alias("exemption")
+_EXEMPTION = ObligationException.__table__.alias("exemption")  # type: ignore[attr-defined]  # SQLModel does not declare it
 # A coordinator's exemption of the row: for its period, or from a day on (the newest if several).
 _EXEMPTED = (
     select(_EXEMPTION.c.reason)
@@ -141,16 +141,16 @@ _EXEMPTED = (
 # or, when its reorganisation event says `debts: successor`, owed by its successor (shown as the successor's).
 _SUCCESSOR = aliased(Unit, name="successor")
 _DEBTS = UnitEvent.detail["debts"].as_string()
-_MOVES_DEBTS = exists().where(UnitEvent.unit_id == Unit.id, UnitEvent.kind.in_(("merge", "retire")),
+_MOVES_DEBTS = exists().where(col(UnitEvent.unit_id) == Unit.id, col(UnitEvent.kind).in_(("merge", "retire")),
                               _DEBTS == "successor")
-_CLOSES_DEBTS = exists().where(UnitEvent.unit_id == Unit.id, or_(
-    and_(UnitEvent.kind == "retire", _DEBTS.is_(None)),
-    and_(UnitEvent.kind.in_(("merge", "retire")), _DEBTS == "close")))
-_GONE = and_(Unit.valid_to.is_not(None), Unit.valid_to < bindparam("as_of"))
-_MOVED = and_(_GONE, Unit.successor_id.is_not(None), _MOVES_DEBTS)
+_CLOSES_DEBTS = exists().where(col(UnitEvent.unit_id) == Unit.id, or_(
+    and_(col(UnitEvent.kind) == "retire", _DEBTS.is_(None)),
+    and_(col(UnitEvent.kind).in_(("merge", "retire")), _DEBTS == "close")))
+_GONE = and_(col(Unit.valid_to).is_not(None), col(Unit.valid_to) < bindparam("as_of"))
+_MOVED = and_(_GONE, col(Unit.successor_id).is_not(None), _MOVES_DEBTS)
 _ENDED = and_(_GONE, _CLOSES_DEBTS)
-_END_KIND = case((_ENDED, select(UnitEvent.kind).where(UnitEvent.unit_id == Unit.id, UnitEvent.kind.in_(
-    ("merge", "retire"))).order_by(UnitEvent.day.desc()).limit(1).scalar_subquery()), else_=None)
+_END_KIND = case((_ENDED, select(UnitEvent.kind).where(col(UnitEvent.unit_id) == Unit.id, col(UnitEvent.kind).in_(
+    ("merge", "retire"))).order_by(col(UnitEvent.day).desc()).limit(1).scalar_subquery()), else_=None)
 
 _COLUMNS = (
     Plan.id, Plan.code, Plan.short, Plan.reminders_before, Plan.escalate_after,
@@ -176,7 +176,8 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
     """One statement object per shape, parameters bound at execution: SQLAlchemy then reuses the
     statement's cache key and compiled form instead of rebuilding them on every message."""
     query = (
-        select(*_COLUMNS)
+        # sqlmodel's select is typed for up to 4 columns (and session.exec takes no other): 35 here.
+        select(*_COLUMNS)  # type: ignore[call-overload]
         .select_from(Period)
         .join(Schedule, Schedule.id == Period.schedule_id)
         .join(Plan, Plan.id == Schedule.plan_id)
@@ -184,16 +185,16 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
         .join(Task, Task.id == TaskSchedule.task_id)
         .join(Assignment, Assignment.task_id == Task.id)
         .join(Unit, Unit.id == Assignment.unit_id)
-        .outerjoin(_EXTENSION, and_(_EXTENSION.kind == "extension", _EXTENSION.revoked_at.is_(None),
-                                    _EXTENSION.unit_id == Unit.id, _EXTENSION.task_id == Task.id,
-                                    _EXTENSION.period_id == Period.id))
+        .outerjoin(_EXTENSION, and_(col(_EXTENSION.kind) == "extension", col(_EXTENSION.revoked_at).is_(None),
+                                    col(_EXTENSION.unit_id) == Unit.id, col(_EXTENSION.task_id) == Task.id,
+                                    col(_EXTENSION.period_id) == Period.id))
         .outerjoin(_SUCCESSOR, _SUCCESSOR.id == Unit.successor_id)
         .where(
-            Schedule.plan_id.in_(bindparam("plan_ids", expanding=True)),
+            col(Schedule.plan_id).in_(bindparam("plan_ids", expanding=True)),
             Period.active, Schedule.active, Task.active, Assignment.active, Unit.active,
             # An extension only moves a deadline later: the period's own one bounds it from above.
             _DUE.between(bindparam("due_from"), bindparam("due_to")), Period.due <= bindparam("due_to"),
-            or_(Assignment.role == "lead", Task.report_by == "all"), Task.report_by != "none",
+            or_(col(Assignment.role) == "lead", col(Task.report_by) == "all"), col(Task.report_by) != "none",
             effective_on(Assignment.valid_from, Assignment.valid_to, _OWNED_ON),
             effective_on(Unit.valid_from, Unit.valid_to, _OWNED_ON),
         )
@@ -205,27 +206,28 @@ def _statement(filters: frozenset[str], with_report: bool, unreported_only: bool
         if name == "unit_ids":  # a unit owes its own reports and the debts passed on to it (`debts: successor`)
             # The units and their predecessors (one IN the planner can start from), and of the predecessors'
             # rows only the debts that passed on.
-            ids = bindparam(name, expanding=True)
+            ids: BindParameter[list[int]] = bindparam(name, expanding=True)
             itself, predecessor = aliased(Unit, name="itself"), aliased(Unit, name="predecessor")
             query = query.where(
-                Unit.id.in_(union(select(itself.id).where(itself.id.in_(ids)),
-                                  select(predecessor.id).where(predecessor.successor_id.in_(ids)))),
-                or_(Unit.id.in_(ids), _MOVED))
+                col(Unit.id).in_(union(select(itself.id).where(col(itself.id).in_(ids)),
+                                       select(predecessor.id).where(col(predecessor.successor_id).in_(ids)))),
+                or_(col(Unit.id).in_(ids), _MOVED))
             continue
-        query = query.where(_FILTERS[name].in_(bindparam(name, expanding=True)))
+        query = query.where(col(_FILTERS[name]).in_(bindparam(name, expanding=True)))
     if with_report:
         query = query.add_columns(Report).outerjoin(
-            Report, and_(Report.assignment_id == Assignment.id, Report.period_id == Period.id, Report.is_latest))
+            Report, and_(col(Report.assignment_id) == Assignment.id, col(Report.period_id) == Period.id,
+                         col(Report.is_latest)))
     if unreported_only:  # overdue lists: let the database skip the (many) reported ones, and what is not owed
-        query = query.where(~exists().where(Report.assignment_id == Assignment.id, Report.period_id == Period.id,
-                                            COUNTS),
+        query = query.where(~exists().where(col(Report.assignment_id) == Assignment.id,
+                                            col(Report.period_id) == Period.id, COUNTS),
                             _EXEMPTED.is_(None), ~_ENDED)
     return query
 
 
 async def _rows(session: AsyncSession, plan_ids: Sequence[int], *, due_from: date, due_to: date, as_of: date,
                 with_report: bool = False, unreported_only: bool = False, followed_only: bool = False,
-                **filters: Sequence[int] | None) -> list:
+                filters: Mapping[str, Sequence[int] | None]) -> list:
     given = {name: list(values) for name, values in filters.items() if values is not None}
     if unknown := set(given) - set(_FILTERS):
         raise TypeError(f"unknown filters {unknown}")
@@ -268,7 +270,7 @@ async def obligations(session: AsyncSession, plan_ids: Sequence[int], *, due_fro
     The owner is the unit responsible on `as_of` for an open period, on the deadline for a past one.
     """
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, followed_only=followed_only,
-                       **filters)
+                       filters=filters)
     return [_obligation(row, as_of) for row in rows]
 
 
@@ -277,7 +279,7 @@ async def with_latest_reports(session: AsyncSession, plan_ids: Sequence[int], *,
                               **filters: Sequence[int] | None) -> list[tuple[Obligation, Report | None]]:
     """`obligations`, each with its latest report (None: not reported), in one round trip."""
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, with_report=True,
-                       followed_only=followed_only, **filters)
+                       followed_only=followed_only, filters=filters)
     return [(_obligation(row, as_of), row[len(_COLUMNS)]) for row in rows]
 
 
@@ -286,7 +288,7 @@ async def unreported(session: AsyncSession, plan_ids: Sequence[int], *, due_from
     """Followed obligations that nothing counting has been reported for (a returned or withdrawn latest
     version does not count: models/review.py); the database skips the many reported ones."""
     rows = await _rows(session, plan_ids, due_from=due_from, due_to=due_to, as_of=as_of, unreported_only=True,
-                       followed_only=True, **filters)
+                       followed_only=True, filters=filters)
     return [_obligation(row, as_of) for row in rows]
 
 
@@ -297,9 +299,10 @@ async def task_indicator_codes(session: AsyncSession, task_ids: Iterable[int]) -
         return {}
     found: dict[int, list[str]] = {}
     for task_id, code in (await session.exec(
-            select(TaskIndicator.task_id, Indicator.code).join(Indicator, Indicator.id == TaskIndicator.indicator_id)
-            .where(TaskIndicator.task_id.in_(ids), Indicator.active)
-            .order_by(TaskIndicator.task_id, TaskIndicator.position))).all():
+            select(TaskIndicator.task_id, Indicator.code)
+            .join(Indicator, col(Indicator.id) == TaskIndicator.indicator_id)
+            .where(col(TaskIndicator.task_id).in_(ids), Indicator.active)
+            .order_by(col(TaskIndicator.task_id), col(TaskIndicator.position)))).all():
         found.setdefault(task_id, []).append(code)
     return {task_id: tuple(codes) for task_id, codes in found.items()}
 

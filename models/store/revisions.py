@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, String, bindparam, cast, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.store.base import utcnow
@@ -46,7 +47,7 @@ CATALOG = "catalog.revision"  # plans, units, tasks, reorganisations
 PEOPLE = "people.revision"  # members, channel accounts, role grants
 OBLIGATIONS = "obligations.revision"  # who owes which report when
 
-_WATCHED: dict[str, tuple[type, ...]] = {
+_WATCHED: dict[str, tuple[type[SQLModel], ...]] = {
     PEOPLE: (Member, ChannelAccount, RoleGrant),
     OBLIGATIONS: (Plan, Schedule, Period, Task, TaskSchedule, Assignment, Unit, UnitEvent, ObligationException),
 }
