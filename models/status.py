@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -91,14 +92,18 @@ async def _values(session: AsyncSession, reports: Sequence[Report]) -> dict[int,
     return by_report
 
 
+# Built once: a unit's open items read it for every report filed.
+_LATEST = select(Report).where(col(Report.is_latest), col(Report.period_id).in_(bindparam("periods", expanding=True)),
+                               col(Report.assignment_id).in_(bindparam("assignments", expanding=True)))
+
+
 async def with_reports(session: AsyncSession, found: Sequence[Obligation]) -> list[Item]:
     """The obligations with their latest reports (without indicator values)."""
     if not found:
         return []
     period_ids = sorted({o.period_id for o in found})
     assignment_ids = sorted({o.assignment_id for o in found})
-    reports = (await session.exec(select(Report).where(
-        Report.is_latest, col(Report.period_id).in_(period_ids), col(Report.assignment_id).in_(assignment_ids)))).all()
+    reports = (await session.exec(_LATEST, params={"periods": period_ids, "assignments": assignment_ids})).all()
     latest = {(r.assignment_id, r.period_id): r for r in reports}
     return [Item(o, latest.get((o.assignment_id, o.period_id))) for o in found]
 
