@@ -17,22 +17,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _
 from models.evidence import drop_drafts
+from models.revocation import drop_dialogues
 from models.store.audit import record
 from models.store.tables import (
     AuditLog,
     ChannelAccount,
-    Conversation,
     Delivery,
     DeliveryStatus,
     GrantStatus,
     Invite,
-    KeyValue,
     Member,
     Report,
     RoleGrant,
@@ -105,15 +104,7 @@ async def forget(session: AsyncSession, person: Person, *, actor: str, now: date
     actors = [f"{a.channel}:{a.external_id}" for a in accounts]
     alias = f"member:{member_id}"
 
-    drafts = 0
-    if accounts:
-        drafts = (await session.exec(delete(Conversation).where(or_(*(
-            and_(col(Conversation.channel) == a.channel, col(Conversation.user_id) == a.external_id)
-            for a in accounts))))
-        ).rowcount
-        # Zalo remembers the last numbered list sent to a chat, keyed by the chat id.
-        await session.exec(delete(KeyValue).where(col(KeyValue.key).in_(
-            [f"zalo.options.{a.chat_id}" for a in accounts if a.channel == "zalo"])))
+    drafts = await drop_dialogues(session, accounts)
     files = await drop_drafts(session, member_id)  # files not yet on any report are a draft too
     drafts += len(files)
     theirs = or_(col(Delivery.member_id) == member_id, col(Delivery.account_id).in_(account_ids))

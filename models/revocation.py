@@ -74,6 +74,19 @@ class Revoker:
     contact: str  # who to ask, in the message (the coordinating unit's name)
 
 
+async def drop_dialogues(session: AsyncSession, accounts: Collection[ChannelAccount]) -> int:
+    """End the person's half-finished dialogues on every account, and forget the numbered lists Zalo chats were
+    last sent (no answer to an old list may act for them); how many dialogues there were."""
+    if not accounts:
+        return 0
+    drafts = (await session.exec(delete(Conversation).where(or_(*(
+        and_(col(Conversation.channel) == a.channel, col(Conversation.user_id) == a.external_id)
+        for a in accounts))))).rowcount
+    await session.exec(delete(KeyValue).where(col(KeyValue.key).in_(
+        [f"zalo.options.{a.chat_id}" for a in accounts if a.channel == "zalo"])))
+    return drafts
+
+
 async def revoke(session: AsyncSession, member_id: int, by: Revoker, *, now: datetime) -> Revoked:
     """Revoke every role of the member, in the caller's transaction (the caller commits). Audited."""
     member = await session.get(Member, member_id)
@@ -100,15 +113,7 @@ async def revoke(session: AsyncSession, member_id: int, by: Revoker, *, now: dat
 
     await session.exec(update(RoleGrant).where(col(RoleGrant.id).in_([g.id for g in grants]))
                        .values(status=GrantStatus.revoked, revoked_at=now))
-    drafts = 0
-    if accounts:
-        drafts = (await session.exec(delete(Conversation).where(or_(*(
-            and_(col(Conversation.channel) == a.channel, col(Conversation.user_id) == a.external_id)
-            for a in accounts))))
-        ).rowcount
-        # Zalo remembers the last numbered list sent to a chat: no answer to an old list may act for them.
-        await session.exec(delete(KeyValue).where(col(KeyValue.key).in_(
-            [f"zalo.options.{a.chat_id}" for a in accounts if a.channel == "zalo"])))
+    drafts = await drop_dialogues(session, accounts)
     cancelled = (await session.exec(update(Delivery).where(
         col(Delivery.member_id) == member_id, col(Delivery.status) == DeliveryStatus.pending)
         .values(status=DeliveryStatus.stale, reason="role revoked"))).rowcount

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 
+from typer.testing import CliRunner, Result
+
+from bot.cli import app
 from bot.config import load_settings
 from bot.root import open_services, prepare
 
@@ -18,3 +21,8 @@ def prepare_database(env: dict[str, str]) -> None:
             await prepare(services)
 
     asyncio.run(main())
+
+
+def nhacviec(*args: str, env: dict[str, str] | None = None) -> Result:
+    """The operator's command, in this process (as typer's test runner runs it)."""
+    return CliRunner().invoke(app, list(args), env=env or {}, catch_exceptions=False)

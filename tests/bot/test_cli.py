@@ -9,20 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from plans import DEFAULT_PLAN, EXAMPLE_PLAN
-from tests.bot.prepared import prepare_database
-
-runner = CliRunner()
-
-
-def nhacviec(*args: str, env: dict[str, str] | None = None):
-    return runner.invoke(app, list(args), env=env or {}, catch_exceptions=False)
-
-
-@pytest.fixture
-def loaded(db_url: str) -> dict[str, str]:
-    env = {"NHACVIEC_DATABASE_URL": db_url}
-    prepare_database(env)
-    return env
+from tests.bot.prepared import nhacviec, prepare_database
 
 
 def test_units_lists_every_unit_of_the_plan_and_of_the_reorganisation(loaded):
@@ -244,7 +231,7 @@ def test_invite_prints_a_code_a_zalo_line_and_expiry(loaded):
 
 def test_chat_console_registers_and_reports(loaded):
     session = "/bc IV.2.a 80% dn=5 Đã hỗ trợ 5 doanh nghiệp\n/tinhhinh\n/thoat\n"
-    result = runner.invoke(app, ["chat", "--as", "focal:SCT", "--name", "Tester"], input=session,
+    result = CliRunner().invoke(app, ["chat", "--as", "focal:SCT", "--name", "Tester"], input=session,
                            env=loaded, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "Anh/chị đã được đăng ký là đầu mối — Sở Công Thương." in result.output

@@ -3,28 +3,15 @@
 import asyncio
 from datetime import date
 
-import pytest
 from sqlmodel import select
-from typer.testing import CliRunner
 
-from bot.cli import app
 from models.store import db
 from models.store.tables import AuditLog
-from tests.bot.prepared import prepare_database
+from tests.bot.prepared import nhacviec
 
-runner = CliRunner()
 YEAR = date.today().year  # the plan is followed from the day it is loaded: today's yearly round is open
 
 
-def nhacviec(*args: str, env: dict[str, str]):
-    return runner.invoke(app, list(args), env=env, catch_exceptions=False)
-
-
-@pytest.fixture
-def loaded(db_url: str) -> dict[str, str]:
-    env = {"NHACVIEC_DATABASE_URL": db_url}
-    prepare_database(env)
-    return env
 
 
 def schedule(env: dict[str, str]) -> str:

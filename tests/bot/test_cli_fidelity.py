@@ -5,24 +5,7 @@ the earlier years' figures entered by hand."""
 import re
 from datetime import date
 
-import pytest
-from typer.testing import CliRunner
-
-from bot.cli import app
-from tests.bot.prepared import prepare_database
-
-runner = CliRunner()
-
-
-def nhacviec(*args: str, env: dict[str, str]):
-    return runner.invoke(app, list(args), env=env, catch_exceptions=False)
-
-
-@pytest.fixture
-def loaded(db_url: str) -> dict[str, str]:
-    env = {"NHACVIEC_DATABASE_URL": db_url}
-    prepare_database(env)
-    return env
+from tests.bot.prepared import nhacviec
 
 
 def test_plan_show_marks_what_the_decision_does_not_say(loaded):

@@ -12,13 +12,13 @@ from handlers.core import HandlerConfig
 from handlers.dispatcher import Dispatcher
 from jobs.tick import TickConfig, due_now
 from models.annual import State, entries
-from models.planfiles.load_plan import load_plan
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
 from models.status import snapshot
 from models.store.tables import Plan, Unit
 from plans import DEFAULT_REORG
 from tests.conftest import dispatcher
+from tests.handlers.conftest import followed_since
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DISTRICTS = {"UBND-TPVL", "UBND-TXBM", "UBND-LH", "UBND-MT", "UBND-VLI", "UBND-TB", "UBND-TO", "UBND-BT"}
@@ -27,10 +27,7 @@ DISTRICTS = {"UBND-TPVL", "UBND-TXBM", "UBND-LH", "UBND-MT", "UBND-VLI", "UBND-T
 @pytest.fixture
 async def plan(sessions, shipped_plan) -> Plan:
     """Followed since November 2024 (the 2024 round is owed); each test loads its reorganisation file."""
-    async with sessions() as session:
-        await load_plan(session, shipped_plan, actor="test", today=date(2024, 11, 1))
-    async with sessions() as session:
-        return (await session.exec(select(Plan))).one()
+    return await followed_since(sessions, shipped_plan, date(2024, 11, 1))
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from jobs.compose import Composer
 from jobs.runner import DigestReplies
 from jobs.tick import TickConfig, tick
 from models.obligations import obligations
-from models.planfiles.load_plan import load_plan
 from models.planfiles.load_reorg import load_reorg
 from models.planfiles.reorg_file import read_reorg
 from models.store.tables import Assignment, ChannelAccount, Invite, Plan, Report, RoleGrant, Unit
 from plans import DEFAULT_REORG
 from tests.conftest import dispatcher
+from tests.handlers.conftest import followed_since
 from tests.outbox import claims, deliveries
 from tests.sheets import cells
 
@@ -29,10 +29,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 @pytest.fixture
 async def plan(sessions, shipped_plan) -> Plan:
     """Followed since November 2024, so that the 2024 round is part of the history."""
-    async with sessions() as session:
-        await load_plan(session, shipped_plan, actor="test", today=date(2024, 11, 1))
-    async with sessions() as session:
-        return (await session.exec(select(Plan))).one()
+    return await followed_since(sessions, shipped_plan, date(2024, 11, 1))
 
 
 @pytest.fixture

@@ -8,27 +8,15 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from typer.testing import CliRunner
 
-from bot.cli import app
 from models.store import db
 from models.store.tables import Unit
 from models.web_access import check_link
-from tests.bot.prepared import prepare_database
+from tests.bot.prepared import nhacviec, prepare_database
 
-runner = CliRunner()
 LINK = re.compile(r"^(\S+)/web/login/([A-Za-z0-9_-]{43})$", re.M)
 
 
-def nhacviec(*args: str, env: dict[str, str]):
-    return runner.invoke(app, list(args), env=env, catch_exceptions=False)
-
-
-@pytest.fixture
-def loaded(db_url: str) -> dict[str, str]:
-    env = {"NHACVIEC_DATABASE_URL": db_url}
-    prepare_database(env)
-    return env
 
 
 def _access(db_url: str, token: str):
