@@ -1,0 +1,28 @@
+"""A second adversarial pass over the coordinator's tools (issue 14): each test reproduces something an attacker
+or a bad day found, against a real database, and stays as the proof that it is closed."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.faults
+
+
+async def test_an_extension_past_a_year_from_today_can_still_be_revoked_by_its_period(coordinator, focal):
+    # 15/12/2026 is under a year after the period's own deadline (16/12/2025) but more than a year from today:
+    # the confirmation's own undo command must still find the period.
+    answer = await coordinator.say("/giahan SCT IV.2.a 15/12/2026 chờ số liệu")
+    assert "Để hủy: /giahan SCT IV.2.a năm 2025 hủy" in answer
+    assert "Đã hủy gia hạn báo cáo IV.2.a của Sở Công Thương" in await coordinator.say(
+        "/giahan SCT IV.2.a năm 2025 hủy")
+    await coordinator.say("/giahan SCT IV.2.a 15/12/2026 chờ số liệu")
+    assert "Đã miễn nộp báo cáo IV.2.a · năm 2025" in await coordinator.say(
+        "/miennop SCT IV.2.a năm 2025 không còn nhiệm vụ")
+
+
+async def test_an_extension_to_a_far_year_is_refused(coordinator, focal):
+    # 31/12/9999 would take the period out of every list and status, unseen: an exemption in disguise.
+    answer = await coordinator.say("/giahan SCT IV.2.a 31/12/9999 chờ")
+    assert "quá xa" in answer and "/miennop" in answer
+    assert "gia hạn" not in (await focal.say("/tinhhinh")).split("\n", 1)[0]
+    assert "hạn Thứ Ba, 16/12/2025" in await focal.say("/tinhhinh")
