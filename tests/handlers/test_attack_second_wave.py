@@ -26,3 +26,12 @@ async def test_an_extension_to_a_far_year_is_refused(coordinator, focal):
     assert "quá xa" in answer and "/miennop" in answer
     assert "gia hạn" not in (await focal.say("/tinhhinh")).split("\n", 1)[0]
     assert "hạn Thứ Ba, 16/12/2025" in await focal.say("/tinhhinh")
+
+
+async def test_rut_takes_a_period_after_the_task_as_the_other_commands_do(focal, clock):
+    await focal.say("/bc IV.2.a 60% tập huấn")
+    # The task exists: the answer must not say it was not found, but read the period (or say what is wrong).
+    assert "Không có bản báo cáo nào của anh/chị để rút" in await focal.say("/rut IV.2.a quý IV/2025")
+    answer = await focal.say("/rut IV.2.a năm 2025 nhầm số")
+    assert "Không tìm thấy nhiệm vụ" not in answer and "/rut IV.2.a năm 2025" in answer
+    assert "Đã rút báo cáo IV.2.a · năm 2025 · SCT (bản 1)" in await focal.say("/rut IV.2.a năm 2025")
