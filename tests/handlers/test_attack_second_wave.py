@@ -35,3 +35,16 @@ async def test_rut_takes_a_period_after_the_task_as_the_other_commands_do(focal,
     answer = await focal.say("/rut IV.2.a năm 2025 nhầm số")
     assert "Không tìm thấy nhiệm vụ" not in answer and "/rut IV.2.a năm 2025" in answer
     assert "Đã rút báo cáo IV.2.a · năm 2025 · SCT (bản 1)" in await focal.say("/rut IV.2.a năm 2025")
+
+
+async def test_nhapso_reads_numbers_the_vietnamese_way_as_bc_does(coordinator, focal):
+    # "1.250" is one thousand two hundred and fifty in Vietnamese (and in /bc): not 1,25.
+    assert "DN_HO_TRO năm 2021 = 1.250 lượt" in await coordinator.say("/nhapso DN_HO_TRO 2021 1.250 Báo cáo 45/BC")
+    assert "DN_HO_TRO năm 2022 = 1.234.567 lượt" in await coordinator.say(
+        "/nhapso DN_HO_TRO 2022 1.234.567 Báo cáo 46/BC")
+    assert "= 8,3" in await coordinator.say("/nhapso NSLD 2021 8,3 Báo cáo 47/BC")
+    # What Python alone would read, a person does not write: refused, nothing recorded.
+    for odd in ("1_000", "1e3", "1e-999", "0x10"):
+        answer = await coordinator.say(f"/nhapso DN_HO_TRO 2023 {odd} Báo cáo")
+        assert "không phải một con số" in answer, (odd, answer)
+    assert "DN_HO_TRO 2023" not in await coordinator.say("/nhapso")
