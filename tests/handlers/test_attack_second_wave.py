@@ -4,6 +4,12 @@ or a bad day found, against a real database, and stays as the proof that it is c
 from __future__ import annotations
 
 import pytest
+from sqlmodel import select
+
+from handlers.core import HandlerConfig
+from models.store.tables import Evidence
+from tests.conftest import dispatcher
+from tests.handlers.conftest import VN
 
 pytestmark = pytest.mark.faults
 
@@ -48,3 +54,29 @@ async def test_nhapso_reads_numbers_the_vietnamese_way_as_bc_does(coordinator, f
         answer = await coordinator.say(f"/nhapso DN_HO_TRO 2023 {odd} Báo cáo")
         assert "không phải một con số" in answer, (odd, answer)
     assert "DN_HO_TRO 2023" not in await coordinator.say("/nhapso")
+
+
+@pytest.fixture
+def files_dir(tmp_path):
+    return tmp_path / "files"
+
+
+@pytest.fixture
+async def bot(sessions, plan, clock, files_dir):
+    """The dispatcher with a files folder (evidence taken), as tests/handlers/test_evidence.py builds it."""
+    return await dispatcher(sessions, HandlerConfig(admins=("telegram:900",), tz=VN, files_dir=files_dir), clock)
+
+
+async def test_a_revoked_focal_points_draft_files_do_not_follow_them_to_another_unit(
+        coordinator, focal, invite, sessions, files_dir):
+    # Sent before any report: kept as a draft for SCT's next report.
+    assert "tệp nháp" in await focal.send_file("Biên bản SCT.pdf", b"%PDF-1.4 noi bo SCT")
+    answer = await coordinator.say("/thuhoi Trần Thị Bình")
+    assert "Đã bỏ bản báo cáo họ đang nhập dở." in answer
+    # The same person, later registered for another unit, files there: SCT's file must not go onto it.
+    await focal.say(f"/start {await invite('SYT')}")
+    answer = await focal.say("/bc IV.2.a 50% tập huấn")
+    assert "Đã ghi nhận báo cáo IV.2.a · năm 2025 của SYT" in answer and "📎" not in answer
+    async with sessions() as session:
+        assert (await session.exec(select(Evidence))).all() == []
+    assert [p for p in files_dir.rglob("*") if p.is_file()] == []  # nobody else sent those bytes
