@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from handlers.core import HandlerConfig
-from models.store.tables import Evidence
+from models.store.tables import Evidence, ObligationException
 from tests.conftest import dispatcher
 from tests.handlers.conftest import VN
 
@@ -80,3 +80,13 @@ async def test_a_revoked_focal_points_draft_files_do_not_follow_them_to_another_
     async with sessions() as session:
         assert (await session.exec(select(Evidence))).all() == []
     assert [p for p in files_dir.rglob("*") if p.is_file()] == []  # nobody else sent those bytes
+
+
+async def test_a_reason_over_the_field_limit_is_refused_as_a_return_comment_is(coordinator, focal, sessions):
+    long = "chờ số liệu " * 200  # 2,400 characters: a report's fields and a return comment stop at 2,000
+    answer = await coordinator.say(f"/giahan SCT IV.2.a 31/12/2025 {long}")
+    assert "Lý do dài 2399 ký tự, vượt giới hạn 2000" in answer
+    assert "Lý do dài" in await coordinator.say(f"/miennop SCT IV.2.a năm 2025 {long}")
+    assert "Lý do dài" in await coordinator.say(f"/miennop SCT IV.2.a từ nay {long}")
+    async with sessions() as session:
+        assert (await session.exec(select(ObligationException))).all() == []
