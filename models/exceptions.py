@@ -35,7 +35,7 @@ from models.store.tables import ObligationException, Period, Plan, Unit
 
 OPEN_AHEAD = timedelta(days=366)  # how far ahead a period may lie to be extended or exempted
 FROM_NOW = frozenset({"tunay", "fromnow"})  # the two words "từ nay", folded (models.rules.text.fold)
-UNDO = frozenset({"huy", "undo", "thuhoi", "bo"})  # "hủy", "hủy", "thu hồi", "bỏ"
+UNDO = frozenset({"huy", "undo", "thuhoi", "bo", "huybo"})  # "hủy", "hủy", "thu hồi", "bỏ", "hủy bỏ"
 
 
 class Kind(StrEnum):

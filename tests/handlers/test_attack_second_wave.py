@@ -90,3 +90,15 @@ async def test_a_reason_over_the_field_limit_is_refused_as_a_return_comment_is(c
     assert "Lý do dài" in await coordinator.say(f"/miennop SCT IV.2.a từ nay {long}")
     async with sessions() as session:
         assert (await session.exec(select(ObligationException))).all() == []
+
+
+async def test_huy_bo_cancels_and_is_never_taken_as_a_reason(coordinator, focal, sessions):
+    # "hủy bỏ" is how Vietnamese says "cancel": taken as the reason, it granted the exemption it meant to revoke.
+    assert "Không có miễn nộp nào đang có hiệu lực" in await coordinator.say("/miennop SCT IV.2.a năm 2025 hủy bỏ")
+    assert "Không có miễn nộp nào đang có hiệu lực" in await coordinator.say("/miennop SCT IV.2.a từ nay hủy bỏ")
+    await coordinator.say("/miennop SCT IV.2.a năm 2025 đơn vị không còn nhiệm vụ")
+    assert "Đã hủy miễn nộp" in await coordinator.say("/miennop SCT IV.2.a năm 2025 Hủy bỏ")
+    assert "Không có gia hạn nào đang có hiệu lực" in await coordinator.say("/giahan SCT IV.2.a hủy bỏ")
+    async with sessions() as session:
+        rows = (await session.exec(select(ObligationException))).all()
+    assert [(r.reason, r.revoked_at is not None) for r in rows] == [("đơn vị không còn nhiệm vụ", True)]
