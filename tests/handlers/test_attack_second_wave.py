@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from handlers.core import HandlerConfig
-from models.store.tables import Evidence, ObligationException
+from models.store.tables import Evidence, ObligationException, Report
 from tests.conftest import dispatcher
 from tests.handlers.conftest import VN
 
@@ -102,3 +102,36 @@ async def test_huy_bo_cancels_and_is_never_taken_as_a_reason(coordinator, focal,
     async with sessions() as session:
         rows = (await session.exec(select(ObligationException))).all()
     assert [(r.reason, r.revoked_at is not None) for r in rows] == [("đơn vị không còn nhiệm vụ", True)]
+
+
+async def test_a_stale_button_of_the_days_list_does_not_undo_a_review_made_since(coordinator, focal, sessions):
+    await focal.say("/bc IV.2.a 60% tập huấn")
+    async with sessions() as session:
+        report = (await session.exec(select(Report))).one()
+    accept = f"rw:0:{report.id}:a"  # the day's list's button (owner 0: any coordinator's to press)
+    # Returned by command after the day's list went out; the list's old "Tiếp nhận" must not accept it behind
+    # the focal point's back (they were told to revise).
+    await coordinator.say("/tralai SCT IV.2.a Thiếu số liệu quý IV")
+    answer = await coordinator.press_value(accept)
+    assert "đã được trả lại" in answer and "/tiepnhan SCT IV.2.a" in answer
+    await focal.say("/bc IV.2.a 70% bổ sung")
+    await coordinator.say("/tiepnhan SCT IV.2.a")
+    async with sessions() as session:
+        latest = (await session.exec(select(Report).where(Report.is_latest))).one()
+    assert "đã được tiếp nhận" in await coordinator.press_value(f"rw:0:{latest.id}:r")
+    assert "Gõ ý kiến" not in coordinator.text
+    async with sessions() as session:
+        first, second = (await session.exec(select(Report).order_by(Report.id))).all()
+    assert (first.review, second.review) == ("returned", "accepted")
+
+
+async def test_a_return_comment_begun_from_the_list_does_not_return_a_report_accepted_meanwhile(
+        coordinator, focal, sessions):
+    await focal.say("/bc IV.2.a 60% tập huấn")
+    async with sessions() as session:
+        report = (await session.exec(select(Report))).one()
+    assert "Gõ ý kiến" in await coordinator.press_value(f"rw:0:{report.id}:r")
+    await coordinator.say("/tiepnhan SCT IV.2.a")  # changed their mind before typing the comment
+    assert "đã được tiếp nhận" in await coordinator.say("Thiếu số liệu")
+    async with sessions() as session:
+        assert (await session.exec(select(Report.review))).one() == "accepted"
