@@ -39,7 +39,7 @@ async def _find(services: Services, session, unit: str, task: str, period: str |
     if not tasks:
         raise UserError(_("Không có nhiệm vụ “{text}”.").format(text=task[:40]))
     ref = None
-    if period:
+    if period is not None:  # an empty --period (an unset shell variable) is not "the latest"
         words = period.split()
         read = read_period(words)
         if read is None or read.words_used != len(words):

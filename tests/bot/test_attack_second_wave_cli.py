@@ -38,3 +38,13 @@ async def test_cli_comments_reasons_and_sources_are_stored_clean(db_url, session
                  *(await session.exec(select(ObligationException.reason))).all(),
                  (await session.exec(select(TargetBaseline.source_note))).one()]
     assert texts == ["Thiếu số liệu quý IV"] * 4
+
+
+async def test_an_empty_period_is_refused_not_read_as_the_latest(db_url, sessions, person, invite):
+    focal = person("200", "Trần Thị Bình")
+    await focal.say(f"/start {await invite('SCT')}")
+    await focal.say("/bc IV.2.a 60% tập huấn")
+    result = await nhacviec("review", "accept", "SCT", "IV.2.a", "--period", "", db_url=db_url)
+    assert result.exit_code == 2 and "Không đọc được kỳ “”" in result.output
+    async with sessions() as session:
+        assert (await session.exec(select(Report.review))).one() == "new"
