@@ -135,3 +135,16 @@ async def test_a_return_comment_begun_from_the_list_does_not_return_a_report_acc
     assert "đã được tiếp nhận" in await coordinator.say("Thiếu số liệu")
     async with sessions() as session:
         assert (await session.exec(select(Report.review))).one() == "accepted"
+
+
+async def test_a_forged_id_past_the_database_integer_is_a_polite_no(coordinator, focal):
+    # Ids are INTEGER columns (PostgreSQL int4): 2,147,483,648 and up made PostgreSQL refuse the query, and every
+    # button that names a row (Telegram does not sign callback data) answered with the crash apology.
+    for data in ("rw:0:2147483648:a", "thh:0:99999999999", "xc:0:99999999999", "rv:0:99999999999",
+                 "go:0:99999999999", "cf:0:99999999999:yes"):
+        for who in (coordinator, focal):
+            answer = await who.press_value(data)
+            assert "bot gặp lỗi" not in answer, (data, answer)
+            assert "Lựa chọn không hợp lệ" in answer or "dành cho cán bộ điều phối" in answer, (data, answer)
+    assert "Không tìm thấy người dùng “99999999999”" in await coordinator.say("/thuhoi 99999999999")
+    assert "Không tìm thấy người dùng" in await coordinator.say("/thuhoi #2147483648")
