@@ -91,8 +91,8 @@ async def find_period(session: AsyncSession, plans: Sequence[Plan], where: Targe
     """The period named (any, as long as the unit owes it), or else the oldest open one: overdue or open for
     reports, not reported and not exempted."""
     plan_ids = [p.id for p in plans]
-    # A named period is looked for by its own deadline: an extension may have moved it past the window (its
-    # confirmation's undo command names it).
+    # A named period is looked for by its own deadline: an extension may have moved it past the window (one made
+    # before extensions were kept within it), and the confirmation's undo command names the period.
     pairs = await with_latest_reports(session, plan_ids, due_from=date.min,
                                       due_to=today + OPEN_AHEAD if period is None else FAR_FUTURE, as_of=today,
                                       unit_ids=[where.unit.id], task_ids=[where.task.id],
@@ -123,10 +123,10 @@ async def extend(session: AsyncSession, where: Target, o: Obligation, new_due: d
         raise Refused(_("Hạn mới phải sau hạn hiện tại của kỳ này ({due}).").format(due=format_date(own)))
     if new_due < today:
         raise Refused(_("Hạn mới ({day}) đã qua; ghi một ngày từ hôm nay trở đi.").format(day=format_date(new_due)))
-    if new_due > own + OPEN_AHEAD:  # further would take the period out of every list unseen
-        raise Refused(_("Hạn mới ({day}) quá xa: gia hạn được tối đa một năm sau hạn gốc ({limit}). Nếu đơn vị không "
-                        "phải nộp kỳ này, dùng /miennop.").format(day=format_date(new_due),
-                                                                   limit=format_date(own + OPEN_AHEAD)))
+    if new_due > today + OPEN_AHEAD:  # further would take the period out of status and every list, unseen
+        raise Refused(_("Hạn mới ({day}) quá xa: gia hạn được đến {limit} là xa nhất (một năm từ hôm nay). Nếu đơn vị "
+                        "không phải nộp kỳ này, dùng /miennop.").format(day=format_date(new_due),
+                                                                         limit=format_date(today + OPEN_AHEAD)))
     previous = await _active(session, Kind.extension, where, period_id=o.period_id)
     for row in previous:
         row.revoked_at = _now()
