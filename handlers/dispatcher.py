@@ -209,7 +209,11 @@ class Dispatcher:
             return [Reply(_("Tin nhắn dài quá ({n} ký tự), bot chưa xử lý. Vui lòng gửi ngắn gọn hơn "
                             "(dưới {limit} ký tự).").format(n=len(incoming.text), limit=MAX_TEXT))]
         if incoming.attachment is not None:
-            return await self._file(ctx)
+            caption = incoming.text.strip()
+            if caption.startswith("/") and not ctx.in_group:
+                # "/bc IV.2.a 80%" typed as the file's caption: the report first, so that the file goes onto it.
+                return [*await self._command(ctx, caption), *await self._file(ctx)]
+            return await self._file(ctx)  # any other caption describes the file
         if incoming.choice is not None:
             return await self._button(ctx, incoming.choice)
         text = incoming.text.strip()

@@ -26,6 +26,7 @@ from models.exceptions import (
 )
 from models.exceptions import target as find_target
 from models.obligations import Obligation
+from models.reports import MAX_TEXT
 from models.rules.period_words import PeriodRef, read_period
 from models.rules.periods import Every
 from models.rules.text import fold
@@ -51,6 +52,13 @@ def _split(ctx: Context, args: str, usage: str) -> tuple[Target, PeriodRef | Non
     if read is None:
         return where, None, rest
     return where, read.period, rest[read.words_used:]
+
+
+def _within_limit(reason: str) -> None:
+    """A reason is a field like a report's or a return comment: refused over the limit, never cut."""
+    if len(reason) > MAX_TEXT:
+        raise Refused(_("Lý do dài {n} ký tự, vượt giới hạn {limit}. Vui lòng rút gọn rồi gửi lại.").format(
+            n=len(reason), limit=MAX_TEXT))
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -102,6 +110,7 @@ async def extend_deadline(ctx: Context, args: str) -> list[Reply]:
         reason = " ".join(rest[1:])
         if not reason:
             raise Refused(_("Vui lòng ghi lý do gia hạn sau ngày.") + " " + _(EXTEND_USAGE))
+        _within_limit(reason)
         o = await find_period(ctx.session, ctx.plans, where, ctx.today, period)
         row = await extend(ctx.session, where, o, day, reason, actor=ctx.actor, member_id=ctx.member_id,
                            today=ctx.today)
@@ -134,6 +143,7 @@ async def exempt_report(ctx: Context, args: str) -> list[Reply]:
         reason = " ".join(rest)
         if not reason:
             raise Refused(_("Vui lòng ghi lý do miễn nộp.") + " " + _(EXEMPT_USAGE))
+        _within_limit(reason)
         if from_now:
             row = await exempt(ctx.session, where, None, reason, actor=ctx.actor, member_id=ctx.member_id,
                                today=ctx.today)

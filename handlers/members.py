@@ -7,6 +7,7 @@ who left.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections import defaultdict
 
@@ -15,6 +16,7 @@ from handlers.texts import succession_note, with_note
 from locales import N_, _, format_date
 from models.callbacks import Button
 from models.chat import Reply
+from models.evidence import FileStore, unreferenced
 from models.members import Registered, matching, number_of, registered
 from models.registry import units_at
 from models.revocation import Revoked, Revoker, RevokeRefused, held, revoke
@@ -192,6 +194,11 @@ async def _revoke(ctx: Context, member_id: int) -> list[Reply]:
             "last_admin": _("Không thu hồi được: đây là quản trị viên cuối cùng. Cần có quản trị viên khác trước."),
             "nothing": _("Người dùng #{n} không còn vai trò nào để thu hồi.").format(n=member_id),
         }[refused.reason])]
+    if done.files and ctx.config.files_dir is not None:
+        await ctx.release()  # the rows are gone for good before their bytes go
+        store = FileStore(ctx.config.files_dir)
+        for sha256 in await unreferenced(ctx.session, done.files):
+            await asyncio.to_thread(store.remove, sha256)
     return [Reply(_said(done))]
 
 

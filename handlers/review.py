@@ -146,11 +146,28 @@ async def _return(ctx: Context, found: Found, comment: str) -> list[Reply]:
 # --- the buttons of the day's list --------------------------------------------------------------
 
 
+async def _reviewed_since(ctx: Context, found: Found) -> list[Reply] | None:
+    """The list offered a new report; reviewed since (by command, by another coordinator), an old button or a
+    comment begun from it does not overturn that behind the unit's back: changing one's mind is a command."""
+    if not found.review_on or found.state not in (Review.accepted, Review.returned):
+        return None
+    who = await reviewer_name(ctx.session, found.report)
+    if found.state is Review.accepted:
+        return [Reply(_("Báo cáo {what} đã được tiếp nhận ({who}) sau khi danh sách được gửi. Nếu cần trả lại, gõ "
+                        "/tralai {unit} {task} <ý kiến>.").format(what=found.label(), who=who,
+                                                                  unit=found.unit_code, task=found.task_code))]
+    return [Reply(_("Báo cáo {what} đã được trả lại ({who}) sau khi danh sách được gửi. Nếu vẫn tiếp nhận, gõ "
+                    "/tiepnhan {unit} {task}.").format(what=found.label(), who=who, unit=found.unit_code,
+                                                       task=found.task_code))]
+
+
 @router.button(ReviewReport, roles=STAFF)
 async def review_button(ctx: Context, button: ReviewReport) -> list[Reply]:
     found = await by_id(ctx.session, button.report)
     if found is None or not found.report.is_latest:
         return [Reply(_("Báo cáo này đã có bản mới hơn hoặc không còn; gõ /tinhhinh để xem."))]
+    if stale := await _reviewed_since(ctx, found):
+        return stale
     if button.act is ReviewAct.accept:
         return await _accept(ctx, found)
     if refusal := await _refusal(ctx, found):
@@ -176,4 +193,6 @@ async def return_comment(ctx: Context, text: str, choice: str | None) -> list[Re
     await ctx.end_flow()
     if found is None or not found.report.is_latest:
         return [Reply(_("Báo cáo này đã có bản mới hơn hoặc không còn; gõ /tinhhinh để xem."))]
+    if stale := await _reviewed_since(ctx, found):
+        return stale
     return await _return(ctx, found, text)

@@ -16,6 +16,7 @@ from models.callbacks import ReviseReport
 from models.chat import Reply
 from models.review import Review
 from models.review_actions import WITHDRAW_DAYS, by_id, mine_latest, values_of, withdraw, withdrawable
+from models.rules.period_words import read_period
 from models.store.tables import ReportStatus
 from models.wording import short
 
@@ -54,15 +55,26 @@ async def revise(ctx: Context, button: ReviseReport) -> list[Reply]:
 @router.command("rut", "withdraw", roles=REPORTERS,
                 help=N_("Rút bản báo cáo mình vừa gửi (trong 7 ngày): /rut [mã nhiệm vụ]"))
 async def withdraw_mine(ctx: Context, args: str) -> list[Reply]:
-    task_ids = None
+    task_ids, period = None, None
     if args:
-        tasks = ctx.catalog.find_tasks(args)
+        # "<nhiệm vụ> [kỳ]", the period written as in the other commands (a task's title may hold spaces).
+        words = args.split()
+        tasks = ctx.catalog.find_tasks(words[0]) if len(words) > 1 else []
+        read = read_period(words[1:]) if tasks else None
+        if tasks and (read is None or read.words_used < len(words) - 1):
+            return [Reply(_("Chưa hiểu “{text}”: sau mã nhiệm vụ chỉ ghi kỳ báo cáo, ví dụ: /rut {task} năm {year} "
+                            "(hoặc /rut {task} để rút bản gửi gần nhất của nhiệm vụ).").format(
+                text=short(" ".join(words[1:]), 40), task=words[0], year=ctx.today.year))]
+        if read is not None:
+            period = read.period
+        else:
+            tasks = ctx.catalog.find_tasks(args)
         if not tasks:
             return [Reply(_("Không tìm thấy nhiệm vụ “{text}”. Viết mã nhiệm vụ, ví dụ: /rut II.3 (hoặc chỉ /rut để "
                             "rút bản gửi gần nhất).").format(text=short(args, 40)))]
         task_ids = [t.id for t in tasks]
     member_id = ctx.member_id
-    found = await mine_latest(ctx.session, member_id, task_ids) if member_id is not None else None
+    found = await mine_latest(ctx.session, member_id, task_ids, period) if member_id is not None else None
     if found is None:
         return [Reply(_("Không có bản báo cáo nào của anh/chị để rút (bản rút được là bản mới nhất của kỳ, do chính "
                         "anh/chị gửi)."))]

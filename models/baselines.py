@@ -13,6 +13,7 @@ Entering a year again replaces its figure (the audit log keeps who entered what)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -56,9 +57,15 @@ def find_target(targets: list[Target], text: str) -> Target | None:
 
 
 def read_value(text: str) -> Decimal:
-    """A figure as people write it: "12", "8,3", "8.3" (one decimal mark, no thousands separators)."""
+    """A figure as people write it, the Vietnamese way as /bc reads it: "12", "8,3", "8.3", and "1.250" (dots
+    grouping thousands) is one thousand two hundred and fifty."""
     cleaned = text.strip().rstrip("%")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", cleaned):
+        cleaned = cleaned.replace(".", "")
     try:
+        # Digits and one mark only: Decimal alone would also read "1_000", "1e3" or "NaN", which nobody writes.
+        if not re.fullmatch(r"-?\d+([.,]\d+)?", cleaned):
+            raise InvalidOperation(cleaned)
         value = Decimal(cleaned.replace(",", "."))
     except InvalidOperation as error:
         raise BaselineError(_("“{text}” không phải một con số (ví dụ 12 hoặc 8,3).").format(text=text[:30])) \

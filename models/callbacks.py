@@ -21,6 +21,7 @@ import enum
 from typing import Any, ClassVar, get_type_hints
 
 MAX_BYTES = 64  # Telegram's limit on callback data
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL refuses a larger number in a query on them
 SEPARATOR = ":"
 
 
@@ -84,8 +85,8 @@ class Button:
 def _convert(field_type: Any, text: str, data: str) -> Any:
     if field_type is int:
         # ASCII digits only: str.isdigit() also accepts "²" and "١", which int() then refuses or reads;
-        # 18 digits: ids fit a database BIGINT.
-        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        # every int field is an id (or a small counter): past MAX_ID it names no row and would fail the query.
+        if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_ID:
             raise BadButton(data)
         return int(text)
     if field_type is str:

@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, format_date
 from models.catalog import Catalog, TaskInfo
-from models.obligations import Obligation, with_latest_reports
+from models.obligations import FAR_FUTURE, Obligation, with_latest_reports
 from models.review import counted
 from models.rules.period_words import PeriodRef
 from models.rules.text import fold
@@ -35,7 +35,7 @@ from models.store.tables import ObligationException, Period, Plan, Unit
 
 OPEN_AHEAD = timedelta(days=366)  # how far ahead a period may lie to be extended or exempted
 FROM_NOW = frozenset({"tunay", "fromnow"})  # the two words "từ nay", folded (models.rules.text.fold)
-UNDO = frozenset({"huy", "undo", "thuhoi", "bo"})  # "hủy", "hủy", "thu hồi", "bỏ"
+UNDO = frozenset({"huy", "undo", "thuhoi", "bo", "huybo"})  # "hủy", "hủy", "thu hồi", "bỏ", "hủy bỏ"
 
 
 class Kind(StrEnum):
@@ -91,12 +91,16 @@ async def find_period(session: AsyncSession, plans: Sequence[Plan], where: Targe
     """The period named (any, as long as the unit owes it), or else the oldest open one: overdue or open for
     reports, not reported and not exempted."""
     plan_ids = [p.id for p in plans]
-    pairs = await with_latest_reports(session, plan_ids, due_from=date.min, due_to=today + OPEN_AHEAD, as_of=today,
+    # A named period is looked for by its own deadline: an extension may have moved it past the window (one made
+    # before extensions were kept within it), and the confirmation's undo command names the period.
+    pairs = await with_latest_reports(session, plan_ids, due_from=date.min,
+                                      due_to=today + OPEN_AHEAD if period is None else FAR_FUTURE, as_of=today,
                                       unit_ids=[where.unit.id], task_ids=[where.task.id],
                                       followed_only=period is None)
     if period is not None:
         for o, _report in pairs:
-            if o.period_key == period.key and o.every == period.every:
+            if o.period_key == period.key and o.every == period.every and \
+                    (o.original_due or o.due) <= today + OPEN_AHEAD:
                 return o
         raise Refused(_("{unit} không có kỳ báo cáo này cho nhiệm vụ {task}.").format(
             unit=where.unit.name, task=where.task.code))
@@ -119,6 +123,10 @@ async def extend(session: AsyncSession, where: Target, o: Obligation, new_due: d
         raise Refused(_("Hạn mới phải sau hạn hiện tại của kỳ này ({due}).").format(due=format_date(own)))
     if new_due < today:
         raise Refused(_("Hạn mới ({day}) đã qua; ghi một ngày từ hôm nay trở đi.").format(day=format_date(new_due)))
+    if new_due > today + OPEN_AHEAD:  # further would take the period out of status and every list, unseen
+        raise Refused(_("Hạn mới ({day}) quá xa: gia hạn được đến {limit} là xa nhất (một năm từ hôm nay). Nếu đơn vị "
+                        "không phải nộp kỳ này, dùng /miennop.").format(day=format_date(new_due),
+                                                                         limit=format_date(today + OPEN_AHEAD)))
     previous = await _active(session, Kind.extension, where, period_id=o.period_id)
     for row in previous:
         row.revoked_at = _now()

@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.callbacks import MAX_ID
 from models.rules.text import fold
 from models.store.tables import AuditLog, ChannelAccount, GrantStatus, Member, Report, Role, RoleGrant
 
@@ -105,7 +106,9 @@ async def _describe(session: AsyncSession, holdings: dict[int, list[Holding]]) -
 def number_of(text: str) -> int | None:
     """"12" or "#12": the number /thanhvien shows."""
     digits = text.strip().removeprefix("#").strip()
-    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 12 else None
+    # No larger than an id can be: PostgreSQL refuses a bigger number in a query on the INTEGER column.
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 12 and int(digits) <= MAX_ID \
+        else None
 
 
 def matching(people: Sequence[Registered], text: str) -> list[Registered]:

@@ -153,11 +153,15 @@ def withdrawable(found: Found, member_id: int, now: datetime) -> bool:
             and now - report.submitted_at <= timedelta(days=WITHDRAW_DAYS))
 
 
-async def mine_latest(session: AsyncSession, member_id: int, task_ids: Sequence[int] | None) -> Found | None:
-    """The last version this person filed (on one of the tasks, when named) that is still its period's latest."""
+async def mine_latest(session: AsyncSession, member_id: int, task_ids: Sequence[int] | None,
+                      period: PeriodRef | None = None) -> Found | None:
+    """The last version this person filed (on one of the tasks, and for the period, when named) that is still its
+    period's latest."""
     query = _QUERY.where(Report.member_id == member_id, Report.is_latest, col(Report.withdrawn_at).is_(None))
     if task_ids is not None:
         query = query.where(col(Task.id).in_(list(task_ids)))
+    if period is not None:
+        query = query.where(Period.key == period.key, Schedule.every == period.every.value)
     row = (await session.exec(query.order_by(col(Report.submitted_at).desc(), col(Report.id).desc()).limit(1))).first()
     return _found(row) if row is not None else None
 

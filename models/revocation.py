@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from locales import _, use_locale
+from models.evidence import drop_drafts
 from models.members import configured_accounts
 from models.outbox import Action, Recipients, claim
 from models.store.audit import record
@@ -60,6 +61,7 @@ class Revoked:
     told: bool  # a message telling them was queued
     not_told: str  # why not, when not told
     orphaned: list[Unit]  # units left with no focal point
+    files: tuple[str, ...] = ()  # contents of their dropped draft attachments (bytes the caller may remove)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +116,9 @@ async def revoke(session: AsyncSession, member_id: int, by: Revoker, *, now: dat
     await session.exec(update(RoleGrant).where(col(RoleGrant.id).in_([g.id for g in grants]))
                        .values(status=GrantStatus.revoked, revoked_at=now))
     drafts = await drop_dialogues(session, accounts)
+    # Files sent for a next report that will not come: they must not follow the person to another unit's report.
+    files = await drop_drafts(session, member_id)
+    drafts += len(files)
     cancelled = (await session.exec(update(Delivery).where(
         col(Delivery.member_id) == member_id, col(Delivery.status) == DeliveryStatus.pending)
         .values(status=DeliveryStatus.stale, reason="role revoked"))).rowcount
@@ -134,7 +139,7 @@ async def revoke(session: AsyncSession, member_id: int, by: Revoker, *, now: dat
                  {"roles": [[role, unit.code if unit else None] for role, unit in roles], "drafts": drafts,
                   "cancelled": cancelled, "told": recipient is not None}, member_id=by.member_id)
     return Revoked(member, roles, drafts, cancelled, recipient is not None, not_told,
-                   list({u.id: u for u in orphaned}.values()))
+                   list({u.id: u for u in orphaned}.values()), tuple(files))
 
 
 def held(roles: list[tuple[str, Unit | None]]) -> str:

@@ -223,13 +223,15 @@ class TelegramChannel:
         attachment = _attachment(message)
         if message.text is None and attachment is None:
             return None, None
-        if message.from_user.is_bot or not self._addressed_to_us(message.text or ""):
+        # A file's caption is what the person typed with it (the dispatcher runs a command written there).
+        text = message.text if message.text is not None else (message.caption or "") if attachment else ""
+        if message.from_user.is_bot or not self._addressed_to_us(text):
             return None, None
         reply_to = message.reply_to_message
         return Incoming(
             channel="telegram", chat_id=str(message.chat.id), user_id=str(message.from_user.id),
             display_name=message.from_user.full_name, username=message.from_user.username or "",
-            text=message.text or "", attachment=attachment,
+            text=text, attachment=attachment,
             chat_type="private" if message.chat.type == "private" else "group",
             at=message.date.astimezone(UTC) if message.date else datetime.now(UTC),
             message_id=str(message.message_id), update_id=str(update.update_id),

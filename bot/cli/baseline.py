@@ -16,6 +16,7 @@ from bot.root import Services
 from locales import _, format_number
 from models.baselines import BaselineError, baselines_of, enter, read_value, years_open
 from models.plans import chosen_plans
+from models.rules.text import clean
 
 baseline_app = typer.Typer(no_args_is_help=True, help=_(
     "Số liệu của mục tiêu các năm trước khi bot theo dõi kế hoạch, nhập tay kèm nguồn."))
@@ -38,7 +39,8 @@ def baseline_set(
             chosen = (await chosen_plans(session, plan))[0]
             try:
                 entered = await enter(session, chosen, target_code=target, year=year, value=read_value(value),
-                                      source_note=source, entered_by="cli", member_id=None, now=datetime.now(UTC))
+                                      source_note=clean(source), entered_by="cli", member_id=None,
+                                      now=datetime.now(UTC))
             except BaselineError as error:
                 raise UserError(str(error)) from error
             await session.commit()

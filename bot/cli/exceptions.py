@@ -14,6 +14,7 @@ from locales import _, format_date
 from models.catalog import load_catalog
 from models.exceptions import Kind, Refused, exempt, extend, find_period, revoke, target
 from models.rules.period_words import PeriodRef, read_period
+from models.rules.text import clean
 from models.wording import period_of
 
 deadline_app = typer.Typer(no_args_is_help=True, help=_("Hạn báo cáo của một đơn vị: gia hạn."))
@@ -41,9 +42,10 @@ def _period(text: str | None) -> PeriodRef | None:
 def _reason(reason: str | None, undo: bool) -> str:
     if undo:
         return ""
-    if not reason or not reason.strip():
+    reason = clean(reason or "").strip()  # as typed in chat: control characters never enter (issue 10)
+    if not reason:
         raise typer.BadParameter(_("ghi lý do, ví dụ --reason \"chờ số liệu quý IV\""), param_hint="--reason")
-    return reason.strip()
+    return reason
 
 
 @deadline_app.command("extend", help=_("Gia hạn báo cáo của một đơn vị cho một kỳ (hoặc hủy gia hạn với --undo)."))

@@ -179,6 +179,9 @@ def revoke_member(
                     "last_admin": _("Không thu hồi được: đây là quản trị viên cuối cùng."),
                 }.get(refused.reason, _("Người này không còn vai trò nào để thu hồi."))) from None
             await session.commit()
+            store = FileStore(settings.evidence_dir())  # dropped draft attachments' bytes, where no one else sent them
+            for sha256 in await unreferenced(session, done.files):
+                store.remove(sha256)
         typer.echo(_("Đã thu hồi quyền của {name} ({roles}); báo cáo được giữ.").format(
             name=done.member.display_name, roles=held(done.roles)))
         typer.echo(_("Đã báo cho người này qua bot.") if done.told else

@@ -16,6 +16,7 @@ from models.catalog import load_catalog
 from models.review import Review, review_label
 from models.review_actions import Found, latest_of, set_review, tell_returned
 from models.rules.period_words import read_period
+from models.rules.text import clean
 
 review_app = typer.Typer(no_args_is_help=True, help=_("Tiếp nhận hoặc trả lại báo cáo của đơn vị."))
 app.add_typer(review_app, name="review")
@@ -38,7 +39,7 @@ async def _find(services: Services, session, unit: str, task: str, period: str |
     if not tasks:
         raise UserError(_("Không có nhiệm vụ “{text}”.").format(text=task[:40]))
     ref = None
-    if period:
+    if period is not None:  # an empty --period (an unset shell variable) is not "the latest"
         words = period.split()
         read = read_period(words)
         if read is None or read.words_used != len(words):
@@ -100,6 +101,7 @@ def accept(unit: UnitArg, task: TaskArg, period: PeriodOpt = None, undo: UndoOpt
 def give_back(unit: UnitArg, task: TaskArg, period: PeriodOpt = None,
               comment: Annotated[str, typer.Option("--comment", help=_("Ý kiến trả lại (bắt buộc)."))] = "",
               undo: UndoOpt = False) -> None:
-    if not undo and not comment.strip():
+    comment = clean(comment).strip()  # as typed in chat: control characters never enter (issue 10)
+    if not undo and not comment:
         fail(_("Ghi ý kiến trả lại: --comment \"…\", để đơn vị biết cần sửa gì."), 2)
-    _act(Review.returned, unit, task, period, comment.strip(), undo)
+    _act(Review.returned, unit, task, period, comment, undo)

@@ -215,3 +215,19 @@ async def test_documents_and_photos_are_evidence_and_tep_sends_them_back(fake, b
     assert (documents[0]["filename"], documents[0]["content"]) == ("Biên bản.pdf", pdf)
     assert documents[1]["filename"] == "so-do.png"
     assert documents[2]["content"] == jpeg and documents[2]["filename"].startswith("anh-")
+
+
+async def test_a_command_written_as_a_files_caption_is_not_thrown_away(fake, bot_in_tmp, sessions):
+    """Telegram users type the message as the file's caption: "/bc IV.2.a 80%" with the minutes attached is a
+    report, filed before the file, which then goes onto it (it was dropped, the file put on the older version)."""
+    fake.message(203, f"/start {await invite_code(sessions, 'SCT')}")
+    await fake.wait_sent(1, chat_id=203)
+    fake.message(203, "/bc IV.2.a 50%")
+    await fake.wait_sent(2, chat_id=203)
+    fake.document(203, b"%PDF-1.7\n%%EOF", file_name="Biên bản.pdf", mime_type="application/pdf",
+                  caption="/bc IV.2.a 80% đã tổ chức tập huấn")
+    sent = await fake.wait_sent(4, chat_id=203)
+    assert "Đã ghi nhận báo cáo IV.2.a · năm 2025 của SCT (bản 2): Đang thực hiện 80%" in sent[2].text
+    assert "📎 Đã đính kèm “Biên bản.pdf” vào báo cáo IV.2.a · năm 2025 (SCT, bản 2)" in sent[3].text
+    fake.photo(203, caption="Ảnh hội thảo")  # a caption that is no command describes the file: not answered
+    assert "📎 Đã đính kèm" in (await fake.wait_sent(5, chat_id=203))[-1].text
