@@ -15,6 +15,8 @@ Five alternating runs (echo, then the bot); the median run's ratio counts. With 
 set (a server, as for the tests), each run also measures the bot on PostgreSQL, on a database created for
 that run and dropped after it, against the same run's echo figure.
 
+NHACVIEC_BENCH_PROFILE=FILE writes the bot's profile (the last run's) for `python -m pstats FILE`.
+
 Prints one JSON line (`ratio_time_per_update`: SQLite; `ratio_time_per_update_postgres` when measured),
 then a human line with the ratios that matter (goal ≤ 1.5).
 """
@@ -181,9 +183,19 @@ async def bot_phase(port: int, users: int, per_user: int, database_url: str | No
                 await session.commit()
             running = await start_bot(services, rate_limit=False)
             settle_heap()  # as `nhacviec run` does once started
+            profile = os.environ.get("NHACVIEC_BENCH_PROFILE")  # a file: where the bot's time went, for pstats
+            profiler = None
+            if profile:
+                import cProfile
+
+                profiler = cProfile.Profile()
+                profiler.enable()
             try:
                 result = await drive(port, script)
             finally:
+                if profiler is not None:
+                    profiler.disable()
+                    profiler.dump_stats(profile)
                 await running.stop()
             async with services.sessions() as session:
                 result["reports_written"] = (await session.exec(select(func.count()).select_from(Report))).one()
