@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 from docx import Document
@@ -103,3 +104,17 @@ async def test_with_several_plans_the_draft_asks_which_and_the_workbook_covers_e
     await coordinator.say("/duthao kh 3064 2026")  # a plan named: no question
     assert [r.attachment.filename for r in coordinator.last] == ["baocao-VL-3064-2023-2026.docx"]
 
+
+
+async def test_other_chats_are_answered_while_a_workbook_is_made(person, invite, clock, coordinator, focal):
+    """`/xuat` gives the bot's database connection back and makes the file on its own (jobs/exports.py): on
+    SQLite the bot has one connection, and a focal point's report is answered while the workbook is made.
+    Held, the report would wait for the pool until the workbook was done."""
+    export = asyncio.create_task(coordinator.say("/xuat"))
+    for _ in range(5):  # let the export start and reach its thread
+        await asyncio.sleep(0)
+    answer = await focal.say("/bc IV.2.a 80% dn=5 Đã hỗ trợ 5 doanh nghiệp")
+    assert "Đã ghi nhận" in answer
+    assert not export.done()  # answered while the workbook was still being made
+    await export
+    assert any(r.attachment for r in coordinator.last)
