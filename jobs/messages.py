@@ -62,9 +62,29 @@ def _lines(items: Sequence[Item], today: date, calendar: WorkCalendar, *, plans:
             unit = f"{item.unit} · " if units else ""
             lines.append(f"• {unit}{item.task} · {period_label(item.every, item.period, item.schedule)} — "
                          f"{short(item.title, TITLE)}")
-            lines.append("  " + _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar))
-                         + _extended(item))
+            lines.append("  " + _when(item, today, calendar))
     return lines
+
+
+def _when(item: Item, today: date, calendar: WorkCalendar) -> str:
+    """The deadline, or for a meeting the day it is held."""
+    if item.event:
+        return _("Ngày tổ chức: {day}").format(day=deadline(item.due, today, calendar))
+    return _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar)) + _extended(item)
+
+
+def _event_head(item: Item, today: date, calendar: WorkCalendar, title: str) -> str:
+    """A meeting is not a report to write: the unit is asked to hold it, then to say it took place."""
+    if _overdue(item, today):
+        return _("⚠️ {unit} chưa báo cáo về {round} ({task}), ngày {day}: đề nghị báo cáo đã tổ chức (ngày nào) "
+                 "và gửi biên bản hội nghị.").format(unit=item.unit_name, task=item.task, round=title,
+                                                     day=format_day(item.due))
+    if item.due == today:
+        return _("⏰ Hôm nay: {round} ({task}) của {unit}. Sau hội nghị, đề nghị báo cáo đã tổ chức và gửi biên "
+                 "bản.").format(unit=item.unit_name, task=item.task, round=title)
+    return _("⏰ {round} ({task}) của {unit}: ngày {day} {note}. Sau hội nghị, đề nghị báo cáo đã tổ chức và gửi "
+             "biên bản.").format(unit=item.unit_name, task=item.task, round=title, day=format_day(item.due),
+                                 note=deadline_note(item.due, today, calendar))
 
 
 def reminder(items: Sequence[Item], today: date, calendar: WorkCalendar, *, can_reply: bool) -> str:
@@ -74,7 +94,9 @@ def reminder(items: Sequence[Item], today: date, calendar: WorkCalendar, *, can_
     if len(items) == 1:
         item = items[0]
         title = round_name(item.every, item.period, item.schedule)
-        if overdue:
+        if item.event:
+            head = _event_head(item, today, calendar, title)
+        elif overdue:
             head = _("⚠️ Quá hạn: {unit} chưa gửi báo cáo {task} · {round}.").format(
                 unit=item.unit_name, task=item.task, round=title)
         elif item.due == today:
@@ -86,7 +108,7 @@ def reminder(items: Sequence[Item], today: date, calendar: WorkCalendar, *, can_
                 note=deadline_note(item.due, today, calendar))
         # A unit may owe reports under several plans: the reminder always says which one this is.
         lines = [head, _("Kế hoạch: {plan}").format(plan=item.plan), short(item.title, 160),
-                 _("Hạn: {deadline}").format(deadline=deadline(item.due, today, calendar)) + _extended(item)]
+                 _when(item, today, calendar)]
     else:
         plans = list(dict.fromkeys(i.plan for i in items))
         lines = [ngettext("⏰ Nhắc việc: {units} có {n} báo cáo cần gửi.",

@@ -91,6 +91,7 @@ class Item:
     due: date
     indicators: tuple[str, ...] = ()
     original_due: date | None = None  # set when `due` is an extension (models/exceptions.py)
+    event: bool = False  # a meeting held on `due` (what is reported: that it took place, the minutes)
 
     @property
     def deadline_key(self) -> str:
@@ -102,14 +103,15 @@ class Item:
         return cls(assignment_id=o.assignment_id, period_id=o.period_id, step=step, plan=plan, task=o.task_code,
                    title=o.task_title, unit=o.unit_code, unit_name=o.unit_name, every=o.every, period=o.period_key,
                    schedule=o.schedule_name, due=o.due, indicators=tuple(indicators),
-                   original_due=o.original_due if o.extended else None)
+                   original_due=o.original_due if o.extended else None, event=o.is_event)
 
     def to_json(self) -> dict[str, Any]:
         return {"a": self.assignment_id, "p": self.period_id, "step": self.step, "plan": self.plan, "task": self.task,
                 "title": self.title, "unit": self.unit, "unit_name": self.unit_name, "every": self.every,
                 "period": self.period, "schedule": self.schedule, "due": self.due.isoformat(),
                 "indicators": list(self.indicators),
-                **({"original_due": self.original_due.isoformat()} if self.original_due else {})}
+                **({"original_due": self.original_due.isoformat()} if self.original_due else {}),
+                **({"event": True} if self.event else {})}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Item:
@@ -118,7 +120,8 @@ class Item:
                    unit=str(data["unit"]), unit_name=str(data["unit_name"]), every=str(data["every"]),
                    period=str(data["period"]), schedule=str(data.get("schedule", "")),
                    due=date.fromisoformat(data["due"]), indicators=tuple(data.get("indicators", ())),
-                   original_due=date.fromisoformat(data["original_due"]) if data.get("original_due") else None)
+                   original_due=date.fromisoformat(data["original_due"]) if data.get("original_due") else None,
+                   event=bool(data.get("event", False)))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -96,6 +96,8 @@ def deadline_phrase(o: Obligation, today: date, calendar: WorkCalendar) -> str:
     if o.extended and o.original_due is not None:
         return _("gia hạn đến {deadline}, hạn gốc {due}: {reason}").format(
             deadline=deadline(o.due, today, calendar), due=format_date(o.original_due), reason=o.extension_reason)
+    if o.is_event:  # a meeting is held on its day; what is reported is that it took place
+        return _("tổ chức ngày {deadline}").format(deadline=deadline(o.due, today, calendar))
     return _("hạn {deadline}").format(deadline=deadline(o.due, today, calendar))
 
 

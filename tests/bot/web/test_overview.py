@@ -16,8 +16,8 @@ from tests.bot.web.pages import cells, rows
 
 PLAN = "VL-3064-2023"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-ROUND = re.compile(r"■ (?P<title>.+?) — (?P<deadline>hạn .+?)\n  Đã báo cáo (?P<done>\d+)/(?P<total>\d+)"
-                   r"(?: · (?P<counts>.+))?")
+ROUND = re.compile(r"■ (?P<title>.+?) — (?P<deadline>(?:hạn|tổ chức ngày) .+?)\n"  # a meeting: the day it is held
+                   r"  Đã báo cáo (?P<done>\d+)/(?P<total>\d+)(?: · (?P<counts>.+))?")
 
 
 def chat_rounds(text: str) -> list[tuple[str, str, int, int, str]]:
