@@ -3,16 +3,19 @@ from a report, each with `--undo` (the same rules as /giahan and /miennop: model
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import typer
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli.common import app, execute, parse_day, settings_or_exit
+from bot.config import Settings
 from bot.errors import UserError
 from bot.root import Services, local_today
 from locales import _, format_date
-from models.catalog import load_catalog
-from models.exceptions import Kind, Refused, exempt, extend, find_period, revoke, target
+from models.catalog import Catalog, load_catalog
+from models.exceptions import Kind, Refused, Target, exempt, extend, find_period, revoke, target
 from models.rules.period_words import PeriodRef, read_period
 from models.rules.text import clean
 from models.wording import period_of
@@ -27,6 +30,25 @@ ReasonOption = Annotated[str | None, typer.Option("--reason", help=_("Lý do (b�
 PeriodOption = Annotated[str | None, typer.Option("--period", help=_(
     "Kỳ báo cáo như bot ghi: \"năm 2025\", \"quý IV/2026\", \"tháng 12/2026\" (mặc định: kỳ đang mở cũ nhất)."))]
 UndoOption = Annotated[bool, typer.Option("--undo", help=_("Hủy (thu hồi) thay vì ghi mới."))]
+
+
+Act = Callable[[AsyncSession, Catalog, Target], Awaitable[str]]
+
+
+def _run(settings: Settings, unit: str, task: str, act: Act) -> None:
+    """The frame both commands share: the unit's task found as chat finds it, `act` in one transaction, its
+    message printed; a refusal (models/exceptions.py) is one line and changes nothing."""
+    async def work(services: Services) -> None:
+        async with services.sessions() as session:
+            catalog = await load_catalog(session)
+            try:
+                message = await act(session, catalog, target(catalog, unit, task))
+            except Refused as refused:
+                raise UserError(str(refused)) from refused
+            await session.commit()
+        typer.echo(message)
+
+    execute(work, settings)
 
 
 def _period(text: str | None) -> PeriodRef | None:
@@ -65,29 +87,20 @@ def deadline_extend(
         raise typer.BadParameter(_("ghi hạn mới, ví dụ 31/12/2025"), param_hint="DATE")
     today = local_today(settings)
 
-    async def work(services: Services) -> None:
-        async with services.sessions() as session:
-            catalog = await load_catalog(session)
-            try:
-                where = target(catalog, unit, task)
-                if undo:
-                    o = await find_period(session, catalog.followed(), where, today, ref) if ref else None
-                    revoked = await revoke(session, Kind.extension, where, o, actor=ACTOR, member_id=None)
-                    message = _("Đã hủy {n} gia hạn của {unit} · {task}.").format(
-                        n=len(revoked), unit=where.unit.code, task=where.task.code)
-                else:
-                    assert new_due is not None
-                    o = await find_period(session, catalog.followed(), where, today, ref)
-                    await extend(session, where, o, new_due, why, actor=ACTOR, member_id=None, today=today)
-                    message = _("Đã gia hạn {unit} · {task} · {period} đến {day} (hạn gốc {due}).").format(
-                        unit=where.unit.code, task=where.task.code, period=period_of(o), day=format_date(new_due),
-                        due=format_date(o.original_due or o.due))
-            except Refused as refused:
-                raise UserError(str(refused)) from refused
-            await session.commit()
-        typer.echo(message)
+    async def act(session: AsyncSession, catalog: Catalog, where: Target) -> str:
+        if undo:
+            o = await find_period(session, catalog.followed(), where, today, ref) if ref else None
+            revoked = await revoke(session, Kind.extension, where, o, actor=ACTOR, member_id=None)
+            return _("Đã hủy {n} gia hạn của {unit} · {task}.").format(
+                n=len(revoked), unit=where.unit.code, task=where.task.code)
+        assert new_due is not None
+        o = await find_period(session, catalog.followed(), where, today, ref)
+        await extend(session, where, o, new_due, why, actor=ACTOR, member_id=None, today=today)
+        return _("Đã gia hạn {unit} · {task} · {period} đến {day} (hạn gốc {due}).").format(
+            unit=where.unit.code, task=where.task.code, period=period_of(o), day=format_date(new_due),
+            due=format_date(o.original_due or o.due))
 
-    execute(work, settings)
+    _run(settings, unit, task, act)
 
 
 @app.command("exempt", help=_("Miễn nộp báo cáo cho một đơn vị: một kỳ, hoặc từ nay (--from-now); --undo để hủy."))
@@ -105,29 +118,19 @@ def exempt_command(
     ref, why = _period(period), _reason(reason, undo)
     today = local_today(settings)
 
-    async def work(services: Services) -> None:
-        async with services.sessions() as session:
-            catalog = await load_catalog(session)
-            try:
-                where = target(catalog, unit, task)
-                if undo:
-                    o = await find_period(session, catalog.followed(), where, today, ref) if ref else None
-                    revoked = await revoke(session, Kind.exemption, where, o, from_now=from_now, actor=ACTOR,
-                                           member_id=None)
-                    message = _("Đã hủy {n} miễn nộp của {unit} · {task}.").format(
-                        n=len(revoked), unit=where.unit.code, task=where.task.code)
-                elif from_now:
-                    await exempt(session, where, None, why, actor=ACTOR, member_id=None, today=today)
-                    message = _("Từ {day}, {unit} không phải nộp báo cáo {task}.").format(
-                        day=format_date(today), unit=where.unit.code, task=where.task.code)
-                else:
-                    o = await find_period(session, catalog.followed(), where, today, ref)
-                    await exempt(session, where, o, why, actor=ACTOR, member_id=None, today=today)
-                    message = _("Đã miễn nộp {unit} · {task} · {period}.").format(
-                        unit=where.unit.code, task=where.task.code, period=period_of(o))
-            except Refused as refused:
-                raise UserError(str(refused)) from refused
-            await session.commit()
-        typer.echo(message)
+    async def act(session: AsyncSession, catalog: Catalog, where: Target) -> str:
+        if undo:
+            o = await find_period(session, catalog.followed(), where, today, ref) if ref else None
+            revoked = await revoke(session, Kind.exemption, where, o, from_now=from_now, actor=ACTOR, member_id=None)
+            return _("Đã hủy {n} miễn nộp của {unit} · {task}.").format(
+                n=len(revoked), unit=where.unit.code, task=where.task.code)
+        if from_now:
+            await exempt(session, where, None, why, actor=ACTOR, member_id=None, today=today)
+            return _("Từ {day}, {unit} không phải nộp báo cáo {task}.").format(
+                day=format_date(today), unit=where.unit.code, task=where.task.code)
+        o = await find_period(session, catalog.followed(), where, today, ref)
+        await exempt(session, where, o, why, actor=ACTOR, member_id=None, today=today)
+        return _("Đã miễn nộp {unit} · {task} · {period}.").format(
+            unit=where.unit.code, task=where.task.code, period=period_of(o))
 
-    execute(work, settings)
+    _run(settings, unit, task, act)
