@@ -26,3 +26,10 @@ def prepare_database(env: dict[str, str]) -> None:
 def nhacviec(*args: str, env: dict[str, str] | None = None) -> Result:
     """The operator's command, in this process (as typer's test runner runs it)."""
     return CliRunner().invoke(app, list(args), env=env or {}, catch_exceptions=False)
+
+
+async def nhacviec_beside(*args: str, db_url: str, input: str | None = None,
+                          env: dict[str, str] | None = None) -> Result:
+    """The command beside the test's own event loop (it runs its own, as the operator's shell would)."""
+    return await asyncio.to_thread(CliRunner().invoke, app, list(args), input=input,
+                                   env={"NHACVIEC_DATABASE_URL": db_url, **(env or {})}, catch_exceptions=False)

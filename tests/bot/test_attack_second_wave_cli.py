@@ -3,24 +3,21 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 
 import pytest
 from sqlmodel import select
-from typer.testing import CliRunner
 
-from bot.cli import app
 from models.store.baseline_table import TargetBaseline
 from models.store.tables import ObligationException, Report
+from tests.bot.prepared import nhacviec_beside
 
 pytestmark = pytest.mark.faults
 TELEGRAM = {"NHACVIEC_TELEGRAM_TOKEN": "123456:test-token"}
 DIRTY = "Thiếu\x00 số\x1b liệu\x0b quý IV\x07"  # Word's manual line break is \x0b; \x1b from a pasted terminal
 
 
-async def nhacviec(*args: str, db_url: str):
-    return await asyncio.to_thread(CliRunner().invoke, app, list(args),
-                                   env={"NHACVIEC_DATABASE_URL": db_url, **TELEGRAM}, catch_exceptions=False)
+nhacviec = partial(nhacviec_beside, env=TELEGRAM)
 
 
 async def test_cli_comments_reasons_and_sources_are_stored_clean(db_url, sessions, person, invite):

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 
 from sqlmodel import select
-from typer.testing import CliRunner
 
-from bot.cli import app
 from models.store.tables import AuditLog, Delivery, Report
+from tests.bot.prepared import nhacviec_beside
 
 TELEGRAM = {"NHACVIEC_TELEGRAM_TOKEN": "123456:test-token"}  # a channel configured: the comment can be queued
-
-
-async def nhacviec(*args: str, db_url: str):
-    """The command, beside the test's own event loop (it runs its own, as the operator's shell would)."""
-    return await asyncio.to_thread(CliRunner().invoke, app, list(args),
-                                   env={"NHACVIEC_DATABASE_URL": db_url, **TELEGRAM}, catch_exceptions=False)
+nhacviec = partial(nhacviec_beside, env=TELEGRAM)
 
 
 async def review_of(sessions) -> tuple[str, str, str]:

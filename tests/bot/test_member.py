@@ -3,13 +3,10 @@ their unit's reports stay."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from sqlmodel import func, select
-from typer.testing import CliRunner
 
-from bot.cli import app
 from bot.config import load_settings
 from bot.root import ROUTERS
 from handlers.core import HandlerConfig
@@ -28,13 +25,10 @@ from models.store.tables import (
     WebSession,
 )
 from models.web_access import create_link, redeem_link
+from tests.bot.prepared import nhacviec_beside
 from tests.handlers.dialog import Person
 
-
-async def nhacviec(*args: str, db_url: str, input: str | None = None):
-    """The command, beside the test's own event loop (it runs its own, as the operator's shell would)."""
-    return await asyncio.to_thread(CliRunner().invoke, app, list(args), input=input,
-                                   env={"NHACVIEC_DATABASE_URL": db_url}, catch_exceptions=False)
+nhacviec = nhacviec_beside
 
 
 async def registered_focal_point_with_a_report(person, invite, sessions, clock):

@@ -6,24 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from bot.cli import app
 from models.planfiles.plan_file import read_plan
 from models.planfiles.reorg_file import read_reorg
 from models.planfiles.source import SourceError
 from models.store import db
 from models.store.db import DatabaseUnavailable
 from plans import DEFAULT_PLAN, DEFAULT_REORG
+from tests.bot.prepared import nhacviec  # exceptions not caught: a traceback fails the test
 
 pytestmark = pytest.mark.faults
 
-runner = CliRunner()
-
-
-def nhacviec(*args: str, env: dict[str, str] | None = None):
-    # catch_exceptions=False: a traceback would fail the test rather than hide in the result.
-    return runner.invoke(app, list(args), env=env or {}, catch_exceptions=False)
 
 
 def lines(output: str) -> list[str]:
