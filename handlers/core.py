@@ -89,6 +89,7 @@ class Context:
     # message back here rather than ask again (the evidence step after a report).
     plain: Callable[[Context, str], Awaitable[list[Reply]]] | None = None
     commands: Callable[[frozenset[str], bool], list[Command]] | None = None  # commands open to some roles
+    give_back: Callable[[], None] = lambda: None  # the message's turn for the database (handlers/turns.py)
     menu_changed: bool = False
     conversation: Conversation | None = None
     conversation_loaded: bool = False
@@ -167,6 +168,7 @@ class Context:
         file made on its own connection): on SQLite the bot has one connection, and holding it would hold every
         other chat. The message goes on in a new transaction."""
         await self.session.commit()
+        self.give_back()
 
     def save_flow(self, step: str, data: dict[str, Any]) -> None:
         conversation = self.conversation

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Insert, Table, bindparam
+from sqlalchemy import Table, bindparam
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -39,6 +39,7 @@ from handlers.core import (
     HandlerConfig,
     Router,
 )
+from handlers.turns import Turn, Turns
 from locales import _, use_locale
 from models.callbacks import BadButton, Button
 from models.catalog import Catalog, CatalogCache
@@ -49,11 +50,15 @@ from models.rules.text import clean, fold
 from models.store import revisions
 from models.store.audit import record
 from models.store.base import utcnow
-from models.store.db import insert_new, outage
+from models.store.db import insert_new_on, outage, pool_width
+from models.store.prepared import Prepared
 from models.store.tables import ChannelAccount, InboundSeen
 
 log = logging.getLogger(__name__)
 
+_SEEN_TABLE: Table = InboundSeen.__table__  # type: ignore[attr-defined]  # SQLModel does not declare it
+_SEEN = Prepared(lambda dialect: insert_new_on(dialect, _SEEN_TABLE, ["channel", "message_id"]).values(
+    channel=bindparam("channel"), message_id=bindparam("message_id"), seen_at=bindparam("seen_at")))
 MAX_TEXT = 10_000  # longer messages are answered, not processed
 ATTEMPTS = 3  # a message that loses a race on a unique key is handled again
 
@@ -74,8 +79,8 @@ class Dispatcher:
         self.catalogs = CatalogCache()
         self.people = IdentityCache()
         self.obligations = ObligationCache()
-        self._seen_insert: dict[str, Insert] = {}
         self._database_down = False  # said once per outage, not once per message
+        self.turns = Turns(pool_width(sessions))  # see handlers/turns.py
         self.commands: dict[str, Command] = {}
         self.ordered: list[Command] = []
         self.flows: dict[str, FlowHandler] = {}
@@ -114,7 +119,7 @@ class Dispatcher:
                            attachment=replace(incoming.attachment, name=clean(incoming.attachment.name))
                            if incoming.attachment is not None else None)
         locale = self.config.default_locale
-        async with self.sessions() as session:
+        async with self.turns.take() as turn, self.sessions() as session:
             for attempt in range(1, ATTEMPTS + 1):
                 try:
                     if incoming.update_id and not await self._first_time(session, incoming):
@@ -131,7 +136,7 @@ class Dispatcher:
                     with use_locale(locale):
                         outcome = await self._handle(session, incoming, identity,
                                                      await self.catalogs.get(session, revision.catalog), files,
-                                                     self.obligations.at(revision))
+                                                     self.obligations.at(revision), turn)
                     await session.commit()
                     self._database_back()
                     return outcome, True
@@ -166,19 +171,11 @@ class Dispatcher:
 
     async def _first_time(self, session: AsyncSession, incoming: Incoming) -> bool:
         """Record the update's id in this message's transaction; False if it was handled before."""
-        connection = await session.connection()
-        dialect = connection.dialect.name
-        if dialect not in self._seen_insert:  # built once: this runs for every update
-            seen: Table = InboundSeen.__table__  # type: ignore[attr-defined]  # SQLModel does not declare it
-            self._seen_insert[dialect] = (await insert_new(session, seen, ["channel", "message_id"])
-                                          ).values(channel=bindparam("channel"), message_id=bindparam("message_id"),
-                                                   seen_at=bindparam("seen_at"))
-        result = await connection.execute(self._seen_insert[dialect], {
-            "channel": incoming.channel, "message_id": incoming.update_id, "seen_at": self.clock()})
-        return bool(result.rowcount)
+        return bool(await _SEEN.run(session, {"channel": incoming.channel, "message_id": incoming.update_id,
+                                              "seen_at": self.clock()}))
 
     async def _handle(self, session: AsyncSession, incoming: Incoming, identity: Identity, catalog: Catalog,
-                      files: FileSource | None, obligations: Obligations) -> Outcome:
+                      files: FileSource | None, obligations: Obligations, turn: Turn) -> Outcome:
         now = self.clock()
         if identity.admin and identity.member is None:
             # Admins are configured, not invited: give them a member row on first contact.
@@ -193,7 +190,7 @@ class Dispatcher:
                 account.chat_id = incoming.chat_id
         ctx = Context(incoming=incoming, session=session, config=self.config, identity=identity, now=now,
                       catalog=catalog, obligations=obligations, exports=self.exports, files=files,
-                      plain=self.plain,
+                      plain=self.plain, give_back=turn.give_back,
                       commands=lambda roles, group: self.commands_for(roles, in_group=group))
         replies = await self._route(ctx)
         menu = None

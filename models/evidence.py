@@ -22,6 +22,7 @@ from sqlalchemy import Table, bindparam, func, tuple_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.store.prepared import Prepared
 from models.store.tables import Assignment, Evidence, Report
 
 MAX_BYTES = 20 * 1024 * 1024  # Telegram's bot download limit, and ours on every channel
@@ -159,17 +160,15 @@ async def attach(session: AsyncSession, evidence_id: int, report_id: int) -> Non
 
 
 _EVIDENCE: Table = Evidence.__table__  # type: ignore[attr-defined]  # set by SQLAlchemy, undeclared by SQLModel
-_DRAFTS_TO_REPORT = (update(_EVIDENCE).where(_EVIDENCE.c.member_id == bindparam("member"),
-                                             _EVIDENCE.c.report_id.is_(None))
-                     .values(report_id=bindparam("report")))
+_DRAFTS_TO_REPORT = Prepared(update(_EVIDENCE).where(_EVIDENCE.c.member_id == bindparam("member"),
+                                                      _EVIDENCE.c.report_id.is_(None))
+                              .values(report_id=bindparam("report")))
 
 
 async def drafts_to_report(session: AsyncSession, member_id: int, report_id: int) -> int:
     """The sender's draft attachments go onto the report just filed (each content once); how many."""
     # Every report passes here and almost none has drafts: one plain statement says whether any moved.
-    moved_rows = await (await session.connection()).execute(_DRAFTS_TO_REPORT, {"member": member_id,
-                                                                                 "report": report_id})
-    if not moved_rows.rowcount:
+    if not await _DRAFTS_TO_REPORT.run(session, {"member": member_id, "report": report_id}):
         return 0
     seen: set[str] = set()
     moved = 0

@@ -13,6 +13,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.review import COUNTS, Review
+from models.store.prepared import Prepared
 from models.store.tables import Report, ReportValue
 
 MAX_TEXT = 2000  # per field; longer answers are refused with a request to shorten, never cut
@@ -37,18 +38,19 @@ _FIELDS = ("assignment_id", "period_id", "is_latest", "member_id", "channel", "s
 # The version is counted inside the INSERT. SQLite runs it under its single write lock; PostgreSQL first
 # takes a transaction lock per (assignment, period). Should two still collide, the unique key refuses
 # one and its message is handled again (handlers/app.py).
-_SAME_TASK_LOCK = text("SELECT pg_advisory_xact_lock(:a, :p)")
+_SAME_TASK_LOCK = Prepared(text("SELECT pg_advisory_xact_lock(:a, :p)"))
 _PRIOR = REPORT.alias("prior")
-_INSERT_REPORT = insert(REPORT).from_select(
+_INSERT_REPORT = Prepared(insert(REPORT).from_select(
     [*_FIELDS, "version"],
     sqlalchemy.select(*(bindparam(name, type_=REPORT.c[name].type) for name in _FIELDS),  # any number of columns
            (func.coalesce(func.max(_PRIOR.c.version), 0) + 1))
     .where(_PRIOR.c.assignment_id == bindparam("assignment_id"), _PRIOR.c.period_id == bindparam("period_id")),
-).returning(REPORT.c.id, REPORT.c.version)
-_SUPERSEDE = (update(REPORT).where(REPORT.c.assignment_id == bindparam("a"), REPORT.c.period_id == bindparam("p"),
-                                   REPORT.c.is_latest, REPORT.c.id != bindparam("new_id"))
-              .values(is_latest=False))
-_INSERT_VALUES = insert(ReportValue.__table__)  # type: ignore[attr-defined]  # as REPORT
+).returning(REPORT.c.id, REPORT.c.version))
+_SUPERSEDE = Prepared(update(REPORT).where(
+    REPORT.c.assignment_id == bindparam("a"), REPORT.c.period_id == bindparam("p"), REPORT.c.is_latest,
+    REPORT.c.id != bindparam("new_id")).values(is_latest=False))
+_INSERT_VALUES = Prepared(insert(ReportValue.__table__).values(  # type: ignore[attr-defined]  # as REPORT
+    report_id=bindparam("r"), indicator_id=bindparam("i"), value=bindparam("v")))
 
 
 def is_late(at: datetime, due: date, tz: tzinfo) -> bool:
@@ -76,20 +78,17 @@ async def submit_report(session: AsyncSession, *, assignment_id: int, period_id:
            "obstacles": data.obstacles, "proposals": data.proposals, "raw_text": data.raw_text, "via": data.via,
            "late": is_late(at, due, tz), "submitted_at": at,
            "review": Review.new.value if review_on else Review.accepted.value, "reviewed_at": None if review_on else at}
-    # Core statements on the session's connection (same transaction): every message files one, and the
-    # ORM's per-statement work cost more than SQLite's.
-    connection = await session.connection()
-    if connection.dialect.name == "postgresql":
+    # Prepared statements on the session's connection (same transaction): every message files one, and
+    # SQLAlchemy's per-statement work cost more than SQLite's (models/store/prepared.py).
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
         # Reports on one task and period queue here until the previous one commits, so the version
         # counted below sees it (READ COMMITTED takes the snapshot when the INSERT starts).
-        await connection.execute(_SAME_TASK_LOCK, {"a": assignment_id, "p": period_id})
-    report_id, version = (await connection.execute(_INSERT_REPORT, row)).one()
+        await _SAME_TASK_LOCK.rows(session, {"a": assignment_id, "p": period_id})
+    ((report_id, version),) = await _INSERT_REPORT.rows(session, row)
     if version > 1:
-        await connection.execute(_SUPERSEDE, {"a": assignment_id, "p": period_id, "new_id": report_id})
-    if data.values:
-        await connection.execute(_INSERT_VALUES, [
-            {"report_id": report_id, "indicator_id": indicator_id, "value": value}
-            for indicator_id, value in data.values.items()])
+        await _SUPERSEDE.run(session, {"a": assignment_id, "p": period_id, "new_id": report_id})
+    await _INSERT_VALUES.run_many(session, [{"r": report_id, "i": indicator_id, "v": value}
+                                            for indicator_id, value in data.values.items()])
     # No audit entry: the report row is itself the record of who filed what, when and how (rows are never
     # edited), so the audit log keeps to changes that leave no history of their own.
     return Filed(report_id, version, data.status, data.percent, bool(row["late"]))

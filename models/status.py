@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import bindparam
+import sqlalchemy
+from sqlalchemy import Table, bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.obligation_cache import Obligations
 from models.obligations import Obligation, unreported, with_latest_reports
 from models.review import counted
+from models.store.prepared import Prepared
 from models.store.tables import Indicator, Plan, Report, ReportValue
 
 RECENT_DAYS = 30
@@ -92,19 +94,26 @@ async def _values(session: AsyncSession, reports: Sequence[Report]) -> dict[int,
     return by_report
 
 
-# Built once: a unit's open items read it for every report filed.
-_LATEST = select(Report).where(col(Report.is_latest), col(Report.period_id).in_(bindparam("periods", expanding=True)),
-                               col(Report.assignment_id).in_(bindparam("assignments", expanding=True)))
+# Prepared: a unit's open items read it for every report filed.
+_REPORT: Table = Report.__table__  # type: ignore[attr-defined]  # set by SQLAlchemy, undeclared by SQLModel
+_LATEST = Prepared(sqlalchemy.select(_REPORT).where(
+    _REPORT.c.is_latest, _REPORT.c.period_id.in_(bindparam("periods", expanding=True)),
+    _REPORT.c.assignment_id.in_(bindparam("assignments", expanding=True))))
+_REPORT_FIELDS = tuple(_REPORT.c.keys())
+_PAIR = (_REPORT_FIELDS.index("assignment_id"), _REPORT_FIELDS.index("period_id"))
 
 
 async def with_reports(session: AsyncSession, found: Sequence[Obligation]) -> list[Item]:
-    """The obligations with their latest reports (without indicator values)."""
+    """The obligations with their latest reports (without indicator values). The reports are read-only copies,
+    not attached to the session: to change one, load it (models/review_actions.py)."""
     if not found:
         return []
-    period_ids = sorted({o.period_id for o in found})
-    assignment_ids = sorted({o.assignment_id for o in found})
-    reports = (await session.exec(_LATEST, params={"periods": period_ids, "assignments": assignment_ids})).all()
-    latest = {(r.assignment_id, r.period_id): r for r in reports}
+    wanted = {(o.assignment_id, o.period_id) for o in found}
+    rows = await _LATEST.rows(session, {"periods": sorted({p for _a, p in wanted}),
+                                        "assignments": sorted({a for a, _p in wanted})})
+    latest = {(r.assignment_id, r.period_id): r for r in (
+        Report.model_construct(**dict(zip(_REPORT_FIELDS, row, strict=True))) for row in rows
+        if (row[_PAIR[0]], row[_PAIR[1]]) in wanted)}  # the lists' cross product may hold other pairs
     return [Item(o, latest.get((o.assignment_id, o.period_id))) for o in found]
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Insert, Table, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
@@ -19,9 +19,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import models.store.tables  # noqa: F401  (registers every table on the metadata)
 from locales import _
 from models.store import (
+    checkpoint,
     revisions,  # noqa: F401  (every session moves the people revision on changes)
     sqlite_inline,
 )
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -81,15 +85,35 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={checkpoint.AUTOMATIC_PAGES}")  # a thread checkpoints: checkpoint.py
     cursor.close()
 
 
 async def insert_new(session: AsyncSession, table: Table, key: Sequence[str]) -> Insert:
     """INSERT … ON CONFLICT (key) DO NOTHING for the session's database (both dialects spell it alike,
     from their own module): rows whose key already exists are skipped, not an error."""
-    dialect = (await session.connection()).dialect.name
+    return insert_new_on((await session.connection()).dialect.name, table, key)
+
+
+def insert_new_on(dialect: str, table: Table, key: Sequence[str]) -> Insert:
+    """`insert_new` for a dialect named ("sqlite", "postgresql"), e.g. for a Prepared statement."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return insert(table).on_conflict_do_nothing(index_elements=list(key))
+
+
+def sqlite_file(engine: AsyncEngine) -> str | None:
+    """The database file when the engine is SQLite on a file (not in memory); None otherwise."""
+    if engine.url.get_backend_name() != "sqlite":
+        return None
+    database = engine.url.database or ""
+    return database if database and database != ":memory:" else None
+
+
+def pool_width(sessions: async_sessionmaker[AsyncSession]) -> int:
+    """How many transactions the sessions' pool holds at once without waiting (SQLite: one, by make_engine)."""
+    engine = getattr(sessions, "kw", {}).get("bind")
+    size = getattr(engine.pool, "size", None) if isinstance(engine, AsyncEngine) else None
+    return size() if callable(size) else 1  # a queue pool says its size; others are taken one at a time
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -129,6 +153,8 @@ def _reason(error: BaseException) -> str:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -137,12 +163,16 @@ def alembic_config() -> Config:
 def _upgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
+    from alembic import command
+
     command.upgrade(config, revision)
 
 
 def _downgrade(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
+    from alembic import command
+
     command.downgrade(config, revision)
 
 
@@ -176,7 +206,33 @@ async def _migrate(engine: AsyncEngine, step: Callable[[Connection, str], None],
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     await check_connection(engine)
+    if revision == "head" and await _recorded_revision(engine) == files_head():
+        return  # the usual start: nothing to migrate, and alembic (11 MB resident) is not even loaded
     await _migrate(engine, _upgrade, revision)
+
+
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([^'\"\s]+)", re.MULTILINE)
+
+
+def files_head() -> str | None:
+    """The newest migration, read from the files' `revision`/`down_revision` lines as alembic reads them: the
+    one revision no other revises (tests check it against alembic's own answer)."""
+    named: set[str] = set()
+    revised: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for key, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (named if key == "revision" else revised).add(value)
+    heads = named - revised
+    return heads.pop() if len(heads) == 1 else None
+
+
+async def _recorded_revision(engine: AsyncEngine) -> str | None:
+    """The revision alembic recorded in the database, read without alembic; None when there is none."""
+    async with engine.connect() as conn:
+        try:
+            return (await conn.exec_driver_sql("SELECT version_num FROM alembic_version")).scalar()
+        except exc.DBAPIError:  # a new, empty database: no table yet
+            return None
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:

@@ -27,6 +27,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.store.base import utcnow
+from models.store.prepared import Prepared
 from models.store.tables import (
     Assignment,
     ChannelAccount,
@@ -56,7 +57,7 @@ _COUNTER_OF_TABLE = {model.__tablename__: counter for counter, models in _WATCHE
 _kv = KeyValue.__table__  # type: ignore[attr-defined]
 _BUMP = (update(_kv).where(_kv.c.key == bindparam("counter"))
          .values(value=cast(cast(_kv.c.value, Integer) + 1, String), updated_at=bindparam("moved_at")))
-_READ = select(_kv.c.key, _kv.c.value).where(_kv.c.key.in_([CATALOG, PEOPLE, OBLIGATIONS]))
+_READ = Prepared(select(_kv.c.key, _kv.c.value).where(_kv.c.key.in_([CATALOG, PEOPLE, OBLIGATIONS])))
 
 
 def bump_on(connection: Connection, key: str) -> None:
@@ -84,8 +85,8 @@ class Revisions:
 
 
 async def read(session: AsyncSession) -> Revisions:
-    """The counters, in one statement on the session's connection (no ORM: this runs for every message)."""
-    rows = (await (await session.connection()).execute(_READ)).all()
+    """The counters, in one statement on the session's connection (prepared: this runs for every message)."""
+    rows = await _READ.rows(session)
     values = {key: int(value) for key, value in rows}
     return Revisions(catalog=values.get(CATALOG, 0), people=values.get(PEOPLE, 0),
                      obligations=values.get(OBLIGATIONS, 0))
