@@ -108,9 +108,27 @@ def test_types_check():
 
 
 def test_start_up_loads_no_renderer():
-    """matplotlib, openpyxl and python-docx load when something is rendered, not when the bot or a command
-    starts (issue 18: start-up time and memory)."""
+    """matplotlib, openpyxl and python-docx load when something is rendered, alembic when a migration runs and
+    python-telegram-bot when a Telegram channel starts, not when the bot or a command starts (issue 18: start-up
+    time and memory)."""
     code = ("import sys, bot.cli, bot.root, bot.web.app, handlers.yearly, jobs.runner, jobs.exports; "
-            "print(sorted(m for m in ('matplotlib', 'openpyxl', 'docx') if m in sys.modules))")
+            "print(sorted(m for m in ('matplotlib', 'openpyxl', 'docx', 'alembic', 'telegram') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_database_already_at_the_newest_schema_is_not_migrated_again(tmp_path):
+    """The usual start: the recorded revision is the newest file's, so alembic is not loaded at all; a new
+    database is migrated (and then alembic is loaded); the files' newest revision is alembic's own head."""
+    code = ("import asyncio, sys\n"
+            "from models.store import db\n"
+            "engine = db.make_engine(sys.argv[1])\n"
+            "asyncio.run(db.upgrade(engine))\n"
+            "print('alembic' in sys.modules, db.files_head())\n")
+    url = f"sqlite:///{tmp_path / 'schema.db'}"
+    runs = [subprocess.run([sys.executable, "-c", code, url], cwd=ROOT, capture_output=True, text=True, check=True)
+            for _ in range(2)]
+    from models.store import db
+
+    head = db.head_revision()
+    assert head is not None and [r.stdout.split() for r in runs] == [["True", head], ["False", head]]
