@@ -84,9 +84,10 @@ class Prepared:
     async def _prepare(self, session: AsyncSession, params: Mapping[str, Any]) -> tuple[_Compiled, Any, Dialect]:
         """The compiled statement, the driver connection (sqlite3's, or SQLAlchemy's asyncpg adapter, whose
         transaction is begun here as it would begin it for its own first statement), the dialect."""
-        if session.autoflush and (session.new or session.dirty or session.deleted):
+        sync = session.sync_session
+        if sync.autoflush and not sync._is_clean():  # the check SQLAlchemy's own flush starts with
             await session.flush()  # as the session would before its own statements: they see what it holds
-        transaction = session.sync_session.get_transaction()
+        transaction = sync.get_transaction()
         held = session.info.get(_HELD)
         if held is not None and held[0] is transaction and transaction is not None and transaction.is_active:
             driver, dialect = held[1], held[2]  # this transaction's connection, found by an earlier statement
@@ -99,7 +100,7 @@ class Prepared:
             # first write exactly as when SQLAlchemy runs a statement on it. PostgreSQL: SQLAlchemy's asyncpg
             # adapter, which begins its transaction lazily (below).
             driver = fairy.driver_connection._conn if dialect.name == "sqlite" else fairy.dbapi_connection  # type: ignore[union-attr]  # set once connected
-            session.info[_HELD] = (session.sync_session.get_transaction(), driver, dialect)
+            session.info[_HELD] = (sync.get_transaction(), driver, dialect)
         if dialect.name != "sqlite" and driver._transaction is None:
             await driver._start_transaction()
         base = self._base.get(dialect.name)
