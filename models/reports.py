@@ -80,7 +80,7 @@ async def submit_report(session: AsyncSession, *, assignment_id: int, period_id:
            "review": Review.new.value if review_on else Review.accepted.value, "reviewed_at": None if review_on else at}
     # Prepared statements on the session's connection (same transaction): every message files one, and
     # SQLAlchemy's per-statement work cost more than SQLite's (models/store/prepared.py).
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # Reports on one task and period queue here until the previous one commits, so the version
         # counted below sees it (READ COMMITTED takes the snapshot when the INSERT starts).
         await _SAME_TASK_LOCK.rows(session, {"a": assignment_id, "p": period_id})

@@ -206,7 +206,8 @@ async def _migrate(engine: AsyncEngine, step: Callable[[Connection, str], None],
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     await check_connection(engine)
-    if revision == "head" and await _recorded_revision(engine) == files_head():
+    head = files_head() if revision == "head" else None
+    if head is not None and await _recorded_revision(engine) == head:
         return  # the usual start: nothing to migrate, and alembic (11 MB resident) is not even loaded
     await _migrate(engine, _upgrade, revision)
 

@@ -43,7 +43,7 @@ class _Compiled:
     defaults: Mapping[str, Any]  # values of parameters the statement carries itself (literals, column defaults)
     defaults_later: Mapping[str, Callable[[], Any]]  # column defaults computed per execution
     binds: Mapping[str, Callable[[Any], Any]]  # name → the type's converter, where it has one
-    results: tuple[Callable[[Any], Any] | None, ...]  # per result column
+    results: tuple[Callable[[Any], Any] | None, ...]  # per result column; empty when none converts
 
 
 class Prepared:
@@ -57,7 +57,7 @@ class Prepared:
         compiled, driver, dialect = await self._prepare(session, params or {})
         raw = await _run(driver, dialect, compiled, _arguments(compiled, params or {}), fetch=True)
         results = compiled.results
-        if not any(results):
+        if not results:
             return [tuple(row) for row in raw]
         return [tuple(value if convert is None or value is None else convert(value)
                       for convert, value in zip(results, row, strict=True)) for row in raw]
@@ -146,6 +146,7 @@ def _compile(compiled: SQLCompiler, lists: tuple[str, ...], shape: tuple[int, ..
     order = tuple(sources.get(name, (name, None)) for name in state.positiontup)
     columns = list(getattr(compiled.statement, "exported_columns", ()))
     results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+    results = results if any(results) else ()  # empty: rows come back as the driver gives them
     converters = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
                   for name, bind in compiled.binds.items() if name in state.positiontup}
     converters.update(state.processors)  # an IN list's items, as SQLAlchemy expanded them
