@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.obligation_cache import Obligations
 from models.obligations import Obligation, unreported, with_latest_reports
-from models.review import counted
+from models.review import COUNTS, counted
 from models.store.prepared import Prepared
 from models.store.tables import Indicator, Plan, Report, ReportValue
 
@@ -101,6 +101,11 @@ _LATEST = Prepared(sqlalchemy.select(_REPORT).where(
     _REPORT.c.assignment_id.in_(bindparam("assignments", expanding=True))))
 _REPORT_FIELDS = tuple(_REPORT.c.keys())
 _PAIR = (_REPORT_FIELDS.index("assignment_id"), _REPORT_FIELDS.index("period_id"))
+# Which of many past obligations are reported, by the one rule (models/review.py), two integers a row: a unit's
+# history is mostly reported, and reading those reports whole only to learn that was most of a message's cost.
+_COUNTED = Prepared(sqlalchemy.select(_REPORT.c.assignment_id, _REPORT.c.period_id).where(
+    COUNTS, _REPORT.c.period_id.in_(bindparam("periods", expanding=True)),
+    _REPORT.c.assignment_id.in_(bindparam("assignments", expanding=True))))
 
 
 async def with_reports(session: AsyncSession, found: Sequence[Obligation]) -> list[Item]:
@@ -115,6 +120,16 @@ async def with_reports(session: AsyncSession, found: Sequence[Obligation]) -> li
         Report.model_construct(**dict(zip(_REPORT_FIELDS, row, strict=True))) for row in rows
         if (row[_PAIR[0]], row[_PAIR[1]]) in wanted)}  # the lists' cross product may hold other pairs
     return [Item(o, latest.get((o.assignment_id, o.period_id))) for o in found]
+
+
+async def _counted_pairs(session: AsyncSession, found: Sequence[Obligation]) -> set[tuple[int, int]]:
+    """The (assignment, period) pairs of `found` whose latest report counts as reported."""
+    if not found:
+        return set()
+    wanted = {(o.assignment_id, o.period_id) for o in found}
+    rows = await _COUNTED.rows(session, {"periods": sorted({p for _a, p in wanted}),
+                                         "assignments": sorted({a for a, _p in wanted})})
+    return {(a, p) for a, p in rows} & wanted
 
 
 def _current_only(found: Iterable[Obligation], today: date) -> list[Obligation]:
@@ -165,25 +180,37 @@ async def snapshot(session: AsyncSession, plans: Sequence[Plan], today: date, *,
 
 async def _from_cache(session: AsyncSession, cached: Obligations, plan_ids: list[int], track_from: date, today: date,
                       *, unit_ids: list[int] | None, task_ids: list[int] | None, values: bool) -> Snapshot:
-    """`snapshot` with the obligations from the cache and one query for their latest reports. What is overdue is
-    decided here by `Item.overdue`, the rule the SQL of `unreported` writes for the database."""
+    """`snapshot` with the obligations from the cache; the reports are read fresh: the window's whole, the past's
+    first only as whether they count. What is overdue is decided here by `Item.overdue`, the rule the SQL of
+    `unreported` writes for the database."""
     window = await cached(session, plan_ids, due_from=today - timedelta(days=RECENT_DAYS),
                           due_to=today + timedelta(days=OPEN_DAYS_BEFORE_DUE), as_of=today, followed_only=True,
                           unit_ids=unit_ids, task_ids=task_ids)
     past = await cached(session, plan_ids, due_from=track_from, due_to=today - timedelta(days=1), as_of=today,
                         followed_only=True, unit_ids=unit_ids, task_ids=task_ids)
-    latest = {(i.obligation.assignment_id, i.obligation.period_id): i.report
-              for i in await with_reports(session, [*window, *past]) if i.report is not None}
+    in_window = {(i.obligation.assignment_id, i.obligation.period_id): i for i in await with_reports(session, window)}
+    latest = {pair: i.report for pair, i in in_window.items() if i.report is not None}
     by_report = await _values(session, list(latest.values())) if values else {}
 
     def item(o: Obligation) -> Item:
         report = latest.get((o.assignment_id, o.period_id))
         return Item(o, report, by_report.get(report.id, {}) if report else {})
 
+    # Overdue: owed (no exemption), and nothing counting reported. Past periods outside the window are first
+    # asked only whether they are reported; the few that are not are then read whole (a returned or withdrawn
+    # version is shown as such).
+    owed = [o for o in past if not o.exemption]
+    elsewhere = [o for o in owed if (o.assignment_id, o.period_id) not in in_window]
+    reported = await _counted_pairs(session, elsewhere)
+    older = {(i.obligation.assignment_id, i.obligation.period_id): i for i in await with_reports(
+        session, [o for o in elsewhere if (o.assignment_id, o.period_id) not in reported])}
+    overdue = [Item(o, known.report) for o in owed
+               if (known := older.get((o.assignment_id, o.period_id)) or in_window.get((o.assignment_id, o.period_id)))
+               and known.overdue(today)]
     return Snapshot(
         current=[item(o) for o in _current_only(window, today)],
         recent=[item(o) for o in window if o.due < today],
-        overdue=[i for i in (Item(o, latest.get((o.assignment_id, o.period_id))) for o in past) if i.overdue(today)],
+        overdue=overdue,
     )
 
 
