@@ -40,3 +40,12 @@ async def test_a_range_catches_reminders_of_deadlines_outside_it(session, plan):
     calendar = await plan_calendar(session, plan.id)
     found = await obligations_touching(session, [plan.id], date(2025, 12, 9), date(2025, 12, 12), calendar)
     assert found and all(o.due > date(2025, 12, 12) for o in found)
+
+
+async def test_obligations_come_by_deadline_plan_schedule_period_unit_task(session, plan):
+    # The order lists, reminders and status are written in; sorted in Python (models/obligations.py), the same
+    # on both databases: by code point, so "IV.10" would come before "IV.2" as it does in SQLite.
+    found = await obligations(session, [plan.id], due_from=date(2025, 1, 1), due_to=date(2030, 12, 31))
+    keys = [(o.due, o.plan_code, o.schedule_code, o.period_key, o.unit_code, o.task_code) for o in found]
+    assert len(keys) > 100 and len({o.due for o in found}) > 5  # many deadlines, units and tasks to order
+    assert keys == sorted(keys)
