@@ -173,12 +173,9 @@ class Schedule(SQLModel, table=True):
 class Period(SQLModel, table=True):
     """One occurrence of a schedule: the data window and its deadline (materialised on load)."""
 
-    # (schedule, due): the obligations query reaches a plan's periods through its schedules, within a range of
-    # deadlines; by `due` alone it read every plan's periods of that range for each assignment.
-    __table_args__ = (UniqueConstraint("schedule_id", "key"), Index("ix_period_due", "due"),
-                      Index("ix_period_schedule_due", "schedule_id", "due"))
+    __table_args__ = (UniqueConstraint("schedule_id", "key"), Index("ix_period_due", "due"))
     id: int = Field(default=None, primary_key=True)
-    schedule_id: int = Field(foreign_key="schedule.id")
+    schedule_id: int = Field(foreign_key="schedule.id", index=True)
     key: str  # "2025", "2025-H1", "2025-Q3", "2025-03", "2021-2025", or the date of a one-off
     window_start: date
     window_end: date
