@@ -113,9 +113,8 @@ async def with_reports(session: AsyncSession, found: Sequence[Obligation]) -> li
     not attached to the session: to change one, load it (models/review_actions.py)."""
     if not found:
         return []
-    wanted = {(o.assignment_id, o.period_id) for o in found}
-    rows = await _LATEST.rows(session, {"periods": sorted({p for _a, p in wanted}),
-                                        "assignments": sorted({a for a, _p in wanted})})
+    wanted, params = _pairs(found)
+    rows = await _LATEST.rows(session, params)
     latest = {(r.assignment_id, r.period_id): r for r in (
         Report.model_construct(**dict(zip(_REPORT_FIELDS, row, strict=True))) for row in rows
         if (row[_PAIR[0]], row[_PAIR[1]]) in wanted)}  # the lists' cross product may hold other pairs
@@ -126,10 +125,15 @@ async def _counted_pairs(session: AsyncSession, found: Sequence[Obligation]) -> 
     """The (assignment, period) pairs of `found` whose latest report counts as reported."""
     if not found:
         return set()
+    wanted, params = _pairs(found)
+    return {(a, p) for a, p in await _COUNTED.rows(session, params)} & wanted
+
+
+def _pairs(found: Sequence[Obligation]) -> tuple[set[tuple[int, int]], dict[str, list[int]]]:
+    """The (assignment, period) pairs of `found`, and the IN lists that select them (with other pairs of their
+    cross product, which the caller leaves out)."""
     wanted = {(o.assignment_id, o.period_id) for o in found}
-    rows = await _COUNTED.rows(session, {"periods": sorted({p for _a, p in wanted}),
-                                         "assignments": sorted({a for a, _p in wanted})})
-    return {(a, p) for a, p in rows} & wanted
+    return wanted, {"periods": sorted({p for _a, p in wanted}), "assignments": sorted({a for a, _p in wanted})}
 
 
 def _current_only(found: Iterable[Obligation], today: date) -> list[Obligation]:
@@ -204,9 +208,9 @@ async def _from_cache(session: AsyncSession, cached: Obligations, plan_ids: list
     reported = await _counted_pairs(session, elsewhere)
     older = {(i.obligation.assignment_id, i.obligation.period_id): i for i in await with_reports(
         session, [o for o in elsewhere if (o.assignment_id, o.period_id) not in reported])}
-    overdue = [Item(o, known.report) for o in owed
-               if (known := older.get((o.assignment_id, o.period_id)) or in_window.get((o.assignment_id, o.period_id)))
-               and known.overdue(today)]
+    known = {**in_window, **older}  # a reported one outside the window is in neither: not overdue
+    overdue = [Item(o, seen.report) for o in owed
+               if (seen := known.get((o.assignment_id, o.period_id))) is not None and seen.overdue(today)]
     return Snapshot(
         current=[item(o) for o in _current_only(window, today)],
         recent=[item(o) for o in window if o.due < today],
